@@ -1,0 +1,53 @@
+"""The material library: thermal properties with their sources.
+
+``materials.get(name)`` returns a locked :class:`Material`; an unknown name
+raises :class:`~simulator.exceptions.UnknownNameError` listing the valid ones.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from simulator.exceptions import UnknownNameError
+
+
+@dataclass(frozen=True)
+class Material:
+    """Properties of a homogeneous opaque material."""
+
+    name: str
+    description: str
+    conductivity_w_mk: float
+    density_kg_m3: float
+    specific_heat_j_kgk: float
+    source: str
+
+    def properties(self) -> dict[str, float]:
+        """The thermal properties as layer fields."""
+        return {
+            "conductivity_w_mk": self.conductivity_w_mk,
+            "density_kg_m3": self.density_kg_m3,
+            "specific_heat_j_kgk": self.specific_heat_j_kgk,
+        }
+
+
+@cache
+def _library() -> dict[str, Material]:
+    text = resources.files("buildings").joinpath("data/materials.toml").read_text(encoding="utf-8")
+    return {name: Material(name=name, **spec) for name, spec in tomllib.loads(text).items()}
+
+
+def names() -> list[str]:
+    """Names of the library's materials."""
+    return sorted(_library())
+
+
+def get(name: str) -> Material:
+    """The material called ``name``."""
+    try:
+        return _library()[name]
+    except KeyError:
+        raise UnknownNameError("material", name, names()) from None
