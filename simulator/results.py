@@ -14,7 +14,7 @@ J_PER_KWH = 3.6e6
 WEATHER_RUN_PERIOD = 3  # EnvironmentPeriods.EnvironmentType of the weather-file run period
 
 _QUERY = """
-SELECT rdd.Name, rd.Value
+SELECT rdd.Name, rdd.KeyValue, rd.Value
 FROM ReportData rd
 JOIN ReportDataDictionary rdd ON rd.ReportDataDictionaryIndex = rdd.ReportDataDictionaryIndex
 JOIN Time t ON rd.TimeIndex = t.TimeIndex
@@ -25,23 +25,47 @@ ORDER BY rd.ReportDataDictionaryIndex, t.TimeIndex
 """
 
 
-def read_hourly_meters_kwh(sql_path: Path, meters: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Hourly values [kWh] of the named meters over the weather-file run period.
-
-    A meter EnergyPlus did not create (e.g. no cooling anywhere) gives zeros.
-    """
+def _hourly_rows(sql_path: Path) -> tuple[list, dict[str, float]]:
     with sqlite3.connect(f"file:{sql_path}?mode=ro", uri=True) as con:
         rows = con.execute(_QUERY, (WEATHER_RUN_PERIOD,)).fetchall()
+        multipliers = {
+            name.upper(): float(m) * float(lm)
+            for name, m, lm in con.execute("SELECT ZoneName, Multiplier, ListMultiplier FROM Zones")
+        }
+    return rows, multipliers
+
+
+def read_hourly_kwh(sql_path: Path, meters: tuple[str, ...], zone_variables: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Hourly values [kWh] over the weather-file run period.
+
+    ``meters`` are facility meters (zone multipliers already applied by
+    EnergyPlus); ``zone_variables`` are per-zone (or per-enclosure) energy
+    variables, summed over zones with their multipliers. A series EnergyPlus
+    did not create (e.g. no cooling anywhere) gives zeros.
+    """
+    rows, multipliers = _hourly_rows(sql_path)
     values: dict[str, list[float]] = {}
-    for name, value in rows:
-        values.setdefault(name, []).append(float(value))
+    for name, key, value in rows:
+        if name in meters:
+            values.setdefault(name, []).append(float(value))
+        elif name in zone_variables:
+            mult = multipliers.get(str(key).upper(), 1.0)
+            values.setdefault(f"{name}|{key}", []).append(float(value) * mult)
     out = {}
     for meter in meters:
-        series = values.get(meter)
-        if series is None:
-            out[meter] = np.zeros(HOURS_PER_YEAR)
-            continue
-        if len(series) != HOURS_PER_YEAR:
-            raise EnergyPlusError(f"{sql_path}: meter {meter} has {len(series)} hourly values, expected {HOURS_PER_YEAR}")
-        out[meter] = np.asarray(series) / J_PER_KWH
+        out[meter] = _series(sql_path, meter, values.get(meter))
+    for var in zone_variables:
+        total = np.zeros(HOURS_PER_YEAR)
+        for k, series in values.items():
+            if k.startswith(var + "|"):
+                total += _series(sql_path, k, series)
+        out[var] = total
     return out
+
+
+def _series(sql_path: Path, name: str, series: list[float] | None) -> np.ndarray:
+    if series is None:
+        return np.zeros(HOURS_PER_YEAR)
+    if len(series) != HOURS_PER_YEAR:
+        raise EnergyPlusError(f"{sql_path}: {name} has {len(series)} hourly values, expected {HOURS_PER_YEAR}")
+    return np.asarray(series) / J_PER_KWH

@@ -1,0 +1,240 @@
+"""The ``retrofit`` command line.
+
+Thin wrappers over importable functions: every command prints a table or,
+with ``--json``, one JSON document whose keys carry units. Bad arguments and
+bad input exit with status 2 and one clear line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulator.exceptions import RetrofitError
+
+DEFAULT_WEATHER = "tianjin"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line, not a usage dump
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def weather_path(spec: str) -> Path:
+    """An EPW path for ``--weather``: a file path, or the name of a built-in weather."""
+    p = Path(spec)
+    if p.suffix.lower() == ".epw" or p.exists() or "/" in spec:
+        if not p.is_file():
+            from simulator.exceptions import WeatherError
+
+            raise WeatherError(f"{spec}: weather file not found")
+        return p
+    import weather
+
+    return Path(weather.epw_path(spec))
+
+
+def _progress_bar(total: int, desc: str, enabled: bool):
+    if not enabled:
+        return None, lambda done, total: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="run", file=sys.stderr)
+
+    def update(done: int, _total: int) -> None:
+        bar.n = done
+        bar.refresh()
+
+    return bar, update
+
+
+def _run_cases(cases, args, desc: str):
+    from simulator.batch import run_batch
+
+    bar, update = _progress_bar(len(cases), desc, enabled=not getattr(args, "quiet", False))
+    try:
+        return run_batch(
+            cases,
+            cache=args.cache,
+            workers=getattr(args, "workers", None),
+            scheduler=getattr(args, "scheduler", None),
+            progress=update,
+            use_cache=not args.no_cache,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_archetypes(args) -> int:
+    import archetypes
+
+    rows = []
+    for name in archetypes.names():
+        b = archetypes.load(name)
+        u = b.u_values_w_m2k()
+        rows.append({
+            "archetype": name,
+            "building_type": b.building_type,
+            "storeys": b.geometry.storeys,
+            "floor_area_m2": round(b.floor_area_m2, 1),
+            "shape_factor_1_m": round(b.geometry.shape_factor_1_m, 3),
+            "wall_u_w_m2k": round(u["wall"], 3),
+            "roof_u_w_m2k": round(u["roof"], 3),
+            "window_u_w_m2k": round(u["window"], 2),
+            "infiltration_ach": b.operation.infiltration_ach,
+            "heating_source": b.systems.heating_source,
+        })
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    _print_table(rows)
+    return 0
+
+
+def _simulate_json(name: str, loads, weather_name: str) -> dict:
+    out = {"archetype": name, "weather": weather_name}
+    out.update(loads.summary())
+    return out
+
+
+def cmd_simulate(args) -> int:
+    import archetypes
+    from simulator.batch import Case
+
+    building = archetypes.load(args.archetype)
+    epw = weather_path(args.weather)
+    [result] = _run_cases([Case(building, str(epw))], args, f"EnergyPlus {building.name}")
+    if not result.ok:
+        raise RetrofitError(result.error or "simulation failed")
+    out = _simulate_json(args.archetype, result.loads, epw.stem)
+    out["cached"] = result.cached
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    _print_loads(out)
+    return 0
+
+
+def cmd_batch(args) -> int:
+    import archetypes
+    from simulator.batch import Case
+
+    names = archetypes.names() if args.archetypes == "all" else [n.strip() for n in args.archetypes.split(",")]
+    buildings = [archetypes.load(n) for n in names]
+    epws = [weather_path(w.strip()) for w in args.weather.split(",")]
+    cases = [Case(b, str(e)) for b in buildings for e in epws]
+    results = _run_cases(cases, args, "EnergyPlus batch")
+    rows = []
+    for case, res, in zip(cases, results, strict=True):
+        row = {"archetype": case.building.name, "weather": Path(case.weather).stem, "cached": res.cached}
+        if res.ok:
+            s = res.loads.summary()
+            row.update({k: s[k] for k in ("heating_kwh_m2", "cooling_kwh_m2", "peak_heating_w_m2", "peak_cooling_w_m2")})
+        else:
+            row["error"] = (res.error or "").splitlines()[0]
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        _print_table(rows)
+    return 0 if all(r.ok for r in results) else 1
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _print_table(rows: list[dict]) -> None:
+    if not rows:
+        return
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    cells = [[str(r.get(c, "")) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _print_loads(out: dict) -> None:
+    print(f"{out['archetype']} on {out['weather']}  (floor area {out['floor_area_m2']:,.0f} m2"
+          f"{', from cache' if out.get('cached') else ''})")
+    print("Ideal loads (heat/cold delivered to the rooms; conversion by system is downstream)")
+    for name in ("heating", "cooling", "lighting", "equipment"):
+        print(f"  {name:<10} {out[f'{name}_kwh']:>14,.0f} kWh  {out[f'{name}_kwh_m2']:>8.1f} kWh/m2")
+    print(f"  peak heating {out['peak_heating_w'] / 1000:,.1f} kW ({out['peak_heating_w_m2']:.1f} W/m2),"
+          f" peak cooling {out['peak_cooling_w'] / 1000:,.1f} kW ({out['peak_cooling_w_m2']:.1f} W/m2)")
+    print("  month        " + " ".join(f"{m:>7}" for m in _MONTHS))
+    print("  heating MWh  " + " ".join(f"{v / 1000:>7.1f}" for v in out["monthly_heating_kwh"]))
+    print("  cooling MWh  " + " ".join(f"{v / 1000:>7.1f}" for v in out["monthly_cooling_kwh"]))
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="retrofit", description="Hongqiao (Tianjin) building retrofit simulator")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    a = sub.add_parser("archetypes", help="list the archetypes with floor area and key U-values")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.set_defaults(func=cmd_archetypes)
+
+    def run_options(sp):
+        sp.add_argument("--json", action="store_true", help="print JSON")
+        sp.add_argument("--cache", default=None, help="run-cache file (default ~/.cache/hongqiao-retrofit/runs.sqlite)")
+        sp.add_argument("--no-cache", action="store_true", help="simulate even if a cached result exists")
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("simulate", help="simulate one archetype in EnergyPlus")
+    s.add_argument("--archetype", required=True, help="archetype name or path to a TOML file")
+    s.add_argument("--weather", default=DEFAULT_WEATHER,
+                   help="EPW file or built-in weather name (default: tianjin, the built-in typical year)")
+    run_options(s)
+    s.set_defaults(func=cmd_simulate)
+
+    b = sub.add_parser("batch", help="simulate several archetypes and weather files in parallel")
+    b.add_argument("--archetypes", default="all", help="comma-separated names, or 'all'")
+    b.add_argument("--weather", default=DEFAULT_WEATHER, help="comma-separated EPW files or built-in names")
+    b.add_argument("--workers", type=int, default=None, help="process-pool size (default: all cores)")
+    b.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
+    run_options(b)
+    b.set_defaults(func=cmd_batch)
+
+    try:
+        from weather import cli as weather_cli
+    except ImportError:  # the weather package always ships; guard for partial installs
+        weather_cli = None
+    if weather_cli is not None and hasattr(weather_cli, "add_parser"):
+        weather_cli.add_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except RetrofitError as exc:
+        print(f"retrofit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("retrofit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
