@@ -100,10 +100,14 @@ def load_file(p: Path) -> Building:
     problems: list[str] = []
     plain = _strip_sources(data, "", problems)
     plain = _resolve_layers(plain, problems)
+    plain.pop("meta", None)
+    try:
+        building = building_from_dict(plain, source=str(p))
+    except ValidationError as exc:
+        raise ValidationError(problems + exc.problems, str(p)) from None
     if problems:
         raise ValidationError(problems, str(p))
-    plain.pop("meta", None)
-    return building_from_dict(plain, source=str(p))
+    return building
 
 
 def _is_sourced(v: Any) -> bool:
@@ -119,6 +123,9 @@ def _strip_sources(node: Any, where: str, problems: list[str]) -> Any:
     if isinstance(node, list):
         return [_strip_sources(v, f"{where}[{i}]", problems) for i, v in enumerate(node)]
     return node
+
+
+_PLACEHOLDER = {"conductivity_w_mk": 1.0, "density_kg_m3": 1000.0, "specific_heat_j_kgk": 1000.0}
 
 
 def _resolve_layers(plain: dict[str, Any], problems: list[str]) -> dict[str, Any]:
@@ -141,8 +148,7 @@ def _resolve_layers(plain: dict[str, Any], problems: list[str]) -> dict[str, Any
                 props = materials.get(layer["material"]).properties()
             except UnknownNameError as exc:
                 problems.append(f"constructions.{surface}.layers[{i}].material: {exc}")
-                resolved.append(layer)
-                continue
+                props = _PLACEHOLDER  # keeps the rest of the file checkable
             resolved.append({**props, **layer})
         spec["layers"] = resolved
     return plain
