@@ -162,5 +162,10 @@ class Loads:
         return cls(**head, **{f"hourly_{name}_kwh": arr[i].copy() for i, name in enumerate(SERIES)})
 
     def equals(self, other: Loads) -> bool:
-        """Exact equality of every number (used to check cache hits)."""
-        return self.to_bytes() == other.to_bytes()
+        """Exact equality of every simulated number, engine and weather (run timings aside)."""
+        same_series = all(
+            np.array_equal(getattr(self, f"hourly_{n}_kwh"), getattr(other, f"hourly_{n}_kwh")) for n in SERIES
+        )
+        return same_series and (
+            self.floor_area_m2, self.peak_heating_w, self.peak_cooling_w, self.engine, self.weather_id
+        ) == (other.floor_area_m2, other.peak_heating_w, other.peak_cooling_w, other.engine, other.weather_id)
