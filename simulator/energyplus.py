@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,19 @@ def resolve_weather(weather_in):
     if not isinstance(weather_in, str | os.PathLike):
         raise WeatherError(f"weather must be an EPW path or a Weather, got {type(weather_in).__name__}")
     path = Path(weather_in)
-    return read_epw(path), path
+    try:
+        st = path.stat()
+    except OSError:
+        return read_epw(path), path  # raises the reader's clear "not found" error
+    return _read_epw_cached(str(path.resolve()), st.st_mtime_ns, st.st_size), path
+
+
+@lru_cache(maxsize=16)
+def _read_epw_cached(path: str, mtime_ns: int, size: int):
+    """One parse per file version and process (a batch worker runs many cases on one file)."""
+    from weather.epw import read_epw
+
+    return read_epw(path)
 
 
 def slab_ground_temperatures_c(w) -> list[float]:
