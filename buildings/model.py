@@ -273,12 +273,18 @@ class Operation:
 
 @dataclass(frozen=True)
 class Systems:
-    """What delivers heat and cold (converted from ideal loads downstream)."""
+    """What delivers heat and cold, and rooftop PV (all applied downstream of the loads).
+
+    Nothing here changes the EnergyPlus model: the run cache ignores it.
+    """
 
     heating_source: str = "district_heat"  # one of HEATING_SOURCES
     cooling_system: str = "split_ac"  # one of COOLING_SYSTEMS
     heat_emitter: str = "radiator"  # one of HEAT_EMITTERS
     supply_temperature_c: float = field(default=50.0, metadata=_rng(25.0, 95.0, "C"))
+    pv_capacity_kw: float = field(default=0.0, metadata=_rng(0.0, 100000.0, "kWp"))
+    pv_tilt_deg: float = field(default=30.0, metadata=_rng(0.0, 90.0, "deg"))
+    pv_azimuth_deg: float = field(default=180.0, metadata=_rng(0.0, 360.0, "deg"))
 
 
 @dataclass(frozen=True)

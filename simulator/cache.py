@@ -25,7 +25,9 @@ from simulator.loads import Loads
 
 SCHEMA_VERSION = 1
 log = logging.getLogger(__name__)
-_NOT_PHYSICAL = ("name", "description", "measures")
+# Fields that do not change the ideal loads: names, and the systems descriptor
+# (heating source, COPs, PV are applied downstream of EnergyPlus).
+_NOT_PHYSICAL = ("name", "description", "measures", "systems")
 
 
 def default_cache_dir() -> Path:
