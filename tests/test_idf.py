@@ -102,7 +102,9 @@ def test_idf_text_has_the_objects(tianjin_epw):
     from simulator.energyplus import EnergyPlusEngine
 
     text = EnergyPlusEngine().idf_text(archetypes.load("old_estate_pre1990"), tianjin_epw)
-    assert text.startswith("Version,\n    25.2;")
-    assert text.count("ZoneHVAC:IdealLoadsAirSystem,") == 6  # 3 modelled storeys x N/S
-    assert "Output:SQLite," in text
+    upper = text.upper()  # EnergyPlus keys are case-insensitive; eppy writes them upper case
+    assert upper.startswith("VERSION,\n    25.2;")
+    assert upper.count("\nZONEHVAC:IDEALLOADSAIRSYSTEM,\n") == 6  # 3 modelled storeys x N/S
+    assert "OUTPUT:SQLITE," in upper
+    assert "TIMESTEP,\n    4;" in upper
     assert "Zone_or_ZoneList" not in text  # field names never leak into values
