@@ -212,3 +212,11 @@ def test_dask_batch_equals_process_pool_batch(tianjin_epw, tmp_path):
         assert p.loads.equals(d.loads)
     assert all(r.cached for r in dask_by_address)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_builtin_year_gives_cswd_loads(tianjin_epw, cswd_epw, session_cache, archetype_results):
+    """Issue 3: the built-in year stands in for the CSWD year in EnergyPlus."""
+    builtin = archetype_results["old_estate_pre1990"].loads
+    cswd = _run(archetypes.load("old_estate_pre1990"), cswd_epw, session_cache)
+    assert builtin.heating_kwh == pytest.approx(cswd.heating_kwh, rel=0.05)
+    assert builtin.cooling_kwh == pytest.approx(cswd.cooling_kwh, rel=0.15)
