@@ -282,6 +282,7 @@ class Systems:
     cooling_system: str = "split_ac"  # one of COOLING_SYSTEMS
     heat_emitter: str = "radiator"  # one of HEAT_EMITTERS
     supply_temperature_c: float = field(default=50.0, metadata=_rng(25.0, 95.0, "C"))
+    heat_metering: bool = False  # metered heat with TRVs: no overheating allowance downstream
     pv_capacity_kw: float = field(default=0.0, metadata=_rng(0.0, 100000.0, "kWp"))
     pv_tilt_deg: float = field(default=30.0, metadata=_rng(0.0, 90.0, "deg"))
     pv_azimuth_deg: float = field(default=180.0, metadata=_rng(0.0, 360.0, "deg"))
