@@ -39,6 +39,7 @@ KINDS = (
     "led_lighting",
     "ashp",
     "electric_storage",
+    "inverter_ac",
     "rooftop_pv",
 )
 
@@ -53,6 +54,7 @@ PARAMETERS: dict[str, dict[str, tuple]] = {
     "led_lighting": {"target_w_m2": (float, 1.0, 20.0, "W/m2")},
     "ashp": {"replace_ac": (bool, None, None, "")},
     "electric_storage": {},
+    "inverter_ac": {},
     "rooftop_pv": {"roof_share": (float, 0.0, 1.0, "-")},
 }
 OPTIONAL = {"led_lighting": {"target_w_m2"}, "ashp": {"replace_ac"}}
@@ -249,6 +251,10 @@ def check_compatible(measures: tuple[Measure, ...] | list[Measure]) -> None:
     sources = [m.label for m in measures if m.kind in HEAT_SOURCE_KINDS]
     if len(sources) > 1:
         problems.append(f"incompatible measures {', '.join(sources)}: a building has one heat source")
+    hp_cools = [m.label for m in measures if m.kind == "ashp" and m.get("replace_ac", True)]
+    if hp_cools and "inverter_ac" in kinds:
+        problems.append(f"incompatible measures {hp_cools[0]}, inverter_ac: the heat pump already replaces "
+                        "the split ACs (use ashp_heating_only)")
     if problems:
         raise ValidationError(problems)
 
@@ -360,7 +366,13 @@ def _led(b: Building, m: Measure) -> Building:
 def _ashp(b: Building, m: Measure) -> Building:
     s = b.systems
     cooling = "ashp" if (m.get("replace_ac", True) and s.cooling_system in ("split_ac", "none")) else s.cooling_system
-    return b.replace(systems=dataclasses.replace(s, heating_source="ashp", cooling_system=cooling))
+    supply = min(s.supply_temperature_c, _value(kind_data("ashp")["supply_temperature_c"]))
+    return b.replace(systems=dataclasses.replace(s, heating_source="ashp", cooling_system=cooling,
+                                                 supply_temperature_c=supply))
+
+
+def _inverter_ac(b: Building, m: Measure) -> Building:
+    return b.replace(systems=dataclasses.replace(b.systems, split_ac_inverter=True))
 
 
 def _storage(b: Building, m: Measure) -> Building:
@@ -368,11 +380,16 @@ def _storage(b: Building, m: Measure) -> Building:
 
 
 def pv_capacity_kw(b: Building, roof_share: float) -> float:
-    """PV capacity [kWp] on ``roof_share`` of the usable roof (FS 6 densities and fractions)."""
-    d = kind_data("rooftop_pv")
-    fractions = d["usable_roof_fraction"]
-    usable = _value(fractions.get(b.building_type, fractions["office"]))
-    return b.geometry.footprint_m2 * usable * roof_share * _value(d["power_density_wp_m2"]) / 1000.0
+    """PV capacity [kWp] on ``roof_share`` of the usable roof at the measure's rack tilt.
+
+    The usable roof fraction and the Wp per m2 of the layout come from the PV
+    model's data (:func:`simulator.pv.roof_pv_capacity_kw`).
+    """
+    from simulator.pv import roof_pv_capacity_kw
+
+    tilt = _value(kind_data("rooftop_pv")["tilt_deg"])
+    racked = b.replace(systems=dataclasses.replace(b.systems, pv_tilt_deg=tilt))
+    return roof_pv_capacity_kw(racked) * roof_share
 
 
 def _pv(b: Building, m: Measure) -> Building:
@@ -394,6 +411,7 @@ _APPLY = {
     "led_lighting": _led,
     "ashp": _ashp,
     "electric_storage": _storage,
+    "inverter_ac": _inverter_ac,
     "rooftop_pv": _pv,
 }
 

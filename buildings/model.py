@@ -283,6 +283,7 @@ class Systems:
     heat_emitter: str = "radiator"  # one of HEAT_EMITTERS
     supply_temperature_c: float = field(default=50.0, metadata=_rng(25.0, 95.0, "C"))
     heat_metering: bool = False  # metered heat with TRVs: no overheating allowance downstream
+    split_ac_inverter: bool = False  # new inverter split ACs (higher seasonal COP downstream)
     pv_capacity_kw: float = field(default=0.0, metadata=_rng(0.0, 100000.0, "kWp"))
     pv_tilt_deg: float = field(default=30.0, metadata=_rng(0.0, 90.0, "deg"))
     pv_azimuth_deg: float = field(default=180.0, metadata=_rng(0.0, 360.0, "deg"))

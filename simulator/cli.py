@@ -148,7 +148,116 @@ def cmd_batch(args) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def cmd_measures(args) -> int:
+    from buildings import measures as M
+
+    rows = []
+    for name, m in M.catalogue().items():
+        d = M.kind_data(m.kind)
+        rows.append({
+            "measure": name,
+            "kind": m.kind,
+            "parameters": ", ".join(f"{k}={v}" for k, v in m.params) or "-",
+            "cost_basis": d["cost_basis"],
+            "unit_cost": _unit_cost_text(m),
+            "lifetime_years": m.lifetime_years,
+        })
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        _print_table(rows)
+        print("\nAny measure can also be given as kind:key=value:..., e.g. wall_insulation:material=eps_board:thickness_mm=90")
+    return 0
+
+
+def _unit_cost_text(m) -> str:
+    import archetypes
+    from buildings import measures as M
+
+    b = archetypes.load("old_estate_pre1990")
+    basis = M.kind_data(m.kind)["cost_basis"]
+    unit = {"cny_per_kw_heating": "CNY/kW", "cny_per_kwp": "CNY/kWp"}.get(basis, "CNY/m2")
+    return f"{M.unit_cost_cny(m, b):,.0f} {unit}"
+
+
+def cmd_packages(args) -> int:
+    from buildings import measures as M
+
+    rows = [{"package": name, "measures": ", ".join(p["measures"]), "description": p["description"]}
+            for name, p in M.packages().items()]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for r in rows:
+            print(f"{r['package']}: {r['measures']}\n    {r['description']}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    import archetypes
+    from simulator.evaluate import Options, evaluate
+
+    building = archetypes.load(args.archetype)
+    grid: str | float | None = args.grid
+    if grid is not None:
+        try:
+            grid = float(grid)
+        except ValueError:
+            pass
+    opts = Options(grid=grid, discount_rate=args.discount_rate, horizon_years=args.horizon,
+                   subsidy_cny_m2=args.subsidy_cny_m2)
+    engine = None if args.engine == "energyplus" else args.engine
+    weather = str(weather_path(args.weather))
+    ev = evaluate(building, args.package, weather=weather, engine=engine, options=opts, cache=args.cache)
+    out = ev.to_dict()
+    out["archetype"] = args.archetype
+    out["weather"] = Path(weather).stem
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        _print_evaluation(out)
+    return 0
+
+
 # --------------------------------------------------------------------------- output
+
+
+def _fmt_years(x) -> str:
+    return "never" if x is None or x == float("inf") else f"{x:.1f} years"
+
+
+def _print_evaluation(d: dict) -> None:
+    b, r = d["baseline"], d["retrofit"]
+    print(f"{d['archetype']} + {d['package']}  ({d['floor_area_m2']:,.0f} m2, engine {d['engine']}, weather {d['weather']})")
+    print(f"measures: {', '.join(d['measures'])}")
+    rows = [
+        ("heating load", "kWh/m2", b["heating_kwh_m2"], r["heating_kwh_m2"]),
+        ("cooling load", "kWh/m2", b["cooling_kwh_m2"], r["cooling_kwh_m2"]),
+        ("district heat", "GJ", b["district_heat_gj"], r["district_heat_gj"]),
+        ("gas", "m3", b["gas_m3"], r["gas_m3"]),
+        ("electricity demand", "MWh", b["electricity_kwh"] / 1000, r["electricity_kwh"] / 1000),
+        ("  of which heating", "MWh", b["electricity_heating_kwh"] / 1000, r["electricity_heating_kwh"] / 1000),
+        ("  of which cooling", "MWh", b["electricity_cooling_kwh"] / 1000, r["electricity_cooling_kwh"] / 1000),
+        ("PV generation", "MWh", b["pv_kwh"] / 1000, r["pv_kwh"] / 1000),
+        ("grid import", "MWh", b["grid_import_kwh"] / 1000, r["grid_import_kwh"] / 1000),
+        ("CO2", "t/a", b["co2_kg"] / 1000, r["co2_kg"] / 1000),
+        ("energy bills", "CNY/a", b["bills_cny"], r["bills_cny"]),
+        ("renewable share", "%", 100 * b["renewable_share"], 100 * r["renewable_share"]),
+    ]
+    print(f"{'':<22}{'unit':<8}{'baseline':>14}{'retrofit':>14}")
+    for name, unit, x, y in rows:
+        print(f"{name:<22}{unit:<8}{x:>14,.1f}{y:>14,.1f}")
+    if r["hp_scop"] is not None:
+        print(f"heat-pump SCOP {r['hp_scop']:.2f}")
+    print(f"capex {d['capex_cny']:,.0f} CNY ({d['capex_cny_m2']:,.0f} CNY/m2)"
+          + (f" after a subsidy of {d['subsidy_cny']:,.0f} CNY" if d["subsidy_cny"] else ""))
+    print(f"bill savings {d['bill_savings_cny']:,.0f} CNY/a, simple payback {_fmt_years(d['simple_payback_years'])}, "
+          f"NPV {d['npv_cny']:,.0f} CNY ({d['horizon_years']} a at {100 * d['discount_rate']:.0f} %)")
+    ccc = d["cost_of_conserved_carbon_cny_per_t"]
+    print(f"CO2 saved {d['co2_saved_t']:,.1f} t/a, cost of conserved carbon "
+          + ("n/a" if ccc is None else f"{ccc:,.0f} CNY/tCO2"))
+    for w in d["warnings"]:
+        print(f"warning: {w}")
 
 
 def _print_table(rows: list[dict]) -> None:
@@ -212,6 +321,27 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
     run_options(b)
     b.set_defaults(func=cmd_batch)
+
+    m = sub.add_parser("measures", help="list the retrofit measures with their cost basis")
+    m.add_argument("--json", action="store_true", help="print JSON")
+    m.set_defaults(func=cmd_measures)
+
+    pk = sub.add_parser("packages", help="list the preset packages and their measures")
+    pk.add_argument("--json", action="store_true", help="print JSON")
+    pk.set_defaults(func=cmd_packages)
+
+    e = sub.add_parser("evaluate", help="energy, CO2 and money of a retrofit package on an archetype")
+    e.add_argument("--archetype", required=True, help="archetype name or path to a TOML file")
+    e.add_argument("--package", required=True,
+                   help="preset name or comma-separated measures (see 'retrofit packages' and 'retrofit measures')")
+    e.add_argument("--weather", default=DEFAULT_WEATHER, help="EPW file or built-in weather name")
+    e.add_argument("--engine", default="energyplus", choices=["energyplus", "surrogate"])
+    e.add_argument("--grid", default=None, help="grid emission factor name or kgCO2/kWh (default: North China 2023)")
+    e.add_argument("--discount-rate", type=float, default=None, help="real discount rate, e.g. 0.06")
+    e.add_argument("--horizon", type=int, default=None, help="analysis period [years]")
+    e.add_argument("--subsidy-cny-m2", type=float, default=0.0, help="subsidy per m2 of floor area [CNY/m2]")
+    run_options(e)
+    e.set_defaults(func=cmd_evaluate)
 
     try:
         from weather import cli as weather_cli

@@ -79,8 +79,9 @@ def test_heat_pump_replaces_source_and_split_acs():
 
 def test_pv_capacity_from_roof_by_hand(old):
     r = M.apply(old, ["pv_50"])
-    # 60 x 10 m roof, 50 % usable (FS 6), half of it, 110 Wp/m2
-    assert r.systems.pv_capacity_kw == pytest.approx(600 * 0.5 * 0.5 * 0.110)
+    # 60 x 10 m roof, 50 % usable (FS 6), half of it, tilted rows at 115 Wp per m2 of usable roof
+    assert r.systems.pv_capacity_kw == pytest.approx(600 * 0.5 * 0.5 * 0.115)
+    assert r.systems.pv_tilt_deg == 25.0
 
 
 def test_wall_capex_by_hand(old):
