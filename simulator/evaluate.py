@@ -86,6 +86,7 @@ class Outcome:
             "district_heat_kwh": d.district_heat_kwh,
             "district_heat_gj": d.district_heat_kwh / KWH_PER_GJ,
             "gas_m3": d.gas_m3,
+            "gas_kwh": d.gas_m3 * carbon.gas_lhv_mj_m3(d) / 3.6,
             "electricity_kwh": d.electricity_kwh,
             "grid_import_kwh": d.grid_import_kwh,
             "pv_kwh": d.pv_kwh,

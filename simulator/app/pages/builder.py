@@ -1,0 +1,137 @@
+"""Package builder: pick measures, see energy, CO2 and money instantly; verify with EnergyPlus."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from buildings import measures as M
+from simulator.app import charts, report
+from simulator.app.choices import HEAT_SOURCES, WALL_MATERIALS, WINDOW_LEVELS, Choices, from_preset
+from simulator.app.i18n import t, wan_cny
+from simulator.app.main import archetype_title, assumptions, lang
+from simulator.app.state import evaluate_choices
+
+L = lang()
+name = st.session_state.get("archetype", "old_estate_pre1990")
+st.title(f"{t('Package builder', L)} · {archetype_title(name)}")
+
+# ---------------------------------------------------------------- widget state that survives page changes
+FIELDS = Choices().as_dict()
+if "choices" not in st.session_state:
+    st.session_state["choices"] = from_preset("envelope").as_dict()
+for key, value in st.session_state["choices"].items():
+    if f"b_{key}" not in st.session_state:
+        st.session_state[f"b_{key}"] = value
+
+
+def _remember() -> None:
+    st.session_state["choices"] = {k: st.session_state[f"b_{k}"] for k in FIELDS}
+
+
+def _apply_preset() -> None:
+    preset = st.session_state["b_preset"]
+    if preset != "custom":
+        for key, value in from_preset(preset).as_dict().items():
+            st.session_state[f"b_{key}"] = value
+        _remember()
+
+
+MATERIAL = {"eps_board": "EPS", "rock_wool_board": "岩棉 rock wool", "xps_board": "XPS"}
+WINDOW = {"keep": t("Keep existing", L), "pvc_double": "PVC 中空 double (U 2.5)",
+          "lowe_double": "Low-E 中空 (U 1.8)", "triple_lowe": "三玻 triple Low-E (U 1.1)"}
+SOURCE = {"keep": t("Keep district heat", L), "ashp": t("Air-source heat pump", L),
+          "electric_storage": t("Electric heat storage", L)}
+
+inputs, results = st.columns([1, 2], gap="large")
+with inputs:
+    st.subheader(t("Measures", L))
+    presets = ["custom", *M.packages()]
+    st.selectbox(t("Preset", L), presets, key="b_preset", on_change=_apply_preset,
+                 format_func=lambda p: t("Custom", L) if p == "custom" else
+                 (M.packages()[p]["description_zh"] if L == "zh" else p))
+    st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
+                 format_func=MATERIAL.get, key="b_wall_material", on_change=_remember)
+    st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
+              on_change=_remember)
+    st.slider(f"{t('Roof insulation', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_roof_mm",
+              on_change=_remember)
+    st.slider(f"{t('Ground floor', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 100, step=10, key="b_floor_mm",
+              on_change=_remember)
+    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=WINDOW.get, key="b_window_level",
+                 on_change=_remember)
+    st.select_slider(t("Airtightness [1/h]", L), options=[0.0, 0.6, 0.5, 0.4, 0.3, 0.2],
+                     format_func=lambda v: t("Keep existing", L) if v == 0 else f"{v:.1f}",
+                     key="b_airtight_ach", on_change=_remember)
+    st.toggle(t("Heat metering and TRVs", L), key="b_trv", on_change=_remember)
+    st.toggle(t("LED lighting", L), key="b_led", on_change=_remember)
+    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=SOURCE.get, key="b_heat_source", on_change=_remember)
+    st.toggle("一级能效变频空调 / inverter ACs", key="b_inverter_ac", on_change=_remember,
+              disabled=st.session_state["b_heat_source"] == "ashp")
+    st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_remember)
+
+choices = {k: st.session_state[f"b_{k}"] for k in FIELDS}
+st.session_state["choices"] = choices
+ass = assumptions()
+res = evaluate_choices(name, choices, ass)
+base, after = res["baseline"], res["retrofit"]
+
+with results:
+    st.subheader(t("Results (surrogate model)", L))
+    for w in res["warnings"]:
+        st.warning(f"{t('Outside the surrogate’s training range', L)}: {w}")
+    area = res["floor_area_m2"]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(f"{t('Heating', L)} [kWh/m²]", f"{after['heating_kwh_m2']:.1f}",
+              f"{after['heating_kwh_m2'] - base['heating_kwh_m2']:+.1f}", delta_color="inverse")
+    c2.metric(f"{t('CO₂ saved', L)} [t/a]", f"{res['co2_saved_t']:,.1f}")
+    c3.metric(f"{t('Capex', L)} [万元]", f"{wan_cny(res['capex_cny']):,.1f}", f"{res['capex_cny_m2']:,.0f} CNY/m²",
+              delta_color="off")
+    c4.metric(f"{t('Bill savings', L)} [万元/a]", f"{wan_cny(res['bill_savings_cny']):,.2f}")
+    c1, c2, c3, c4 = st.columns(4)
+    pb = res["simple_payback_years"]
+    c1.metric(t("Payback", L), t("never", L) if pb is None else f"{pb:.1f} {t('years', L)}")
+    c2.metric(f"{t('NPV', L)} [万元]", f"{wan_cny(res['npv_cny']):,.1f}")
+    c3.metric(t("Renewable share", L), f"{100 * res['renewable_share']:.1f} %",
+              help="(PV + heat-pump ambient heat) / total final energy use")
+    c4.metric(t("Heat-pump SCOP", L), "-" if res["hp_scop"] is None else f"{res['hp_scop']:.2f}")
+
+    monthly = charts.monthly_figure(
+        {f"{t('Heating', L)} · {t('Baseline', L)}": [v / 1000 for v in base["monthly_heating_kwh"]],
+         f"{t('Heating', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_heating_kwh"]],
+         f"{t('Cooling', L)} · {t('Baseline', L)}": [v / 1000 for v in base["monthly_cooling_kwh"]],
+         f"{t('Cooling', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_cooling_kwh"]]},
+        L, t("Monthly heating and cooling load", L), t("Load [MWh]", L))
+    st.plotly_chart(monthly, width="stretch")
+
+    def energy_row(d):
+        return {t("District heat", L): d["district_heat_kwh"] / 1000, t("Gas", L): d["gas_kwh"] / 1000,
+                t("Grid electricity", L): d["grid_import_kwh"] / 1000,
+                t("PV", L): d["pv_self_consumed_kwh"] / 1000}
+
+    energy = pd.DataFrame([energy_row(base), energy_row(after)], index=[t("Baseline", L), t("Retrofit", L)])
+    co2 = pd.DataFrame([{t("District heat", L): d["heat_co2_kg"] / 1000, t("Gas", L): d["gas_co2_kg"] / 1000,
+                         t("Grid electricity", L): d["electricity_co2_kg"] / 1000} for d in (base, after)],
+                       index=energy.index)
+    e_fig = charts.stacked_bar(energy, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L))
+    c_fig = charts.stacked_bar(co2, t("Annual CO₂", L), t("CO₂ [t/a]", L))
+    a, b_ = st.columns(2)
+    a.plotly_chart(e_fig, width="stretch")
+    b_.plotly_chart(c_fig, width="stretch")
+
+    # ------------------------------------------------------------ EnergyPlus verification through the queue
+    from simulator.app.verify import verify_panel
+
+    verify_panel(name, choices, ass, res, L)
+
+    # ------------------------------------------------------------ downloads
+    frames = {"package": report.package_frame(res), "results": report.results_frame(res, L)}
+    title = f"{archetype_title(name)} · {res['label']}"
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(t("Download CSV", L), report.to_csv(frames), "retrofit_results.csv", "text/csv")
+    d2.download_button(t("Download Excel", L), report.to_excel(frames), "retrofit_results.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d3.download_button(t("Download report (HTML)", L),
+                       report.html_report(title, res, [monthly, e_fig, c_fig], ass, L),
+                       "retrofit_report.html", "text/html")
+    st.caption(f"{area:,.0f} m² · {res['engine']} · {res['label']}")

@@ -1,0 +1,87 @@
+"""Cached resources and results of the app.
+
+The surrogate engine and the weather are loaded once per server process
+(``st.cache_resource``; never mutated). Evaluations are cached as plain dicts
+(``st.cache_data``), keyed by archetype, choices and assumptions, so every
+session gets its own copy and no session's inputs reach another.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from typing import Any
+
+import streamlit as st
+
+import archetypes
+from simulator.app.choices import Choices
+from simulator.loads import monthly_sums
+
+log = logging.getLogger(__name__)
+
+WEATHER = "tianjin"
+
+
+@st.cache_resource(show_spinner=False)
+def engine():
+    """The instant engine: the surrogate (None = EnergyPlus with its run cache, if the surrogate cannot load)."""
+    from simulator.evaluate import get_engine
+
+    try:
+        return get_engine("surrogate")
+    except Exception as exc:  # noqa: BLE001 - the app must still work, slower
+        log.warning("surrogate unavailable (%s); using EnergyPlus with its run cache", exc)
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def weather_obj():
+    import weather
+
+    return weather.load(WEATHER)
+
+
+@st.cache_resource(show_spinner=False)
+def building(name: str):
+    return archetypes.load(name)
+
+
+def options_from(assumptions: dict[str, Any]):
+    from simulator.evaluate import Options
+
+    return Options(grid=assumptions.get("grid"), discount_rate=assumptions.get("discount_rate"),
+                   horizon_years=assumptions.get("horizon_years"),
+                   subsidy_cny_m2=float(assumptions.get("subsidy_cny_m2", 0.0)))
+
+
+def summarise(ev) -> dict[str, Any]:
+    """An Evaluation as a plain dict for pages and downloads (numbers, monthly series)."""
+    d = ev.to_dict()
+    for tag, out in (("baseline", ev.baseline), ("retrofit", ev.retrofit)):
+        loads, dl = out.loads, out.delivered
+        d[tag]["monthly_heating_kwh"] = loads.monthly_heating_kwh.tolist()
+        d[tag]["monthly_cooling_kwh"] = loads.monthly_cooling_kwh.tolist()
+        d[tag]["monthly_pv_kwh"] = monthly_sums(dl.hourly_pv_kwh).tolist()
+        d[tag]["lighting_kwh"] = loads.lighting_kwh
+        d[tag]["equipment_kwh"] = loads.equipment_kwh
+        d[tag]["heat_co2_kg"] = out.emissions.heat_co2_kg
+        d[tag]["gas_co2_kg"] = out.emissions.gas_co2_kg
+        d[tag]["electricity_co2_kg"] = out.emissions.electricity_co2_kg
+    d["costs"] = [asdict(c) for c in ev.costs]
+    return d
+
+
+@st.cache_data(show_spinner=False, max_entries=4000)
+def evaluate_choices(archetype: str, choices: dict, assumptions: dict) -> dict[str, Any]:
+    """Surrogate evaluation of the builder's choices (cached per inputs)."""
+    from simulator.evaluate import evaluate
+
+    c = Choices(**choices)
+    spec = c.measures()
+    ev = evaluate(building(archetype), spec if spec else [], weather=weather_obj(), engine=engine(),
+                  options=options_from(assumptions))
+    out = summarise(ev)
+    out["choices"] = choices
+    out["label"] = c.label()
+    return out
