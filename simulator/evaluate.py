@@ -98,6 +98,7 @@ class Outcome:
             "co2_kg_m2": self.emissions.total_co2_kg / area,
             "primary_kgce": self.primary.total_kgce,
             "renewable_share": self.renewable_share,
+            "heating_billing": self.bills.heating_billing,
         }
         out.update({f"electricity_{k}_kwh": v for k, v in d.electricity_by_use_kwh().items()})
         out.update({f"bills_{k}": v for k, v in self.bills.as_dict().items()})

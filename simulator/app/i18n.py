@@ -75,6 +75,9 @@ ZH: dict[str, str] = {
     "Preset": "预设方案",
     "Custom": "自定义",
     "Results (surrogate model)": "结果（代理模型）",
+    "Results (EnergyPlus)": "结果（EnergyPlus）",
+    "Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's costs, not the households' bills. Heat metering with TRVs turns savings into lower bills.":
+        "供热按面积收费：节约的热量降低碳排放和热源成本，但不减少住户热费。实行供热计量（恒温阀）后节能才体现在账单上。",
     "Capex": "投资",
     "CO₂ saved": "年减碳",
     "Bill savings": "年节省费用",

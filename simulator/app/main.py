@@ -12,10 +12,10 @@ from simulator.app.i18n import DEFAULT_LANG, LANGS, t
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE_FILES = {
-    "explorer": ("Archetype explorer", "🏢"),
-    "builder": ("Package builder", "🧰"),
-    "compare": ("Compare packages", "📊"),
-    "climate": ("Climate", "🌡️"),
+    "explorer": ("Archetype explorer", ":material/apartment:"),
+    "builder": ("Package builder", ":material/construction:"),
+    "compare": ("Compare packages", ":material/scatter_plot:"),
+    "climate": ("Climate", ":material/thermostat:"),
 }
 
 
@@ -53,7 +53,7 @@ def _sidebar() -> None:
 
 
 def run() -> None:
-    st.set_page_config(page_title="Hongqiao retrofit simulator · 红桥区建筑节能改造模拟器", page_icon="🏘️",
+    st.set_page_config(page_title="Hongqiao retrofit simulator · 红桥区建筑节能改造模拟器", page_icon=":material/apartment:",
                        layout="wide")
     if "lang" not in st.session_state:
         st.session_state["lang"] = DEFAULT_LANG

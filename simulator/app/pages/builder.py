@@ -20,6 +20,7 @@ st.title(f"{t('Package builder', L)} · {archetype_title(name)}")
 FIELDS = Choices().as_dict()
 if "choices" not in st.session_state:
     st.session_state["choices"] = from_preset("envelope").as_dict()
+    st.session_state.setdefault("b_preset", "envelope")
 for key, value in st.session_state["choices"].items():
     if f"b_{key}" not in st.session_state:
         st.session_state[f"b_{key}"] = value
@@ -77,9 +78,10 @@ res = evaluate_choices(name, choices, ass)
 base, after = res["baseline"], res["retrofit"]
 
 with results:
-    st.subheader(t("Results (surrogate model)", L))
+    surrogate = str(res["engine"]).lower().startswith("surrogate")
+    st.subheader(t("Results (surrogate model)", L) if surrogate else t("Results (EnergyPlus)", L))
     for w in res["warnings"]:
-        st.warning(f"{t('Outside the surrogate’s training range', L)}: {w}")
+        st.warning(f"{t('Outside the surrogate's training range', L)}: {w}")
     area = res["floor_area_m2"]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(f"{t('Heating', L)} [kWh/m²]", f"{after['heating_kwh_m2']:.1f}",
@@ -96,6 +98,9 @@ with results:
               help="(PV + heat-pump ambient heat) / total final energy use")
     c4.metric(t("Heat-pump SCOP", L), "-" if res["hp_scop"] is None else f"{res['hp_scop']:.2f}")
 
+    if after["heating_billing"] == "area" and 0 < after["district_heat_kwh"] < 0.95 * base["district_heat_kwh"]:
+        st.info(t("Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's "
+                  "costs, not the households' bills. Heat metering with TRVs turns savings into lower bills.", L))
     monthly = charts.monthly_figure(
         {f"{t('Heating', L)} · {t('Baseline', L)}": [v / 1000 for v in base["monthly_heating_kwh"]],
          f"{t('Heating', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_heating_kwh"]],

@@ -1,0 +1,116 @@
+"""App pieces without a browser: choices, job queue, charts, downloads, translations."""
+
+from __future__ import annotations
+
+import ast
+import io
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import archetypes
+from buildings import measures as M
+from simulator.app import charts, report
+from simulator.app.choices import Choices, combinations, from_preset
+from simulator.app.i18n import ZH, t
+from simulator.app.jobs import JobQueue, QueueFull
+
+APP = Path(__file__).resolve().parents[1] / "simulator" / "app"
+
+
+@pytest.mark.parametrize("preset", ["envelope", "envelope_hp", "envelope_hp_pv", "deep_retrofit", "old_estate_standard"])
+def test_presets_round_trip_through_choices(preset):
+    b = archetypes.load("old_estate_pre1990")
+    via_choices = M.apply(b, from_preset(preset).measures())
+    direct = M.apply(b, M.package(preset))
+    assert via_choices.u_values_w_m2k() == direct.u_values_w_m2k()
+    assert via_choices.operation == direct.operation
+    assert via_choices.systems == direct.systems
+
+
+def test_no_choices_no_measures():
+    assert Choices().measures() == []
+
+
+def test_combinations_cover_the_product():
+    combos = combinations({"wall_mm": (0, 70, 100), "heat_source": ("keep", "ashp"), "pv_share_pct": ()})
+    assert len(combos) == 6 and len(set(combos)) == 6
+    with pytest.raises(ValueError, match="choose fewer"):
+        combinations({"wall_mm": tuple(range(0, 200, 10)), "roof_mm": tuple(range(0, 200, 10)),
+                      "window_level": ("keep", "pvc_double")})
+    with pytest.raises(KeyError, match="unknown choice"):
+        combinations({"gold_leaf_mm": (1,)})
+
+
+def test_job_queue_runs_in_order_with_positions_and_bounds():
+    q = JobQueue(max_running=1, max_queued=3)
+    gate = threading.Event()
+    first = q.submit(gate.wait, 10)
+    time.sleep(0.2)
+    second = q.submit(lambda: 42)
+    third = q.submit(lambda: 1 / 0)
+    assert q.status(first).state == "running"
+    assert q.status(second).position == 1 and q.status(third).position == 2
+    q.submit(lambda: None)  # the third waiting job
+    with pytest.raises(QueueFull):
+        q.submit(lambda: None)
+    gate.set()
+    deadline = time.time() + 10
+    while q.status(third).state not in ("done", "error") and time.time() < deadline:
+        time.sleep(0.05)
+    assert q.status(second).result == 42
+    assert q.status(third).state == "error" and "ZeroDivisionError" in q.status(third).error
+    assert q.status("not-a-job") is None
+    q.shutdown()
+
+
+def test_pareto_mask_by_hand():
+    cost = np.array([1.0, 2.0, 2.0, 3.0, 0.5])
+    benefit = np.array([1.0, 3.0, 2.0, 2.5, 0.2])
+    # (0.5, 0.2), (1, 1), (2, 3) are not beaten; (2, 2) and (3, 2.5) are dominated by (2, 3)
+    assert charts.pareto_mask(cost, benefit).tolist() == [True, True, False, False, True]
+
+
+@pytest.mark.parametrize("name", archetypes.names())
+def test_massing_has_block_and_windows(name):
+    fig = charts.massing_figure(archetypes.load(name))
+    names = [tr.name for tr in fig.data]
+    assert "Block" in names and "Windows" in names
+
+
+def test_downloads_are_valid_files():
+    result = {"baseline": {"heating_kwh": 10.0, "co2_kg": 5.0, "hp_scop": None},
+              "retrofit": {"heating_kwh": 4.0, "co2_kg": 2.0, "hp_scop": 2.5},
+              "capex_cny": 1000.0, "capex_by_measure_cny": {"wall_eps_70mm": 1000.0}, "measures": ["wall_eps_70mm"],
+              "engine": "test", "floor_area_m2": 100.0}
+    frames = {"package": report.package_frame(result), "results": report.results_frame(result)}
+    csv = report.to_csv(frames).decode("utf-8-sig")
+    assert "capex_wall_eps_70mm_cny" in csv and "heating_kwh" in csv
+    back = pd.read_excel(io.BytesIO(report.to_excel(frames)), sheet_name=None)
+    assert set(back) == {"package", "results"}
+    page = report.html_report("T", result, [charts.monthly_figure({"a": [1] * 12}, "en", "x", "y")], {"grid": "n"})
+    assert page.startswith(b"<!doctype html>") and b"plotly" in page and b"wall_eps_70mm" in page
+
+
+def _t_literals() -> set[str]:
+    found = set()
+    for path in APP.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_every_label_has_a_chinese_translation():
+    missing = sorted(s for s in _t_literals() if s not in ZH)
+    assert missing == []
+
+
+def test_translation_fills_fields():
+    assert t("Queued: position {pos}", "en", pos=3) == "Queued: position 3"
+    assert t("Queued: position {pos}", "zh", pos=3) == "排队中：第 3 位"
