@@ -81,7 +81,7 @@ with results:
     surrogate = str(res["engine"]).lower().startswith("surrogate")
     st.subheader(t("Results (surrogate model)", L) if surrogate else t("Results (EnergyPlus)", L))
     for w in res["warnings"]:
-        st.warning(f"{t('Outside the surrogate's training range', L)}: {w}")
+        st.warning(t("Outside the surrogate's training range", L) + f": {w}")
     area = res["floor_area_m2"]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(f"{t('Heating', L)} [kWh/m²]", f"{after['heating_kwh_m2']:.1f}",
