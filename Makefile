@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+APT := $(shell command -v apt-get 2>/dev/null)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install bench lint clean
+.PHONY: run test install browser surrogate bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,15 +16,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Debian's Chromium (and CJK fonts) for the end-to-end browser tests and screenshots.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  test -n "$(APT)" || { echo "install Chromium (Debian package 'chromium') for the browser tests"; exit 1; }; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Train (or load) the surrogate models once, so the app's first page opens fast.
+surrogate: $(STAMP)
+	$(BIN)/retrofit surrogate train
+
+run: $(STAMP) surrogate
 	$(BIN)/streamlit run streamlit_app.py --server.headless true
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_weather.py
+	$(BIN)/python benchmarks/bench_systems.py
+	$(BIN)/python benchmarks/bench_packages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -56,6 +56,20 @@ def box_loads_kwh(years: dict[str, weather.Weather], tmp: Path) -> dict[str, dic
     return out
 
 
+def archetype_loads_kwh_m2(years: dict[str, weather.Weather], tmp: Path) -> dict[str, dict[str, float]]:
+    """Annual ideal loads [kWh/m2] of old_estate_pre1990 on each year (issue 3's acceptance run)."""
+    import archetypes
+    from simulator.energyplus import EnergyPlusEngine
+
+    engine, b = EnergyPlusEngine(), archetypes.load("old_estate_pre1990")
+    out = {}
+    for label, w in years.items():
+        epw = w.source_path or w.to_epw(tmp / f"{w.name}-arch.epw")
+        loads = engine.simulate(b, epw)
+        out[label] = {"heating_kwh_m2": loads.heating_kwh_m2, "cooling_kwh_m2": loads.cooling_kwh_m2}
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-energyplus", action="store_true", help="skip the EnergyPlus box runs")
@@ -72,6 +86,7 @@ def main() -> int:
         years.update({k: weather.read_epw(p) for k, p in FILES.items() if p.is_file()})
         t_stats, _ = timed(lambda: weather.stats(builtin))
         loads = None if args.no_energyplus else box_loads_kwh(years, tmp)
+        estate = None if args.no_energyplus else archetype_loads_kwh_m2(years, tmp)
 
     timing = {"generate_year_s": t_gen, "write_epw_s": t_write, "read_epw_s": t_read,
               "read_file": read_target.name if read_target.parent == SHARED else "built-in",
@@ -109,6 +124,12 @@ def main() -> int:
     if loads:
         for key, name in (("heating_kwh", "Box heating, ideal loads (kWh)"), ("cooling_kwh", "Box cooling, sensible (kWh)")):
             lines.append(f"| {name} | " + " | ".join(f"{loads[k][key]:.0f}" for k in labels) + " |")
+    if estate:
+        ref = labels[1] if len(labels) > 1 else labels[0]
+        for key, name in (("heating_kwh_m2", "old_estate_pre1990 heating (kWh/m2)"),
+                          ("cooling_kwh_m2", "old_estate_pre1990 cooling (kWh/m2)")):
+            lines.append(f"| {name} | " + " | ".join(
+                f"{estate[k][key]:.1f} ({100 * (estate[k][key] / estate[ref][key] - 1):+.1f} %)" for k in labels) + " |")
     lines += ["", "## Timing (median of 5)", "",
               f"- generate the built-in year: {t_gen * 1000:.0f} ms",
               f"- write EPW: {t_write * 1000:.0f} ms",
@@ -119,7 +140,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "weather_comparison.md").write_text(table, encoding="utf-8")
     payload = {"timing": timing, "stats": {k: s.to_dict() for k, s in stats.items()},
-               "box_loads_kwh": loads, "builtin_id": builtin.id}
+               "box_loads_kwh": loads, "old_estate_loads_kwh_m2": estate, "builtin_id": builtin.id}
     (RESULTS / "weather.json").write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print(table)
     print(f"saved {RESULTS / 'weather.json'} and {RESULTS / 'weather_comparison.md'}")
