@@ -59,6 +59,8 @@ from typing import Any
 
 import numpy as np
 
+from weather.solar import declination_deg, equation_of_time_min, extraterrestrial_normal_w_m2
+
 log = logging.getLogger(__name__)
 
 HOURS = 8760
@@ -81,31 +83,9 @@ _MONTH_START = np.concatenate([[0], np.cumsum(_DAYS_IN_MONTH)[:-1]])
 # --------------------------------------------------------------------------
 
 
-def day_angle_rad(day_of_year: np.ndarray) -> np.ndarray:
-    """Spencer's day angle ``2 pi (n - 1) / 365`` [rad] of day of year ``n`` (1-365) [1]_."""
-    return 2.0 * np.pi * (np.asarray(day_of_year, dtype=float) - 1.0) / 365.0
-
-
 def declination_rad(day_of_year: np.ndarray) -> np.ndarray:
-    """Solar declination [rad], Spencer (1971) Fourier series [1]_ (error < 0.0006 rad)."""
-    g = day_angle_rad(day_of_year)
-    return (0.006918 - 0.399912 * np.cos(g) + 0.070257 * np.sin(g) - 0.006758 * np.cos(2 * g)
-            + 0.000907 * np.sin(2 * g) - 0.002697 * np.cos(3 * g) + 0.00148 * np.sin(3 * g))
-
-
-def equation_of_time_min(day_of_year: np.ndarray) -> np.ndarray:
-    """Equation of time (apparent minus mean solar time) [min], Spencer (1971) [1]_."""
-    g = day_angle_rad(day_of_year)
-    return 229.18 * (0.000075 + 0.001868 * np.cos(g) - 0.032077 * np.sin(g)
-                     - 0.014615 * np.cos(2 * g) - 0.04089 * np.sin(2 * g))
-
-
-def extraterrestrial_normal_w_m2(day_of_year: np.ndarray) -> np.ndarray:
-    """Extraterrestrial irradiance on a plane normal to the sun [W/m2], Spencer (1971) [1]_."""
-    g = day_angle_rad(day_of_year)
-    ecc = (1.000110 + 0.034221 * np.cos(g) + 0.001280 * np.sin(g)
-           + 0.000719 * np.cos(2 * g) + 0.000077 * np.sin(2 * g))
-    return SOLAR_CONSTANT_W_M2 * ecc
+    """Solar declination [rad], Spencer (1971) [1]_ (the weather package's series, in radians)."""
+    return np.radians(declination_deg(day_of_year))
 
 
 def solar_time_offset_h(day_of_year: np.ndarray, longitude_deg: float, time_zone_h: float) -> np.ndarray:

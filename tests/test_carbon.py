@@ -14,33 +14,13 @@ import pytest
 from simulator import carbon as cb
 from simulator.delivered import HOURS, Delivered
 from simulator.exceptions import UnknownNameError, ValidationError
+from tests import helpers
 
 
-def _arr(x) -> np.ndarray:
-    return np.full(HOURS, float(x)) if np.isscalar(x) else np.asarray(x, dtype=float)
-
-
-def make_delivered(
-    building_type: str = "residential",
-    floor_area_m2: float = 1000.0,
-    heating=0.0,
-    equipment=0.0,
-    pv=0.0,
-    **kw,
-) -> Delivered:
-    """A Delivered year from hand-made hourly values [kWh per hour]."""
-    return Delivered(
-        floor_area_m2=floor_area_m2,
-        building_type=building_type,
-        hourly_electricity_kwh={
-            "heating": _arr(heating),
-            "cooling": np.zeros(HOURS),
-            "lighting": np.zeros(HOURS),
-            "equipment": _arr(equipment),
-        },
-        hourly_pv_kwh=_arr(pv),
-        **kw,
-    )
+def make_delivered(building_type: str = "residential", **kw) -> Delivered:
+    """A hand-made Delivered year; floor area 1000.0 m2 unless given."""
+    kw.setdefault("floor_area_m2", 1000.0)
+    return helpers.make_delivered(building_type, **kw)
 
 
 HEAT_100_GJ_KWH = 100.0 / 0.0036  # 100 GJ = 27 777.8 kWh

@@ -15,37 +15,15 @@ import pytest
 from simulator import economics as ec
 from simulator.delivered import HOURS, Delivered
 from simulator.exceptions import UnknownNameError, ValidationError
+from tests import helpers
 
 DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
-def _arr(x) -> np.ndarray:
-    return np.full(HOURS, float(x)) if np.isscalar(x) else np.asarray(x, dtype=float)
-
-
-def make_delivered(
-    building_type: str = "residential",
-    floor_area_m2: float = 650.0,
-    heating=0.0,
-    cooling=0.0,
-    lighting=0.0,
-    equipment=0.0,
-    pv=0.0,
-    **kw,
-) -> Delivered:
-    """A Delivered year from hand-made hourly values [kWh per hour] (scalars are constant)."""
-    return Delivered(
-        floor_area_m2=floor_area_m2,
-        building_type=building_type,
-        hourly_electricity_kwh={
-            "heating": _arr(heating),
-            "cooling": _arr(cooling),
-            "lighting": _arr(lighting),
-            "equipment": _arr(equipment),
-        },
-        hourly_pv_kwh=_arr(pv),
-        **kw,
-    )
+def make_delivered(building_type: str = "residential", **kw) -> Delivered:
+    """A hand-made Delivered year; floor area 650.0 m2 unless given."""
+    kw.setdefault("floor_area_m2", 650.0)
+    return helpers.make_delivered(building_type, **kw)
 
 
 def month_mask(month: int) -> np.ndarray:
