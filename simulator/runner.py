@@ -48,21 +48,35 @@ def energyplus_command(idf_path: Path, epw_path: Path, output_dir: Path, binary:
 
 _SEVERE = re.compile(r"\*\*\s*(Severe|Fatal)\s*\*\*")
 _CONTINUED = re.compile(r"\*\*\s*~~~\s*\*\*")
+#: Severe messages after which EnergyPlus carries on and whose results stand:
+#: a zone that needed more than the maximum warmup days still gets simulated
+#: (Engineering Reference, "Warmup convergence"); it is reported, not fatal.
+NON_BLOCKING_SEVERE = ("CheckWarmupConvergence",)
+
+
+def _severe_blocks(err_text: str) -> list[list[str]]:
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in err_text.splitlines():
+        if _SEVERE.search(line):
+            current = [line.strip()]
+            blocks.append(current)
+        elif current is not None and _CONTINUED.search(line):
+            current.append(line.strip())
+        else:
+            current = None
+    return blocks
 
 
 def err_problems(err_text: str, max_lines: int = 40) -> list[str]:
-    """The Severe and Fatal messages of an ``eplusout.err`` text, with their continuation lines."""
-    out: list[str] = []
-    keep = False
-    for line in err_text.splitlines():
-        if _SEVERE.search(line):
-            keep = True
-            out.append(line.strip())
-        elif keep and _CONTINUED.search(line):
-            out.append(line.strip())
-        else:
-            keep = False
-    return out[:max_lines]
+    """The Severe and Fatal messages of an ``eplusout.err`` text that invalidate a run, with their continuation lines."""
+    lines = [ln for b in _severe_blocks(err_text) if not any(k in b[0] for k in NON_BLOCKING_SEVERE) for ln in b]
+    return lines[:max_lines]
+
+
+def err_warnings(err_text: str) -> list[str]:
+    """Severe messages EnergyPlus continues after (e.g. slow warmup convergence): first lines only."""
+    return [b[0] for b in _severe_blocks(err_text) if any(k in b[0] for k in NON_BLOCKING_SEVERE)]
 
 
 def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> Path:
@@ -91,6 +105,8 @@ def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: floa
         raise EnergyPlusError(
             f"EnergyPlus failed (exit code {proc.returncode}) in {run_dir}", problems or tail, str(run_dir)
         )
+    for warning in err_warnings(err_text):
+        log.warning("%s: %s", run_dir.name, warning)
     sql = run_dir / SQL_FILE
     if not sql.exists():
         raise EnergyPlusError(f"EnergyPlus wrote no {SQL_FILE} in {run_dir}", run_dir=str(run_dir))

@@ -9,7 +9,7 @@ import pytest
 
 import archetypes
 from simulator import idf as idfw
-from simulator.runner import energyplus_command, err_problems
+from simulator.runner import energyplus_command, err_problems, err_warnings
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -108,3 +108,11 @@ def test_idf_text_has_the_objects(tianjin_epw):
     assert "OUTPUT:SQLITE," in upper
     assert "TIMESTEP,\n    4;" in upper
     assert "Zone_or_ZoneList" not in text  # field names never leak into values
+
+
+def test_slow_warmup_is_a_warning_not_a_failure():
+    text = ("   ** Severe  ** CheckWarmupConvergence: Loads Initialization, Zone=\"F01S\" did not converge after 25 warmup days.\n"
+            "   **   ~~~   ** See Warmup Convergence Information in .eio file for details.\n"
+            "   ** Severe  ** Bad thing\n")
+    assert err_problems(text) == ["** Severe  ** Bad thing"]
+    assert err_warnings(text)[0].startswith("** Severe  ** CheckWarmupConvergence")
