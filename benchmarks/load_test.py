@@ -127,9 +127,9 @@ def expected_heating(wall_mm: int) -> float:
     from dataclasses import replace
 
     import archetypes
+    import weather
     from simulator.app.choices import from_preset
     from simulator.evaluate import evaluate, get_engine
-    import weather
 
     c = replace(from_preset("envelope"), wall_mm=wall_mm)
     ev = evaluate(archetypes.load("old_estate_pre1990"), c.measures(), weather=weather.load("tianjin"),

@@ -349,6 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
         weather_cli = None
     if weather_cli is not None and hasattr(weather_cli, "add_parser"):
         weather_cli.add_parser(sub)
+    from simulator.surrogate import cli as surrogate_cli
+
+    surrogate_cli.add_parser(sub)
     return p
 
 

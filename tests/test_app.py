@@ -34,7 +34,7 @@ def app(_isolated_cache_dir):
 def test_explorer_shows_archetype_and_changes_with_it(app):
     old_heat = number(metric(app, "Heating intensity"))
     assert number(metric(app, "Floor area")) == 3600
-    app.selectbox(key="archetype").select("five_step_residential").run()
+    app.selectbox(key="archetype").set_value("five_step_residential").run()
     assert not app.exception
     new_heat = number(metric(app, "Heating intensity"))
     assert new_heat < 0.35 * old_heat
@@ -61,7 +61,7 @@ def test_builder_numbers_move_the_right_way(app):
 
 def test_builder_preset_fills_the_widgets(app):
     app.switch_page(PAGE.format("builder")).run()
-    app.selectbox(key="b_preset").select("deep_retrofit").run()
+    app.selectbox(key="b_preset").set_value("deep_retrofit").run()
     assert not app.exception
     assert app.slider(key="b_wall_mm").value == 120
     assert app.selectbox(key="b_window_level").value == "triple_lowe"

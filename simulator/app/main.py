@@ -23,9 +23,9 @@ def lang() -> str:
     return st.session_state.get("lang", DEFAULT_LANG)
 
 
-def archetype_title(name: str) -> str:
+def archetype_title(name: str, lang_: str | None = None) -> str:
     meta = archetypes.raw(name).get("meta", {})
-    return meta.get("title_zh" if lang() == "zh" else "title", name)
+    return meta.get("title_zh" if (lang_ or lang()) == "zh" else "title", name)
 
 
 def assumptions() -> dict:
@@ -42,7 +42,7 @@ def _sidebar() -> None:
     st.sidebar.radio("语言 / Language", list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
     names = archetypes.names()
     st.sidebar.selectbox(t("Archetype", lang()), names, index=names.index("old_estate_pre1990"),
-                         format_func=archetype_title, key="archetype")
+                         format_func=lambda n, lg=lang(): archetype_title(n, lg), key="archetype")
     with st.sidebar.expander(t("Assumptions", lang())):
         grids = carbon.grid_factor_names()
         st.selectbox("Grid CO₂ factor / 电网排放因子", grids, index=grids.index("north_china_2023"), key="grid",
