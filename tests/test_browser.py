@@ -60,7 +60,7 @@ def server(_isolated_cache_dir):
     proc.wait(10)
 
 
-def wait_rendered(page, timeout_s: float = 120) -> None:
+def wait_rendered(page, timeout_s: float = 300) -> None:
     """Wait until the script has finished running (no status widget for 1 s) and a title is shown."""
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
     deadline = time.time() + timeout_s
