@@ -1,0 +1,119 @@
+"""Benchmark the surrogate: training, loading, single and batch predictions, memory, speed-up.
+
+Prints a markdown report and saves ``benchmarks/results/surrogate.json``. Not a
+test: the figures depend on the machine (2 cores here, shared).
+
+    .venv/bin/python benchmarks/bench_surrogate.py [--family residential_walkup] [--batch 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import archetypes
+import weather
+from simulator.energyplus import EnergyPlusEngine
+from simulator.surrogate import model as mo
+from simulator.surrogate.engine import SurrogateEngine, predict_features
+from simulator.surrogate.sampling import design
+from simulator.surrogate.space import family_of, features_of, get_family
+
+OUT = Path(__file__).resolve().parent / "results"
+
+
+def _timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--family", default="residential_walkup")
+    ap.add_argument("--archetype", default="old_estate_pre1990")
+    ap.add_argument("--batch", type=int, default=10_000)
+    args = ap.parse_args(argv)
+    fam = get_family(args.family)
+    epw = weather.epw_path("tianjin")
+    building = archetypes.load(args.archetype)
+    if family_of(building).name != fam.name:
+        ap.error(f"{args.archetype} is not in family {fam.name}")
+    res: dict = {"machine": f"{platform.machine()}, {platform.python_version()}", "family": fam.name}
+
+    # training from the committed dataset (fresh) and loading from the disk cache
+    t0 = time.perf_counter()
+    model, meta = mo.load_model(fam, retrain=True)
+    res["train_s"] = round(time.perf_counter() - t0, 2)
+    res["n_train"] = meta["n_train"]
+    mo._memo.cache_clear()
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    model, meta = mo.load_model(fam)
+    res["load_from_cache_s"] = round(time.perf_counter() - t0, 3)
+    res["loaded_model_memory_mb"] = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
+    tracemalloc.stop()
+    path = mo._cache_file(fam, None)
+    res["model_file_mb"] = round(path.stat().st_size / 1e6, 2)
+
+    # one building: full engine (Loads with 8760-hour series) and the feature path
+    engine = SurrogateEngine()
+    engine.simulate(building, epw)  # warm: weather parse, model in memory
+    res["engine_simulate_ms"] = round(1000 * statistics.median(_timed(lambda: engine.simulate(building, epw), 20)), 2)
+    x = [features_of(building, fam)]
+    import pandas as pd
+
+    X1 = pd.DataFrame(x)
+    res["predict_one_ms"] = round(1000 * statistics.median(_timed(lambda: model.predict(X1), 50)), 3)
+
+    # a batch of packages, vectorised (features table -> per-m2 predictions, no hourly series)
+    X = design(fam, 0, args.batch, seed=7).reset_index(drop=True)
+    predict_features(fam, X.head(10))
+    times = _timed(lambda: predict_features(fam, X), 5)
+    res["batch_size"] = args.batch
+    res["batch_predict_s"] = round(statistics.median(times), 3)
+    res["batch_per_package_us"] = round(1e6 * statistics.median(times) / args.batch, 2)
+
+    # one EnergyPlus run of the same building (no cache)
+    eng = EnergyPlusEngine()
+    eng.simulate(building, epw)  # parse the IDD once
+    t0 = time.perf_counter()
+    eng.simulate(building, epw)
+    res["energyplus_run_s"] = round(time.perf_counter() - t0, 2)
+    res["speedup_engine_vs_energyplus"] = round(res["energyplus_run_s"] / (res["engine_simulate_ms"] / 1000), 0)
+    res["speedup_batch_vs_energyplus"] = round(res["energyplus_run_s"] / (res["batch_per_package_us"] / 1e6), 0)
+    res["cv"] = {k: round(v, 4) for k, v in meta["cv"].items() if isinstance(v, float)}
+
+    OUT.mkdir(exist_ok=True)
+    (OUT / "surrogate.json").write_text(json.dumps(res, indent=2) + "\n")
+    lines = [
+        f"# Surrogate benchmark ({res['machine']}, family {fam.name}, {res['n_train']} training runs)",
+        "",
+        "| what | value |",
+        "|---|---|",
+        f"| train from the committed dataset | {res['train_s']} s |",
+        f"| load the cached model | {res['load_from_cache_s']} s |",
+        f"| loaded model in memory / on disk | {res['loaded_model_memory_mb']} MB / {res['model_file_mb']} MB |",
+        f"| one building, `SurrogateEngine.simulate` (Loads with 8760 h) | {res['engine_simulate_ms']} ms |",
+        f"| one building, `model.predict` (per-m2 targets) | {res['predict_one_ms']} ms |",
+        f"| {args.batch:,} packages, `predict_features` | {res['batch_predict_s']} s "
+        f"({res['batch_per_package_us']} us each) |",
+        f"| one EnergyPlus run of `{args.archetype}` | {res['energyplus_run_s']} s |",
+        f"| speed-up, engine vs EnergyPlus | {res['speedup_engine_vs_energyplus']:,.0f}x |",
+        f"| speed-up, batch vs EnergyPlus | {res['speedup_batch_vs_energyplus']:,.0f}x |",
+    ]
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Surrogate model of the EnergyPlus engine (scikit-learn), see :mod:`simulator.surrogate.engine`."""

@@ -1,0 +1,181 @@
+"""Accuracy check against fresh EnergyPlus runs that were never in the training set.
+
+:func:`check_accuracy` draws ``n`` random retrofit packages
+(:func:`simulator.surrogate.sampling.random_package`: random envelope and
+operation measures with random levels and thicknesses) for one archetype,
+applies them, runs the archetype and the ``n`` retrofitted buildings in
+EnergyPlus through the batch runner, predicts the same buildings with the
+surrogate and compares:
+
+* per output (annual heating and cooling, monthly heating and cooling pooled
+  over the months with load, peaks): R2, CV(RMSE) and NMBE (ASHRAE
+  Guideline 14 definitions, [%] of the EnergyPlus mean) and the largest error;
+* savings: for each package, (baseline - retrofit) by the surrogate minus the
+  same by EnergyPlus, in percentage points of the EnergyPlus baseline; the
+  95th percentile of its absolute value is the headline figure;
+* the hourly heating series of the surrogate engine against EnergyPlus
+  (correlation; for information, the hourly shape is an assumption);
+* freshness: the smallest distance of a package to a training point, in
+  units of the feature ranges (0 would mean a training point was reused).
+
+The targets of issue 5 are reported as ``targets_met``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from simulator.surrogate import dataset as ds
+from simulator.surrogate.model import load_model, metrics
+from simulator.surrogate.sampling import random_package
+from simulator.surrogate.space import domain_violations, family_of_archetype, features_of
+
+log = logging.getLogger(__name__)
+
+#: Accuracy targets of issue 5: key -> (comparison, threshold).
+TARGETS = {
+    "heating_r2": (">=", 0.99),
+    "heating_cvrmse": ("<=", 5.0),
+    "cooling_r2": (">=", 0.97),
+    "cooling_cvrmse": ("<=", 10.0),
+    "monthly_heating_cvrmse": ("<=", 10.0),
+    "savings_error_pp_p95": ("<=", 3.0),
+}
+
+
+def check_buildings(archetype: str, n: int, seed: int):
+    """The archetype and ``n`` retrofitted variants with their package labels (deterministic in ``seed``)."""
+    import archetypes
+    from buildings import measures as M
+
+    base = archetypes.load(archetype)
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        pkg = random_package(rng, base)
+        b = M.apply(base, pkg).replace(name=f"{archetype}-check-s{seed}-{i:03d}")
+        out.append((b, " + ".join(m.label for m in pkg)))
+    return base, out
+
+
+def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, workers: int | None = None,
+                   scheduler=None, progress: Callable[[int, int], None] | None = None,
+                   directory=None) -> dict:
+    """Compare the surrogate with fresh EnergyPlus runs of random packages on one archetype.
+
+    Parameters
+    ----------
+    archetype
+        Archetype name (its family's model is checked).
+    n
+        Number of random packages.
+    seed
+        Seed of the packages (use one that the training design did not use; the
+        training design is a Sobol sequence, so no package coincides with it).
+    cache, workers, scheduler, progress
+        Passed to :func:`simulator.batch.run_batch`.
+    directory
+        Dataset folder of the model.
+
+    Returns
+    -------
+    dict
+        JSON-able report; keys carry units (``_kwh_m2``, ``_pct`` is implied for
+        ``cvrmse`` and ``nmbe``, ``_pp`` percentage points).
+    """
+    import weather
+    from simulator.batch import Case, run_batch
+    from simulator.exceptions import ValidationError
+    from simulator.surrogate.engine import SurrogateEngine
+
+    if n < 2:
+        raise ValidationError([f"--n must be at least 2 for R2 and CV(RMSE), got {n}"])
+    fam = family_of_archetype(archetype)
+    base, variants = check_buildings(archetype, n, seed)
+    buildings = [base] + [b for b, _ in variants]
+    epw = str(weather.epw_path(ds.WEATHER_NAME))
+    t0 = time.perf_counter()
+    results = run_batch([Case(b, epw) for b in buildings], cache=cache, workers=workers, scheduler=scheduler,
+                        progress=progress)
+    eplus_s = time.perf_counter() - t0
+    if not results[0].ok:
+        raise ValidationError([f"EnergyPlus failed on the baseline {archetype}: {results[0].error}"])
+    ok = [i for i, r in enumerate(results) if r.ok]
+    failed = [buildings[i].name for i, r in enumerate(results) if not r.ok]
+
+    model, meta = load_model(fam, directory)
+    X = pd.DataFrame([features_of(buildings[i], fam) for i in ok], index=ok)
+    t1 = time.perf_counter()
+    pred = model.predict(X)
+    predict_s = time.perf_counter() - t1
+    true = pd.DataFrame([ds.targets_of(results[i].loads) for i in ok], index=ok)
+    out_of_domain = {buildings[i].name: v for i in ok if (v := domain_violations(buildings[i], fam))}
+
+    variants_idx = [i for i in ok if i != 0]
+    if len(variants_idx) < 2:
+        raise ValidationError([f"only {len(variants_idx)} of {n} EnergyPlus runs succeeded: {failed[:3]}"])
+    t, p = true.loc[variants_idx], pred.loc[variants_idx]
+    report: dict = {"archetype": archetype, "family": fam.name, "seed": seed, "n": len(variants_idx),
+                    "n_failed": len(failed), "failed": failed, "n_out_of_domain": len(out_of_domain)}
+    for name, col in (("heating", "heating_kwh_m2"), ("cooling", "cooling_kwh_m2"),
+                      ("peak_heating", "peak_heating_w_m2"), ("peak_cooling", "peak_cooling_w_m2")):
+        m = metrics(t[col], p[col])
+        unit = "w_m2" if name.startswith("peak") else "kwh_m2"
+        report.update({f"{name}_r2": m["r2"], f"{name}_cvrmse": m["cvrmse_pct"], f"{name}_nmbe": m["nmbe_pct"],
+                       f"{name}_max_error_{unit}": m["max_abs_error"], f"{name}_mean_{unit}": float(t[col].mean())})
+    for kind, cols in (("heating", ds.HEATING_MONTHLY), ("cooling", ds.COOLING_MONTHLY)):
+        tt, pp = t[list(cols)].to_numpy(), p[list(cols)].to_numpy()
+        active = tt.max(axis=0) > 0
+        m = metrics(tt[:, active].ravel(), pp[:, active].ravel())
+        report.update({f"monthly_{kind}_r2": m["r2"], f"monthly_{kind}_cvrmse": m["cvrmse_pct"],
+                       f"monthly_{kind}_nmbe": m["nmbe_pct"], f"monthly_{kind}_max_error_kwh_m2": m["max_abs_error"]})
+    # savings in percentage points of the EnergyPlus baseline
+    for kind in ("heating", "cooling"):
+        col = f"{kind}_kwh_m2"
+        base_true, base_pred = float(true.loc[0, col]), float(pred.loc[0, col])
+        sav_true = base_true - t[col].to_numpy()
+        sav_pred = base_pred - p[col].to_numpy()
+        err_pp = 100.0 * np.abs(sav_pred - sav_true) / base_true
+        prefix = "savings" if kind == "heating" else "cooling_savings"
+        report.update({
+            f"{prefix}_error_pp_p95": float(np.percentile(err_pp, 95)),
+            f"{prefix}_error_pp_max": float(err_pp.max()),
+            f"{prefix}_mean_pct": float(100.0 * sav_true.mean() / base_true),
+            f"baseline_{kind}_kwh_m2": base_true,
+            f"baseline_{kind}_error_pct": 100.0 * (base_pred - base_true) / base_true,
+        })
+    # hourly shapes of the engine (information)
+    engine = SurrogateEngine(directory, warn=False)
+    corr = []
+    for i in variants_idx[: min(len(variants_idx), 10)]:
+        s = engine.simulate(buildings[i], epw)
+        e = results[i].loads
+        if e.heating_kwh > 0:
+            corr.append(float(np.corrcoef(s.hourly_heating_kwh, e.hourly_heating_kwh)[0, 1]))
+    report["hourly_heating_correlation_mean"] = float(np.mean(corr)) if corr else float("nan")
+    # freshness: distance of each package to the nearest training point, in units of the feature ranges
+    train = ds.load_dataset(fam, directory)[fam.feature_names].to_numpy(dtype=float)
+    span = np.array([f.high - f.low for f in fam.features])
+    pts = X.loc[variants_idx, fam.feature_names].to_numpy(dtype=float)
+    dist = np.sqrt((((pts[:, None, :] - train[None, :, :]) / span) ** 2).sum(axis=2)).min(axis=1)
+    report["min_distance_to_training"] = float(dist.min())
+    report["energyplus_wall_s"] = round(eplus_s, 1)
+    report["surrogate_predict_s"] = round(predict_s, 4)
+    report["model_n_train"] = meta.get("n_train")
+    report["model_data_sha256"] = meta.get("data_sha256")
+    report["targets_met"] = {k: _meets(report[k], *TARGETS[k]) for k in TARGETS}
+    report["packages"] = [{"building": b.name, "measures": label} for b, label in variants]
+    if out_of_domain:
+        report["out_of_domain"] = out_of_domain
+    return report
+
+
+def _meets(value: float, op: str, threshold: float) -> bool:
+    if value is None or not np.isfinite(value):
+        return False
+    return value >= threshold if op == ">=" else value <= threshold

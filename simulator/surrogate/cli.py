@@ -1,0 +1,180 @@
+"""``retrofit surrogate ...``: sample, train, check and describe the surrogate.
+
+:func:`add_parser` registers the command group on the main CLI's subparsers::
+
+    retrofit surrogate sample --family residential_walkup --n 512 [--base estate_1990s] [--workers 2]
+                              [--scheduler tcp://...]
+    retrofit surrogate train [--family NAME|all] [--compare] [--json]
+    retrofit surrogate check --archetype old_estate_pre1990 --n 30 --seed 1 [--json]
+    retrofit surrogate space [--json]
+
+Handlers return an exit code; library errors (:class:`~simulator.exceptions.RetrofitError`)
+propagate to the main CLI, which prints one line and exits 2. ``check`` exits 1
+when a target is missed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def _bar(desc: str, quiet: bool):
+    """A tqdm progress callback (or a silent one)."""
+    if quiet:
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=desc, unit="run", file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return bar, update
+
+
+def _families(spec: str | None) -> list[str]:
+    from simulator.surrogate.space import family_names, get_family
+
+    if spec in (None, "all"):
+        return family_names()
+    return [get_family(s.strip()).name for s in spec.split(",")]
+
+
+def cmd_sample(args) -> int:
+    from simulator.surrogate import dataset as ds
+
+    bar, update = _bar(f"EnergyPlus {args.family}", args.quiet)
+    try:
+        df = ds.sample(args.family, args.n, cache=args.cache, workers=args.workers, scheduler=args.scheduler,
+                       progress=update, retry_failed=args.retry_failed, base=args.base)
+    finally:
+        if bar is not None:
+            bar.close()
+    prov = ds.read_provenance(args.family) or {}
+    out = {"family": args.family, "n": len(df), "path": str(ds.dataset_path(args.family)),
+           "failed_point_ids": prov.get("failed_point_ids", []),
+           "energyplus_run_s_total": prov.get("energyplus_run_s_total")}
+    print(json.dumps(out, indent=2) if args.json else
+          f"{out['family']}: {out['n']} points in {out['path']} "
+          f"(EnergyPlus run time so far {out['energyplus_run_s_total']} s, failed {out['failed_point_ids']})")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from simulator.surrogate import model as mo
+
+    rows = []
+    for fam in _families(args.family):
+        if args.compare:
+            bar, update = _bar(f"K-fold {fam}", args.quiet)
+            try:
+                sel = mo.compare_models(fam, progress=update)
+            finally:
+                if bar is not None:
+                    bar.close()
+            mo.selection_path(fam).write_text(json.dumps(sel, indent=2) + "\n", encoding="utf-8")
+        _, meta = mo.load_model(fam, retrain=True)
+        cv = meta["cv"]
+        rows.append({"family": fam, "n_train": meta["n_train"], "train_s": meta["train_s"],
+                     "kinds": ",".join(sorted(set(meta["kinds"].values()))),
+                     "heating_cvrmse_pct": round(cv.get("heating_kwh_m2_cvrmse_pct", float("nan")), 2),
+                     "heating_r2": round(cv.get("heating_kwh_m2_r2", float("nan")), 4),
+                     "cooling_cvrmse_pct": round(cv.get("cooling_kwh_m2_cvrmse_pct", float("nan")), 2),
+                     "monthly_heating_cvrmse_pct": round(cv.get("monthly_heating_cvrmse_pct", float("nan")), 2)})
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        from simulator.cli import _print_table
+
+        _print_table(rows)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from simulator.surrogate.check import check_accuracy
+
+    bar, update = _bar(f"EnergyPlus check {args.archetype}", args.quiet)
+    try:
+        rep = check_accuracy(args.archetype, args.n, args.seed, cache=args.cache, workers=args.workers,
+                             scheduler=args.scheduler, progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(json.dumps(rep, indent=2))
+    else:
+        _print_check(rep)
+    return 0 if all(rep["targets_met"].values()) else 1
+
+
+def _print_check(rep: dict) -> None:
+    print(f"{rep['archetype']} ({rep['family']}): {rep['n']} random packages, seed {rep['seed']}, "
+          f"{rep['n_failed']} failed, {rep['n_out_of_domain']} out of domain")
+    print(f"{'output':<16}{'R2':>9}{'CV(RMSE) %':>12}{'NMBE %':>9}{'max error':>11}")
+    for name in ("heating", "cooling", "monthly_heating", "monthly_cooling", "peak_heating", "peak_cooling"):
+        unit = "w_m2" if name.startswith("peak") else "kwh_m2"
+        print(f"{name:<16}{rep[f'{name}_r2']:>9.4f}{rep[f'{name}_cvrmse']:>12.2f}{rep[f'{name}_nmbe']:>9.2f}"
+              f"{rep[f'{name}_max_error_{unit}']:>11.2f}")
+    print(f"heating savings error p95 {rep['savings_error_pp_p95']:.2f} pp of baseline "
+          f"(max {rep['savings_error_pp_max']:.2f}); mean saving {rep['savings_mean_pct']:.1f} %")
+    for k, ok in rep["targets_met"].items():
+        print(f"  {'ok  ' if ok else 'MISS'} {k}")
+
+
+def cmd_space(args) -> int:
+    from simulator.surrogate.space import families, markdown_table
+
+    if args.json:
+        print(json.dumps({name: {"base_archetype": f.base_archetype, "archetypes": list(f.archetypes),
+                                 "features": [{"name": x.name, "unit": x.unit, "low": x.low, "high": x.high}
+                                              for x in f.features]}
+                          for name, f in families().items()}, indent=2))
+    else:
+        print(markdown_table())
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register ``surrogate`` and its commands on the main CLI's subparsers."""
+    p = subparsers.add_parser("surrogate", help="sample, train and check the surrogate model")
+    sub = p.add_subparsers(dest="surrogate_command", metavar="COMMAND", parser_class=type(p))
+    sub.required = True
+
+    def common(sp, runs: bool):
+        sp.add_argument("--json", action="store_true", help="print JSON")
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+        if runs:
+            sp.add_argument("--workers", type=int, default=None, help="process-pool size (default: all cores)")
+            sp.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
+            sp.add_argument("--cache", default=None, help="run-cache file (default ~/.cache/hongqiao-retrofit/runs.sqlite)")
+
+    s = sub.add_parser("sample", help="generate or extend a family's dataset with EnergyPlus runs (resumable)")
+    s.add_argument("--family", required=True, help="residential_walkup, residential_highrise, office or school")
+    s.add_argument("--n", type=int, required=True, help="wanted number of design points (existing ones are kept)")
+    s.add_argument("--retry-failed", action="store_true", help="run again points that failed before")
+    s.add_argument("--base", default=None,
+                   help="design base archetype (block) to extend; default: the family's base archetype")
+    common(s, runs=True)
+    s.set_defaults(func=cmd_sample)
+
+    t = sub.add_parser("train", help="train (and cache) the model of one or all families")
+    t.add_argument("--family", default="all", help="family name, comma-separated names, or all")
+    t.add_argument("--compare", action="store_true",
+                   help="K-fold compare GP, gradient boosting and MLP first and record the choice per output group")
+    common(t, runs=False)
+    t.set_defaults(func=cmd_train)
+
+    c = sub.add_parser("check", help="accuracy against fresh EnergyPlus runs of random packages")
+    c.add_argument("--archetype", required=True, help="archetype name")
+    c.add_argument("--n", type=int, default=30, help="number of random packages")
+    c.add_argument("--seed", type=int, default=1, help="seed of the packages")
+    common(c, runs=True)
+    c.set_defaults(func=cmd_check)
+
+    sp = sub.add_parser("space", help="the feature space of every family")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp.set_defaults(func=cmd_space)

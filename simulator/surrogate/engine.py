@@ -1,0 +1,261 @@
+"""The surrogate engine: same interface and result as the EnergyPlus engine, in milliseconds.
+
+``SurrogateEngine().simulate(building, weather) -> Loads`` reads the building's
+features (:func:`simulator.surrogate.space.features_of`), predicts its monthly
+heating and cooling loads, peaks and window solar gains per m2 with the family's
+trained model (:mod:`simulator.surrogate.model`), and returns the same
+:class:`~simulator.loads.Loads` as :class:`~simulator.energyplus.EnergyPlusEngine`:
+
+* ``hourly_lighting_kwh`` and ``hourly_equipment_kwh`` are computed exactly
+  from the building's W/m2 and schedules (they match EnergyPlus to rounding);
+* ``hourly_heating_kwh`` / ``hourly_cooling_kwh`` spread each predicted
+  monthly total over the month's hours with the hourly shape of a two-node
+  (air, mass) model of the building on the weather and its setpoint schedules,
+  blended with degree-hour weights in months where that model gives little
+  load (:mod:`simulator.surrogate.hourly`); their monthly sums equal the
+  predictions, and hours above the predicted peak are clipped to it (the
+  excess goes to the month's other hours);
+* ``peak_heating_w`` / ``peak_cooling_w`` are *predicted* by the model (largest
+  hourly load of the year as EnergyPlus reports it);
+* ``hourly_window_solar_kwh`` follows the irradiation on each facade, scaled to
+  the predicted annual total.
+
+Domain of applicability: a building whose features leave the training ranges,
+which changes a property the family holds fixed, or a weather other than the
+training year gets a :class:`SurrogateDomainWarning`; the violations are listed
+by :meth:`SurrogateEngine.check_domain`, kept in ``loads.meta["domain_violations"]``
+and in :attr:`SurrogateEngine.last_violations`, so a caller can fall back to
+EnergyPlus::
+
+    engine = SurrogateEngine()
+    if engine.check_domain(building, weather):
+        loads = EnergyPlusEngine().simulate(building, weather)
+    else:
+        loads = engine.simulate(building, weather)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from buildings.model import Building
+from simulator.loads import HOURS_PER_YEAR, Loads
+from simulator.surrogate import dataset as ds
+from simulator.surrogate import hourly as H
+from simulator.surrogate.model import MODEL_FORMAT, load_model
+from simulator.surrogate.space import (
+    Family,
+    base_building,
+    domain_violations,
+    family_of,
+    features_of,
+    get_family,
+)
+
+log = logging.getLogger(__name__)
+
+MONTH_HOURS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24
+
+
+class SurrogateDomainWarning(UserWarning):
+    """The surrogate was asked about a building or weather outside its training domain."""
+
+
+def predict_features(family: str | Family, X, directory=None) -> pd.DataFrame:
+    """Vectorised prediction for a feature table (no hourly series): the fast path for many packages.
+
+    Parameters
+    ----------
+    family
+        Family name.
+    X
+        DataFrame with the family's feature columns (or an array in model order);
+        derived features (the walk-up wall's inner heat capacity) may be left
+        out and then take the base archetype's value.
+    directory
+        Dataset folder (default: the committed datasets).
+
+    Returns
+    -------
+    DataFrame
+        Per row, per m2 of floor: ``heating_kwh_m2``, ``cooling_kwh_m2``, monthly
+        ``heating_kwh_m2_mMM`` / ``cooling_kwh_m2_mMM``, ``peak_heating_w_m2``,
+        ``peak_cooling_w_m2``, ``window_solar_kwh_m2``.
+    """
+    fam = get_family(family)
+    model, _ = load_model(fam, directory)
+    if not isinstance(X, pd.DataFrame):
+        X = pd.DataFrame(np.asarray(X, dtype=float).reshape(-1, len(fam.features)), columns=fam.feature_names)
+    missing = [f.name for f in fam.features if f.derived and f.name not in X.columns]
+    if missing:  # derived features default to the base archetype's value
+        base = features_of(base_building(fam), fam)
+        X = X.assign(**{name: base[name] for name in missing})
+    return model.predict(X)
+
+
+class SurrogateEngine:
+    """Predict a building's loads with the trained surrogate of its family.
+
+    Parameters
+    ----------
+    directory
+        Dataset folder (default: the committed ``simulator/data/surrogate``).
+    warn
+        Issue :class:`SurrogateDomainWarning` for out-of-domain requests.
+
+    Attributes
+    ----------
+    last_violations : list of str
+        Domain violations of the last :meth:`simulate` call (empty: inside the domain).
+    """
+
+    name = "surrogate"
+
+    def __init__(self, directory: str | os.PathLike | None = None, warn: bool = True):
+        self.directory = directory
+        self.warn = warn
+        self.last_violations: list[str] = []
+
+    @property
+    def version(self) -> str:
+        """Model format, scikit-learn version and a hash of the training datasets (for cache keys)."""
+        import sklearn
+
+        folder = ds.data_dir() if self.directory is None else Path(self.directory)
+        stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(folder).glob("*.csv")))
+        return f"surrogate {MODEL_FORMAT}; sklearn {sklearn.__version__}; data {_datasets_hash(str(folder), stamp)}"
+
+    def model(self, family: str | Family):
+        """The fitted model and metadata of a family (trained and cached on first use)."""
+        return load_model(family, self.directory)
+
+    def check_domain(self, building: Building, weather=None) -> list[str]:
+        """Every reason the surrogate should not be trusted for this building (and weather).
+
+        Returns
+        -------
+        list of str
+            Empty when the building (and weather) are inside the training domain.
+        """
+        out = domain_violations(building)
+        if weather is not None:
+            w = _weather(weather)
+            training = _training_weather_id(self.directory, building)
+            if training is not None and w.id != training:
+                out.append(f"weather {w.name!r} (id {w.id}) is not the training weather "
+                           f"{ds.WEATHER_NAME!r} (id {training}): loads are predicted for the training climate")
+        return out
+
+    def simulate(self, building: Building, weather) -> Loads:
+        """Predict the loads of a building on a weather year (returns the EnergyPlus engine's ``Loads``)."""
+        t0 = time.perf_counter()
+        w = _weather(weather)
+        fam = family_of(building)  # raises for building types no family covers
+        violations = self.check_domain(building, w)
+        self.last_violations = violations
+        if violations and self.warn:
+            warnings.warn(SurrogateDomainWarning(
+                f"{building.name}: outside the surrogate's domain ({len(violations)} issue(s)): "
+                + "; ".join(violations) + ". Use EnergyPlus for this case."), stacklevel=2)
+        model, meta = load_model(fam, self.directory)
+        x = pd.DataFrame([features_of(building, fam)])
+        pred = model.predict(x).iloc[0]
+        loads = loads_from_prediction(building, w, pred, engine=self.version,
+                                      meta={"family": fam.name, "domain_violations": violations,
+                                            "model_data_sha256": meta.get("data_sha256"),
+                                            "peaks": "predicted; hourly series are shaped monthly totals"})
+        loads.meta["surrogate_s"] = round(time.perf_counter() - t0, 4)
+        return loads
+
+
+@lru_cache(maxsize=8)
+def _datasets_hash(folder: str, stamp: tuple) -> str:
+    """SHA-256 (12 hex) over the dataset files of a folder; ``stamp`` (names, mtimes, sizes) keys the cache."""
+    h = hashlib.sha256()
+    for name, _, _ in stamp:
+        h.update(name.encode())
+        h.update((Path(folder) / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _weather(weather):
+    from simulator.energyplus import resolve_weather
+
+    return resolve_weather(weather)[0]
+
+
+def _training_weather_id(directory, building: Building) -> str | None:
+    try:
+        fam = family_of(building)
+    except Exception:  # noqa: BLE001 - no family: reported by domain_violations
+        return None
+    prov = ds.read_provenance(fam, directory) or {}
+    return (prov.get("weather") or {}).get("id")
+
+
+def loads_from_prediction(building: Building, w, pred: pd.Series, engine: str = "surrogate",
+                          meta: dict | None = None) -> Loads:
+    """Build a :class:`Loads` from per-m2 predictions (monthly, peaks, window solar) and hourly shapes."""
+    area = building.floor_area_m2
+    data = w.data
+    t_out = data["dry_bulb_c"].to_numpy(dtype=float)
+    ghi = data["ghi_wh_m2"].to_numpy(dtype=float)
+    lighting = H.lighting_hourly_kwh(building)
+    equipment = H.equipment_hourly_kwh(building)
+    solar_shape = H.window_solar_shape(building, data, w.site)  # [Wh]
+
+    # hourly shapes: a two-node model of the building, blended with degree-hour weights
+    from simulator.energyplus import slab_ground_temperatures_c
+    from simulator.surrogate.physics import AIR_WH_M3K, PEOPLE_SENSIBLE_FRACTION
+
+    op, g = building.operation, building.geometry
+    u = building.u_values_w_m2k()
+    a_win = sum(g.window_area_m2(f) for f in ("south", "north", "east", "west"))
+    a_wall = sum(g.facade_area_m2(f) for f in ("south", "north", "east", "west")) - a_win
+    h_total = (u["wall"] * a_wall + u["window"] * a_win + (u["roof"] + u["ground_floor"]) * g.footprint_m2
+               + AIR_WH_M3K * op.infiltration_ach * g.footprint_m2 * g.storey_height_m * g.storeys) / area
+    people = (H.profile_hourly(building, op.occupancy) * op.activity_w_per_person / op.occupancy_m2_per_person
+              * PEOPLE_SENSIBLE_FRACTION)
+    gains_w_m2 = (lighting + equipment) * 1000.0 / area + people
+    solar_w_m2 = solar_shape * building.constructions.window.shgc / area
+    heat_on = H.heating_on_hours(building) > 0
+    free_rise = float(np.mean(gains_w_m2[heat_on])) / h_total if heat_on.any() else 0.0
+    heat_w = H.heating_weights(building, t_out + 0.5 * solar_w_m2 / h_total, free_rise)
+    cool_w = H.cooling_weights(building, t_out, ghi, free_rise)
+    t_ground = np.repeat(np.asarray(slab_ground_temperatures_c(w), dtype=float), MONTH_HOURS)
+    heat_rc, cool_rc = H.two_node_loads_w_m2(building, t_out, t_ground, solar_w_m2, gains_w_m2)
+
+    heating_m = np.array([pred[f"heating_kwh_m2_m{m:02d}"] for m in range(1, 13)]) * area
+    cooling_m = np.array([pred[f"cooling_kwh_m2_m{m:02d}"] for m in range(1, 13)]) * area
+    peak_heating_w = float(pred["peak_heating_w_m2"]) * area if heating_m.sum() > 0 else 0.0
+    peak_cooling_w = float(pred["peak_cooling_w_m2"]) * area if cooling_m.sum() > 0 else 0.0
+    heating = H.blend_spread(heating_m, heat_rc * area / 1000.0, heat_w, H.heating_on_hours(building))
+    cooling = H.blend_spread(cooling_m, cool_rc * area / 1000.0, cool_w, H.cooling_on_hours(building))
+    heating = H.cap_hourly(heating, peak_heating_w / 1000.0)
+    cooling = H.cap_hourly(cooling, peak_cooling_w / 1000.0)
+    total_solar = float(pred["window_solar_kwh_m2"]) * area
+    window_solar = solar_shape / solar_shape.sum() * total_solar if solar_shape.sum() > 0 \
+        else np.zeros(HOURS_PER_YEAR)
+    return Loads(
+        floor_area_m2=area,
+        hourly_heating_kwh=heating,
+        hourly_cooling_kwh=cooling,
+        hourly_lighting_kwh=lighting,
+        hourly_equipment_kwh=equipment,
+        hourly_window_solar_kwh=window_solar,
+        peak_heating_w=peak_heating_w,
+        peak_cooling_w=peak_cooling_w,
+        engine=engine,
+        weather_id=w.id,
+        building_name=building.name,
+        meta=dict(meta or {}),
+    )

@@ -1,0 +1,282 @@
+"""A fast physical estimate of the loads: the surrogate learns only its correction.
+
+For every row of a feature table this computes, vectorised over buildings, a
+daily quasi-steady-state heat balance on the family's fixed schedules and the
+training weather:
+
+* heat-loss coefficient per m2 of floor [W/(m2 K)]: walls, windows, roof and
+  infiltration to outdoor air, ground floor to the monthly ground temperature
+  (geometry from the features, storey height and east/west glazing from the
+  family's base archetype; air 0.335 Wh/(m3 K));
+* gains per m2: lighting and equipment (W/m2 x schedule), people (sensible
+  60 % of the activity level), and solar: SHGC x window area x irradiation on
+  each facade (isotropic sky, :mod:`simulator.surrogate.hourly`);
+* heating on day *d* of the heating season:
+  ``max(0, H * DH_d(T_set, T_setback) + floor_d - G_d)`` where ``DH_d`` are the
+  day's degree-hours below the setpoint (occupied / TRV-free hours) and below
+  the setback (other hours), the day's gains fully usable (a day's heat
+  storage); cooling on day *d* of the cooling season:
+  ``max(0, G_d + H * sum_h (T_out - T_cool))`` over the whole day (heat that
+  builds up while the air conditioner is off is removed when it runs).
+
+This is a simplified degree-hour method (cf. ISO 52016-1 / EN ISO 13790
+quasi-steady-state monthly method with a utilisation of 1 within a day). It is
+typically within 10-30 % of EnergyPlus; its value is that it carries the
+sensitivities (U x A, SHGC x window area, setpoints, gains, storeys) in
+physically right form, so the learned correction is smooth and small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.surrogate import hourly as H
+from simulator.surrogate.space import Family, base_building, get_family, trv_night_hours
+
+AIR_WH_M3K = 0.335  # volumetric heat capacity of air rho c_p [Wh/(m3 K)] (1.2 kg/m3 x 1005 J/(kg K))
+PEOPLE_SENSIBLE_FRACTION = 0.6  # estimate: sensible share of metabolic heat at 20-26 C (ASHRAE Fundamentals ch. 18)
+T_GRID_C = np.arange(0.0, 30.01, 0.25)
+AZ_GRID_DEG = np.arange(140.0, 220.01, 2.0)
+FACADES = ("south", "north", "east", "west")
+DAYS = 365
+
+
+@dataclass(frozen=True)
+class Climate:
+    """Tables of one family on one weather year, precomputed for vectorised estimates.
+
+    Attributes
+    ----------
+    weather_id
+        Content hash of the weather.
+    dh_a_kh, dh_b_kh
+        Heating degree-hours [K h] per day (365) and grid setpoint (``T_GRID_C``)
+        over the hours of set A (setpoint) and B (setback) in the heating season.
+    dh_cool_kh
+        Signed cooling degree-hours ``sum(T_out - T_cool)`` per day [K h] (cooling season days; else 0).
+    heat_day, cool_day
+        Boolean per day: in the heating / cooling season.
+    cool_hours
+        Cooling-on hours per day [h].
+    light_day_h, equip_day_h
+        Per day: sum of the lighting / equipment schedule fractions [h] (x W/m2 gives Wh/m2).
+    people_day_wh_m2
+        Sensible people gains per day [Wh/m2].
+    solar_day_wh_m2
+        Irradiation per day on each facade [Wh/m2], shape (len(AZ_GRID_DEG), 4, 365).
+    ground_day_c
+        Ground temperature under the slab per day [C].
+    month_of_day
+        Month index (0-11) per day.
+    storey_height_m, wwr_east, wwr_west
+        The family's fixed geometry.
+    """
+
+    weather_id: str
+    dh_a_kh: np.ndarray
+    dh_b_kh: np.ndarray
+    dh_cool_kh: np.ndarray
+    heat_day: np.ndarray
+    cool_day: np.ndarray
+    cool_hours: np.ndarray
+    light_day_h: np.ndarray
+    equip_day_h: np.ndarray
+    people_day_wh_m2: np.ndarray
+    solar_day_wh_m2: np.ndarray
+    ground_day_c: np.ndarray
+    month_of_day: np.ndarray
+    storey_height_m: float
+    wwr_east: float
+    wwr_west: float
+
+
+def _degree_hours_table(t_out: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per day and grid temperature: sum over masked hours of max(T - T_out, 0) [K h]."""
+    t = t_out.reshape(DAYS, 24)
+    m = mask.reshape(DAYS, 24)
+    out = np.empty((DAYS, len(T_GRID_C)))
+    for j, tg in enumerate(T_GRID_C):
+        out[:, j] = (np.clip(tg - t, 0.0, None) * m).sum(axis=1)
+    return out
+
+
+def climate(family: str | Family, weather) -> Climate:
+    """Precompute the tables of a family on a weather year (a ``weather.Weather``)."""
+    from simulator.energyplus import slab_ground_temperatures_c
+
+    fam = get_family(family)
+    b = base_building(fam)
+    data = weather.data
+    t_out = data["dry_bulb_c"].to_numpy(dtype=float)
+    op = b.operation
+    heat_season = np.repeat(H._days(op.heating_season), 24)
+    on = H.profile_hourly(b, op.heating_hours) >= 0.5
+    if fam.residential:  # A: hours never cut by the TRVs; B: the TRV night hours
+        night = np.tile(np.isin(np.arange(24), trv_night_hours()), DAYS)
+        a = heat_season & on & ~night
+        bset = heat_season & on & night
+    else:  # A: occupied heating hours; B: the rest of the season (setback)
+        a = heat_season & on
+        bset = heat_season & ~on
+    cool_sp = H.cooling_setpoint_hourly_c(b)
+    cool_on = cool_sp <= op.cooling_setpoint_c + 1e-9
+    cool_season = np.repeat(H._days(op.cooling_season), 24)
+    cool_day = cool_season.reshape(DAYS, 24).any(axis=1) & cool_on.reshape(DAYS, 24).any(axis=1)
+    dh_cool = ((t_out - op.cooling_setpoint_c).reshape(DAYS, 24)).sum(axis=1) * cool_day
+
+    light = H.profile_hourly(b, op.lighting).reshape(DAYS, 24).sum(axis=1)
+    equip = H.profile_hourly(b, op.equipment).reshape(DAYS, 24).sum(axis=1)
+    people = (H.profile_hourly(b, op.occupancy).reshape(DAYS, 24).sum(axis=1)
+              * op.activity_w_per_person / op.occupancy_m2_per_person * PEOPLE_SENSIBLE_FRACTION)
+
+    site = weather.site
+    cos_z, az = H.solar_position(data, site.latitude_deg, site.longitude_deg, site.time_zone_h)
+    solar = np.empty((len(AZ_GRID_DEG), 4, DAYS))
+    for i, front in enumerate(AZ_GRID_DEG):
+        facing = (front, front + 180.0, front - 90.0, front + 90.0)
+        for k, surface_az in enumerate(facing):
+            solar[i, k] = H.vertical_irradiance_wh_m2(data, cos_z, az, surface_az % 360.0).reshape(DAYS, 24).sum(1)
+    month_of_day = np.repeat(np.arange(12), [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    ground = np.asarray(slab_ground_temperatures_c(weather), dtype=float)[month_of_day]
+    g = b.geometry
+    return Climate(
+        weather_id=weather.id,
+        dh_a_kh=_degree_hours_table(t_out, a),
+        dh_b_kh=_degree_hours_table(t_out, bset),
+        dh_cool_kh=dh_cool,
+        heat_day=heat_season.reshape(DAYS, 24).any(axis=1),
+        cool_day=cool_day,
+        cool_hours=cool_on.reshape(DAYS, 24).sum(axis=1).astype(float),
+        light_day_h=light,
+        equip_day_h=equip,
+        people_day_wh_m2=people,
+        solar_day_wh_m2=solar,
+        ground_day_c=ground,
+        month_of_day=month_of_day,
+        storey_height_m=g.storey_height_m,
+        wwr_east=g.window_to_wall.east,
+        wwr_west=g.window_to_wall.west,
+    )
+
+
+def _interp_rows(table_t: np.ndarray, grid: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Rows of ``table_t`` (grid x days) linearly interpolated at each ``x``: (len(x), days)."""
+    pos = np.clip((x - grid[0]) / (grid[1] - grid[0]), 0.0, len(grid) - 1.000001)
+    j = np.floor(pos).astype(np.intp)
+    f = (pos - j).astype(table_t.dtype)[:, None]
+    lo = table_t[j]
+    return lo + (table_t[j + 1] - lo) * f
+
+
+def _month_matrix(month_of_day: np.ndarray) -> np.ndarray:
+    """(365, 12) indicator: daily @ matrix sums days into months."""
+    out = np.zeros((len(month_of_day), 12), dtype=np.float32)
+    out[np.arange(len(month_of_day)), month_of_day] = 1.0
+    return out
+
+
+CHUNK_ROWS = 2048
+
+
+def estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
+    """Physical estimates for each row of a feature table (columns named as the features).
+
+    Returns
+    -------
+    DataFrame
+        ``h_wall_w_m2k``, ``h_window_w_m2k``, ``h_roof_w_m2k``, ``h_ground_w_m2k``,
+        ``h_air_w_m2k``, ``h_total_w_m2k`` (heat-loss coefficients per m2 of floor),
+        ``solar_aperture_south``, ``solar_aperture_north`` (SHGC x window area per
+        m2 of floor [-]), ``phys_heating_kwh_m2_m01..12``, ``phys_cooling_kwh_m2_m01..12``,
+        ``phys_heating_kwh_m2``, ``phys_cooling_kwh_m2`` [kWh/m2], ``phys_peak_heating_w_m2``,
+        ``phys_peak_cooling_w_m2`` (largest daily-mean load [W/m2]), ``phys_window_solar_kwh_m2``
+        (SHGC x window area x facade irradiation [kWh/m2 a]).
+    """
+    parts = [_estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential) for i in range(0, len(X), CHUNK_ROWS)]
+    if not parts:
+        return _estimate(X, clim, residential)
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _col(X: pd.DataFrame, name: str) -> np.ndarray:
+    return X[name].to_numpy(dtype=float)
+
+
+def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
+    f32 = np.float32
+    h = clim.storey_height_m
+    n_st, length, depth = _col(X, "storeys"), _col(X, "length_m"), _col(X, "depth_m")
+    area_floor = length * depth * n_st
+    a_long = length * n_st * h  # south or north facade [m2]
+    a_short = depth * n_st * h  # east or west facade [m2]
+    win = {"south": _col(X, "wwr_south") * a_long, "north": _col(X, "wwr_north") * a_long,
+           "east": clim.wwr_east * a_short, "west": clim.wwr_west * a_short}
+    a_win = sum(win.values())
+    a_opaque = 2 * a_long + 2 * a_short - a_win
+    h_wall = _col(X, "wall_u_w_m2k") * a_opaque / area_floor
+    h_window = _col(X, "window_u_w_m2k") * a_win / area_floor
+    h_roof = _col(X, "roof_u_w_m2k") / n_st
+    h_ground = _col(X, "ground_floor_u_w_m2k") / n_st
+    h_air = AIR_WH_M3K * _col(X, "infiltration_ach") * h
+    h_out = h_wall + h_window + h_roof + h_air  # to outdoor air [W/(m2 K)]
+    shgc = _col(X, "window_shgc")
+
+    # gains per day [Wh/m2 of floor]: solar interpolated on the azimuth grid
+    az = _col(X, "azimuth_deg")
+    pos = np.clip((az - AZ_GRID_DEG[0]) / (AZ_GRID_DEG[1] - AZ_GRID_DEG[0]), 0.0, len(AZ_GRID_DEG) - 1.000001)
+    j = np.floor(pos).astype(np.intp)
+    fr = (pos - j).astype(f32)[:, None]
+    solar_tab = clim.solar_day_wh_m2.astype(f32)
+    gains = (_col(X, "lighting_w_m2")[:, None].astype(f32) * clim.light_day_h.astype(f32)[None, :]
+             + _col(X, "equipment_w_m2")[:, None].astype(f32) * clim.equip_day_h.astype(f32)[None, :]
+             + clim.people_day_wh_m2.astype(f32)[None, :])
+    annual_tab = clim.solar_day_wh_m2.sum(axis=2)  # (azimuth, facade) [Wh/m2 a]
+    window_solar = np.zeros(len(X))
+    for k, facade in enumerate(FACADES):
+        aperture = shgc * win[facade] / area_floor
+        lo = solar_tab[j, k]
+        irr = lo + (solar_tab[j + 1, k] - lo) * fr
+        gains += aperture.astype(f32)[:, None] * irr
+        frk = fr[:, 0].astype(float)
+        window_solar += aperture * (annual_tab[j, k] * (1.0 - frk) + annual_tab[j + 1, k] * frk) / 1000.0
+
+    sp = _col(X, "heating_setpoint_c")
+    setback = sp - _col(X, "heating_night_setback_k") if residential \
+        else np.minimum(_col(X, "heating_setback_c"), sp)
+    dh = (_interp_rows(clim.dh_a_kh.T.astype(f32), T_GRID_C, sp)
+          + _interp_rows(clim.dh_b_kh.T.astype(f32), T_GRID_C, setback))
+    ground = (h_ground * 24.0).astype(f32)[:, None] * np.clip(
+        sp.astype(f32)[:, None] - clim.ground_day_c.astype(f32)[None, :], 0.0, None)
+    heat_daily = dh
+    heat_daily *= h_out.astype(f32)[:, None]
+    heat_daily += ground
+    heat_daily -= gains
+    np.clip(heat_daily, 0.0, None, out=heat_daily)
+    heat_daily *= clim.heat_day.astype(f32)[None, :]
+    cool_daily = gains
+    cool_daily += h_out.astype(f32)[:, None] * clim.dh_cool_kh.astype(f32)[None, :]
+    np.clip(cool_daily, 0.0, None, out=cool_daily)
+    cool_daily *= clim.cool_day.astype(f32)[None, :]
+    months = _month_matrix(clim.month_of_day)
+    heat_m = (heat_daily @ months).astype(float) / 1000.0
+    cool_m = (cool_daily @ months).astype(float) / 1000.0
+    cool_hours = np.where(clim.cool_hours > 0, clim.cool_hours, 24.0).astype(f32)
+    out = {
+        "h_wall_w_m2k": h_wall, "h_window_w_m2k": h_window, "h_roof_w_m2k": h_roof,
+        "h_ground_w_m2k": h_ground, "h_air_w_m2k": h_air, "h_total_w_m2k": h_out + h_ground,
+        "solar_aperture_south": shgc * win["south"] / area_floor,
+        "solar_aperture_north": shgc * win["north"] / area_floor,
+    }
+    for m in range(12):
+        out[f"phys_heating_kwh_m2_m{m + 1:02d}"] = heat_m[:, m]
+    for m in range(12):
+        out[f"phys_cooling_kwh_m2_m{m + 1:02d}"] = cool_m[:, m]
+    out["phys_heating_kwh_m2"] = heat_m.sum(axis=1)
+    out["phys_cooling_kwh_m2"] = cool_m.sum(axis=1)
+    out["phys_window_solar_kwh_m2"] = window_solar
+    out["phys_peak_heating_w_m2"] = heat_daily.max(axis=1).astype(float) / 24.0
+    out["phys_peak_cooling_w_m2"] = (cool_daily / cool_hours[None, :]).max(axis=1).astype(float)
+    return pd.DataFrame(out, index=X.index)

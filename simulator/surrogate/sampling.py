@@ -1,0 +1,102 @@
+"""Space-filling designs over a family's features, and random retrofit packages.
+
+The training design is a scrambled Sobol sequence (:class:`scipy.stats.qmc.Sobol`)
+with a fixed seed: point ``i`` of a family is always the same, so a dataset
+grows by asking for more points of the same sequence, and an interrupted run
+resumes where it stopped.
+
+:func:`random_package` draws the retrofit packages of the accuracy check: a
+random subset of the envelope and operation measures of
+:mod:`buildings.measures`, each with a random level or thickness. Systems
+measures (heat pump, storage, PV) are left out: they do not change the loads.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from buildings import measures as M
+from buildings.model import Building
+from simulator.surrogate.space import Family, get_family
+
+#: Seed of the training designs (all families).
+DEFAULT_SEED = 20250
+
+#: Thickness ranges [mm] and materials the accuracy check draws from (about the
+#: catalogue's range, which spans 50-150 mm; the measure validation allows more).
+CHECK_THICKNESS_MM = {"wall_insulation": (50, 150), "roof_insulation": (60, 200), "floor_insulation": (30, 100)}
+CHECK_AIRTIGHT_ACH = (0.3, 0.6)
+#: Probability that a measure kind is part of a random package.
+CHECK_P_MEASURE = 0.55
+
+
+def sobol_unit(dim: int, start: int, n: int, seed: int = DEFAULT_SEED) -> np.ndarray:
+    """Points ``start .. start + n - 1`` of a scrambled Sobol sequence in [0, 1)^dim."""
+    sampler = qmc.Sobol(d=dim, scramble=True, seed=seed)
+    if start:
+        sampler.fast_forward(start)
+    with warnings.catch_warnings():  # balance properties want powers of two; any n is fine here
+        warnings.simplefilter("ignore", UserWarning)
+        return sampler.random(n)
+
+
+#: Point ids of design block ``b`` (one per design base) start at ``b * BLOCK``.
+BLOCK = 1_000_000
+
+
+def design(family: str | Family, start: int, n: int, seed: int = DEFAULT_SEED, block: int = 0) -> pd.DataFrame:
+    """Design points ``start .. start + n - 1`` of a family's block, scaled to its feature ranges.
+
+    Block ``b`` (design base ``family.bases[b]``) uses the Sobol seed ``seed + b``.
+
+    Returns
+    -------
+    DataFrame
+        Index ``point_id`` (``block * BLOCK + i``); one column per sampled feature
+        (names carry units; derived features follow from the base building).
+    """
+    fam = get_family(family)
+    feats = fam.sampled_features
+    u = sobol_unit(len(feats), start, n, seed + block)
+    cols = {f.name: f.from_unit(u[:, j]) for j, f in enumerate(feats)}
+    first = block * BLOCK + start
+    return pd.DataFrame(cols, index=pd.RangeIndex(first, first + n, name="point_id"))
+
+
+def envelope_kinds() -> tuple[str, ...]:
+    """Measure kinds that change the EnergyPlus loads (envelope and operation)."""
+    return ("wall_insulation", "roof_insulation", "floor_insulation", "window_replacement",
+            "airtightness", "heat_metering_trv", "led_lighting")
+
+
+def random_package(rng: np.random.Generator, building: Building | None = None) -> tuple[M.Measure, ...]:
+    """A random package of envelope and operation measures (never empty).
+
+    Each kind is included with probability :data:`CHECK_P_MEASURE`; thicknesses
+    are uniform in :data:`CHECK_THICKNESS_MM` (rounded to 10 mm), materials and
+    window levels uniform over the library's choices.
+    """
+    del building  # the same draw applies to every archetype
+    while True:
+        out = []
+        for kind in envelope_kinds():
+            if rng.random() >= CHECK_P_MEASURE:
+                continue
+            data = M.kind_data(kind)
+            if kind in CHECK_THICKNESS_MM:
+                lo, hi = CHECK_THICKNESS_MM[kind]
+                thickness = int(round(rng.uniform(lo, hi) / 10.0) * 10)
+                material = str(rng.choice(list(data["materials"])))
+                out.append(M.Measure.of(kind, material=material, thickness_mm=thickness))
+            elif kind == "window_replacement":
+                out.append(M.Measure.of(kind, level=str(rng.choice(list(data["levels"])))))
+            elif kind == "airtightness":
+                out.append(M.Measure.of(kind, target_ach=round(float(rng.uniform(*CHECK_AIRTIGHT_ACH)), 2)))
+            else:
+                out.append(M.Measure.of(kind))
+        if out:
+            return tuple(out)
