@@ -46,9 +46,11 @@ import logging
 import os
 import platform
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -79,6 +81,46 @@ PHYS_INPUTS = ("h_wall_w_m2k", "h_window_w_m2k", "h_roof_w_m2k", "h_ground_w_m2k
                "h_total_w_m2k", "solar_aperture_south", "solar_aperture_north")
 PHYS_LOGS = ("phys_heating_kwh_m2", "phys_cooling_kwh_m2", "phys_peak_heating_w_m2", "phys_peak_cooling_w_m2",
              "phys_window_solar_kwh_m2")
+
+
+@cache
+def _threadpools():
+    """A threadpoolctl controller (introspecting the loaded BLAS/OpenMP libraries once per process)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+_LIMIT_LOCK = threading.Lock()
+_limit_users = 0
+_limiter = None
+
+
+@contextmanager
+def single_threaded():
+    """Context: BLAS and OpenMP on one thread while any caller is inside.
+
+    The surrogate's linear algebra is small (hundreds of points): extra threads
+    add overhead, and on a shared busy machine (EnergyPlus runs, other users)
+    spinning BLAS/OpenMP threads slowed training and batch prediction 10-100x
+    in measurements here. The limit is process-wide (a property of the BLAS
+    and OpenMP libraries): the first caller sets it, the last one to leave
+    restores the original, so nesting and concurrent threads (Streamlit
+    sessions) are safe. Setting it costs about 20 ms.
+    """
+    global _limit_users, _limiter
+    with _LIMIT_LOCK:
+        if _limit_users == 0:
+            _limiter = _threadpools().limit(limits=1)
+        _limit_users += 1
+    try:
+        yield
+    finally:
+        with _LIMIT_LOCK:
+            _limit_users -= 1
+            if _limit_users == 0 and _limiter is not None:
+                _limiter.restore_original_limits()
+                _limiter = None
 
 
 # --------------------------------------------------------------------------- inputs
@@ -196,6 +238,10 @@ class SharedKernelGP(RegressorMixin, BaseEstimator):
         return res.x, res.fun
 
     def fit(self, X, y):
+        with single_threaded():  # hundreds of small Cholesky factorisations
+            return self._fit(X, y)
+
+    def _fit(self, X, y):
         from sklearn.gaussian_process import GaussianProcessRegressor
         from sklearn.preprocessing import StandardScaler
 
@@ -229,7 +275,7 @@ class SharedKernelGP(RegressorMixin, BaseEstimator):
         self.x_train_sq_ = (self.x_train_scaled_**2).sum(axis=1)
         alpha = self.gp_.alpha_.reshape(len(Xs), -1)
         std = np.atleast_1d(self.gp_._y_train_std)
-        self.weights_ = self.constant_ * alpha * std[None, :]
+        self.weights_ = np.ascontiguousarray(self.constant_ * alpha * std[None, :])
         self.offset_ = np.atleast_1d(self.gp_._y_train_mean)
         return self
 
@@ -240,7 +286,8 @@ class SharedKernelGP(RegressorMixin, BaseEstimator):
         out.scaler_ = self.scaler_
         out.kernel_ = self.kernel_
         Y = np.asarray(y, dtype=float)
-        return out._solve(self.scaler_.transform(np.asarray(X, dtype=float)), Y[:, None] if Y.ndim == 1 else Y)
+        with single_threaded():
+            return out._solve(self.scaler_.transform(np.asarray(X, dtype=float)), Y[:, None] if Y.ndim == 1 else Y)
 
     def _correlation(self, Xs: np.ndarray) -> np.ndarray:
         """Kernel correlation between rows and the training points (matrix product form: fast)."""
@@ -264,8 +311,9 @@ class SharedKernelGP(RegressorMixin, BaseEstimator):
             mean, std = self.gp_.predict(Xs, return_std=True)
             return mean.reshape(len(Xs), -1), np.asarray(std).reshape(len(Xs), -1)
         out = np.empty((len(Xs), self.weights_.shape[1]))
-        for i in range(0, len(Xs), PREDICT_CHUNK):  # blocks that stay in cache: about 2x faster
-            out[i:i + PREDICT_CHUNK] = self._correlation(Xs[i:i + PREDICT_CHUNK]) @ self.weights_
+        with single_threaded():
+            for i in range(0, len(Xs), PREDICT_CHUNK):  # blocks that stay in cache: about 2x faster
+                out[i:i + PREDICT_CHUNK] = self._correlation(Xs[i:i + PREDICT_CHUNK]) @ self.weights_
         return out + self.offset_[None, :]
 
 
@@ -288,17 +336,18 @@ class PerColumnHGB(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         from sklearn.ensemble import HistGradientBoostingRegressor
-
         Y = np.asarray(y, dtype=float)
         Y = Y[:, None] if Y.ndim == 1 else Y
-        self.models_ = [HistGradientBoostingRegressor(
-            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
-            min_samples_leaf=self.min_samples_leaf, random_state=self.random_state).fit(X, Y[:, j])
-            for j in range(Y.shape[1])]
+        with single_threaded():
+            self.models_ = [HistGradientBoostingRegressor(
+                max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+                min_samples_leaf=self.min_samples_leaf, random_state=self.random_state).fit(X, Y[:, j])
+                for j in range(Y.shape[1])]
         return self
 
     def predict(self, X):
-        return np.column_stack([m.predict(X) for m in self.models_])
+        with single_threaded():
+            return np.column_stack([m.predict(X) for m in self.models_])
 
 
 class ScaledMLP(RegressorMixin, BaseEstimator):
@@ -325,12 +374,11 @@ class ScaledMLP(RegressorMixin, BaseEstimator):
     def fit(self, X, y):
         from sklearn.neural_network import MLPRegressor
         from sklearn.preprocessing import StandardScaler
-
         Y = np.asarray(y, dtype=float)
         Y = Y[:, None] if Y.ndim == 1 else Y
         self.x_scaler_ = StandardScaler().fit(X)
         self.y_scaler_ = StandardScaler().fit(Y)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), single_threaded():
             warnings.simplefilter("ignore", ConvergenceWarning)
             Ys = self.y_scaler_.transform(Y)
             self.mlp_ = MLPRegressor(hidden_layer_sizes=self.hidden_layer_sizes, activation=self.activation,
@@ -458,6 +506,10 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         return {**DEFAULT_KINDS, **(self.kinds or {})}
 
     def fit(self, X: pd.DataFrame, y: pd.DataFrame):
+        with single_threaded():
+            return self._fit(X, y)
+
+    def _fit(self, X: pd.DataFrame, y: pd.DataFrame):
         fam = get_family(self.family)
         self.physics_ = PhysicsFeatures(fam.name, self.weather_name).fit(X)
         self.feature_names_in_ = self.physics_.feature_names_in_
@@ -473,11 +525,12 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X) -> pd.DataFrame:
         """Targets per row (:data:`simulator.surrogate.dataset.TARGETS` without lighting/equipment)."""
-        est = self.physics_.estimate(X)
-        Z = self.physics_.inputs(X, est)
-        out: dict[str, np.ndarray] = {}
-        for g in GROUPS:
-            out.update(self.encoders_[g].decode(self.groups_[g].predict(Z), est))
+        with single_threaded():
+            est = self.physics_.estimate(X)
+            Z = self.physics_.inputs(X, est)
+            out: dict[str, np.ndarray] = {}
+            for g in GROUPS:
+                out.update(self.encoders_[g].decode(self.groups_[g].predict(Z), est))
         index = X.index if isinstance(X, pd.DataFrame) else None
         return pd.DataFrame(out, index=index)[list(PREDICTED)]
 
