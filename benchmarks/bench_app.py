@@ -30,7 +30,7 @@ def main() -> int:
     builder_first_s = time.perf_counter() - t0
     assert not at.exception, at.exception
     times = []
-    for i, mm in enumerate([80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190]):
+    for mm in [80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190]:
         t0 = time.perf_counter()
         at.slider(key="b_wall_mm").set_value(mm).run()
         times.append(time.perf_counter() - t0)

@@ -41,8 +41,9 @@ def assumptions() -> dict:
 def _sidebar() -> None:
     st.sidebar.radio("语言 / Language", list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
     names = archetypes.names()
+    current = lang()  # bound now: AppTest calls format_func outside the script run
     st.sidebar.selectbox(t("Archetype", lang()), names, index=names.index("old_estate_pre1990"),
-                         format_func=lambda n, lg=lang(): archetype_title(n, lg), key="archetype")
+                         format_func=lambda n: archetype_title(n, current), key="archetype")
     with st.sidebar.expander(t("Assumptions", lang())):
         grids = carbon.grid_factor_names()
         st.selectbox("Grid CO₂ factor / 电网排放因子", grids, index=grids.index("north_china_2023"), key="grid",

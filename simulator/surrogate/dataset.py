@@ -177,7 +177,8 @@ def provenance(fam: Family, df: pd.DataFrame, seed: int, previous: dict | None, 
         "base_archetype": fam.base_archetype,
         "space_hash": fam.space_hash(),
         "features": [{"name": f.name, "unit": f.unit, "low": f.low, "high": f.high,
-                      "scale": "integer" if f.integer else ("log" if f.log else "linear")} for f in fam.features],
+                      "scale": "derived" if f.derived else ("integer" if f.integer else ("log" if f.log else "linear"))}
+                     for f in fam.features],
         "targets": list(TARGETS),
         "n": int(len(df)),
         "design_bases": {b: int(((df.index >= i * BLOCK) & (df.index < (i + 1) * BLOCK)).sum())
@@ -194,6 +195,7 @@ def provenance(fam: Family, df: pd.DataFrame, seed: int, previous: dict | None, 
         "updated": now,
         "energyplus_run_s_total": round(float(prev.get("energyplus_run_s_total", 0.0)) + cpu_s, 1),
         "sampling_wall_s_total": round(float(prev.get("sampling_wall_s_total", 0.0)) + added_s, 1),
+        "notes": list(prev.get("notes", [])),
         "data_sha256": None,  # filled in after the CSV is written
     }
 

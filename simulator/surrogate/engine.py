@@ -24,8 +24,8 @@ Domain of applicability: a building whose features leave the training ranges,
 which changes a property the family holds fixed, or a weather other than the
 training year gets a :class:`SurrogateDomainWarning`; the violations are listed
 by :meth:`SurrogateEngine.check_domain`, kept in ``loads.meta["domain_violations"]``
-and in :attr:`SurrogateEngine.last_violations`, so a caller can fall back to
-EnergyPlus::
+(and ``"domain_warnings"``) and in :attr:`SurrogateEngine.last_violations` (per
+thread), so a caller can fall back to EnergyPlus::
 
     engine = SurrogateEngine()
     if engine.check_domain(building, weather):
@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 import warnings
 from functools import lru_cache
@@ -112,10 +113,12 @@ class SurrogateEngine:
     warn
         Issue :class:`SurrogateDomainWarning` for out-of-domain requests.
 
-    Attributes
-    ----------
-    last_violations : list of str
-        Domain violations of the last :meth:`simulate` call (empty: inside the domain).
+    Notes
+    -----
+    The engine holds no per-call state that other threads could see: the
+    domain violations of a call travel in ``loads.meta["domain_violations"]``
+    (also under ``"domain_warnings"``, the key :mod:`simulator.evaluate` reads),
+    and :attr:`last_violations` is per thread.
     """
 
     name = "surrogate"
@@ -123,7 +126,12 @@ class SurrogateEngine:
     def __init__(self, directory: str | os.PathLike | None = None, warn: bool = True):
         self.directory = directory
         self.warn = warn
-        self.last_violations: list[str] = []
+        self._local = threading.local()  # one engine is shared by app sessions (threads)
+
+    @property
+    def last_violations(self) -> list[str]:
+        """Domain violations of this thread's last :meth:`simulate` call (empty: inside the domain)."""
+        return list(getattr(self._local, "violations", []))
 
     @property
     def version(self) -> str:
@@ -161,7 +169,7 @@ class SurrogateEngine:
         w = _weather(weather)
         fam = family_of(building)  # raises for building types no family covers
         violations = self.check_domain(building, w)
-        self.last_violations = violations
+        self._local.violations = violations
         if violations and self.warn:
             warnings.warn(SurrogateDomainWarning(
                 f"{building.name}: outside the surrogate's domain ({len(violations)} issue(s)): "
@@ -171,6 +179,7 @@ class SurrogateEngine:
         pred = model.predict(x).iloc[0]
         loads = loads_from_prediction(building, w, pred, engine=self.version,
                                       meta={"family": fam.name, "domain_violations": violations,
+                                            "domain_warnings": violations,
                                             "model_data_sha256": meta.get("data_sha256"),
                                             "peaks": "predicted; hourly series are shaped monthly totals"})
         loads.meta["surrogate_s"] = round(time.perf_counter() - t0, 4)
