@@ -54,3 +54,11 @@ def session_cache(tmp_path_factory):
     from simulator.cache import RunCache
 
     return RunCache(tmp_path_factory.mktemp("runs") / "runs.sqlite")
+
+
+@pytest.fixture(scope="session")
+def tianjin(_isolated_cache_dir):
+    """The built-in Tianjin typical year as a Weather object."""
+    import weather
+
+    return weather.load("tianjin")

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import archetypes
-import weather
 from simulator import pv
 from simulator.exceptions import ValidationError
+from tests.conftest import CSWD
 from weather.epw import read_epw
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "weather"
-CSWD = SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw"
 needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CSWD file not present")
 
 # Specific yield band for a south-facing 30 deg roof array [kWh/kWp a]. FS 6 gives
@@ -24,11 +21,6 @@ needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CS
 # CSWD carry only about 1,355 kWh/m2, which scales that range to about 1,050-1,200.
 # The band 1,050-1,400 covers both the low-GHI files and the FS range.
 YIELD_BAND_KWH_KWP = (1050.0, 1400.0)
-
-
-@pytest.fixture(scope="module")
-def tianjin():
-    return weather.load("tianjin")
 
 
 @pytest.fixture(scope="module")

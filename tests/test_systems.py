@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,10 +14,9 @@ from simulator.batch import Case, run_batch
 from simulator.delivered import Delivered
 from simulator.exceptions import ValidationError
 from simulator.loads import Loads
+from tests.conftest import CSWD
 from weather.epw import read_epw
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "weather"
-CSWD = SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw"
 needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CSWD file not present")
 
 # Seasonal system COP band for Tianjin at 35-45 C supply. FS 4a estimates 2.4-2.8 for a
@@ -26,11 +24,6 @@ needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CS
 # international review 2.74 above -10 C). The band is widened by about +-0.2 below and
 # +0.6 above for the regression's spread and the milder built-in year: 2.2-3.4.
 SCOP_BAND = (2.2, 3.4)
-
-
-@pytest.fixture(scope="module")
-def tianjin():
-    return weather.load("tianjin")
 
 
 @pytest.fixture(scope="module")
