@@ -34,6 +34,7 @@ OUT = Path(__file__).resolve().parent / "results"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 TIME_LIMIT_S = 600
+EXTRA = os.environ.get("LT_EXTRA", "").split()  # e.g. "--server.fileWatcherType auto" to compare
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -42,7 +43,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
                              "--server.headless", "true", "--server.port", str(port), "--server.address",
-                             "127.0.0.1", "--browser.gatherUsageStats", "false"],
+                             "127.0.0.1", "--browser.gatherUsageStats", "false", *EXTRA],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -55,46 +56,92 @@ def start_server() -> tuple[subprocess.Popen, str]:
     raise SystemExit("server did not start")
 
 
-async def settle(page, timeout_s=180) -> None:
+def _cpu_s(pid: int | None = None) -> float:
+    """CPU seconds used so far: by one process and its reaped children, or by the whole machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    if pid is None:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        idle = int(fields[3]) + int(fields[4])
+        return (sum(int(f) for f in fields[:8]) - idle) / tick
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in stat[11:15]) / tick  # utime, stime, cutime, cstime
+
+
+async def script_state(page) -> str:
+    return await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state") or ""
+
+
+async def settle(page, timeout_s=240) -> None:
+    """Wait until the app script has finished its run and no element is stale.
+
+    Streamlit marks its root with data-test-script-state (running / notRunning)
+    and elements from the previous run with data-stale="true".
+    """
     await page.wait_for_selector("h1", timeout=timeout_s * 1000)
     quiet = None
     t_end = time.time() + timeout_s
     while time.time() < t_end:
-        if await page.locator('[data-testid="stStatusWidget"]').count():
+        busy = (await script_state(page) != "notRunning"
+                or await page.locator('[data-stale="true"]').count() > 0
+                or await page.locator('[data-testid="stStatusWidget"]').count() > 0)
+        if busy:
             quiet = None
         elif quiet is None:
             quiet = time.time()
-        elif time.time() - quiet > 0.8:
+        elif time.time() - quiet > 0.5:
             return
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(0.1)
     raise TimeoutError("page did not settle")
 
 
-async def session(browser, url: str, i: int, verify: bool) -> dict:
+async def metric_text(page) -> list[str]:
+    return (await page.locator('[data-testid="stMetric"]').first.inner_text(timeout=60_000)).split("\n")
+
+
+async def until_changed(page, before: list[str], timeout_s=120) -> None:
+    """Wait until the first metric differs from `before` (the server has answered), then settle."""
+    t_end = time.time() + timeout_s
+    while await metric_text(page) == before:
+        if time.time() > t_end:
+            raise TimeoutError(f"metric stayed {before}")
+        await asyncio.sleep(0.1)
+    await settle(page)
+
+
+# wall thicknesses the sessions move to: every slider stop except the preset's 70 mm,
+# so each session must see its metric change away from the default
+TARGETS_MM = [mm for mm in range(0, 210, 10) if mm != 70]
+
+
+async def session(browser, url: str, i: int, verify: bool, delay_s: float) -> dict:
+    await asyncio.sleep(delay_s)
     ctx = await browser.new_context(viewport={"width": 1300, "height": 1400})
     page = await ctx.new_page()
     page.set_default_timeout(240_000)  # 20 renderers share 2 cores with the server
-    out: dict = {"session": i, "ok": False}
+    out: dict = {"session": i, "ok": False, "start_s": round(delay_s, 1)}
     t0 = time.time()
     try:
         await page.goto(f"{url}/builder")
         await settle(page)
-        await page.get_by_text("English").click()
-        await settle(page)
         out["first_render_s"] = round(time.time() - t0, 2)
-        # wall slider: default 70 mm (the envelope preset); session i moves it to 10 * (i % 16) mm
-        target = 10 * (i % 16)
+        before = await metric_text(page)
+        t1 = time.time()
+        await page.get_by_text("English").click()
+        await until_changed(page, before)
+        out["language_render_s"] = round(time.time() - t1, 2)
+        target = TARGETS_MM[i % len(TARGETS_MM)]
+        out["target_mm"] = target
         slider = page.get_by_role("slider").first
         await slider.focus()
         steps = (target - 70) // 10
+        before = await metric_text(page)
         t1 = time.time()
         for _ in range(abs(steps)):
             await page.keyboard.press("ArrowRight" if steps > 0 else "ArrowLeft")
-        await settle(page)
+        await until_changed(page, before)
         out["slider_render_s"] = round(time.time() - t1, 2)
         out["wall_mm"] = int(await slider.get_attribute("aria-valuetext"))
-        metric = page.locator('[data-testid="stMetric"]').first
-        out["heating_text"] = (await metric.inner_text()).split("\n")
+        out["heating_text"] = await metric_text(page)
         out["exceptions"] = await page.locator('[data-testid="stException"]').count()
         if verify:
             await page.get_by_text("Verify with EnergyPlus").click()
@@ -104,20 +151,25 @@ async def session(browser, url: str, i: int, verify: bool) -> dict:
         out["ok"] = out["exceptions"] == 0 and out["wall_mm"] == target
     except Exception as exc:  # noqa: BLE001 - report per session
         out["error"] = f"{type(exc).__name__}: {exc}"
+        try:
+            shot = OUT / f"load_test_error_{i}.png"
+            await page.screenshot(path=str(shot), timeout=30_000)
+            out["error_screenshot"] = str(shot.relative_to(REPO))
+            out["error_page_text"] = (await page.locator("body").inner_text(timeout=30_000))[:2000]
+        except Exception:  # noqa: BLE001 - best effort
+            pass
     finally:
         await ctx.close()
     return out
 
 
-async def main_async(url: str, sessions: int, verify: int) -> list[dict]:
+async def main_async(url: str, sessions: int, verify: int, ramp_s: float) -> list[dict]:
     from playwright.async_api import async_playwright
 
     chromium = shutil.which("chromium")
-    if chromium is None:
-        raise SystemExit("Chromium not found: run `make browser`")
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
-        tasks = [session(browser, url, i, i < verify) for i in range(sessions)]
+        tasks = [session(browser, url, i, i < verify, ramp_s * i / max(sessions - 1, 1)) for i in range(sessions)]
         results = await asyncio.wait_for(asyncio.gather(*tasks), TIME_LIMIT_S)
         await browser.close()
     return list(results)
@@ -138,48 +190,84 @@ def expected_heating(wall_mm: int) -> float:
     return round(ev.retrofit.loads.heating_kwh_m2, 1)
 
 
+def shown_heating(text: list[str]) -> float | None:
+    """The metric's value from its text lines (label, value, delta)."""
+    numbers = [x for x in text[1:] if x.strip().replace(",", "").replace(".", "", 1).isdigit()]
+    return float(numbers[0].replace(",", "")) if numbers else None
+
+
+async def warm_up(url: str) -> float:
+    """One session opens the builder first, as at a demo where the server is already up; returns s."""
+    from playwright.async_api import async_playwright
+
+    t0 = time.time()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS, headless=True)
+        page = await browser.new_page()
+        await page.goto(f"{url}/builder")
+        await settle(page)
+        await browser.close()
+    return round(time.time() - t0, 2)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--verify", type=int, default=4, help="sessions that also queue an EnergyPlus check")
+    ap.add_argument("--ramp-s", type=float, default=0.0,
+                    help="spread the session starts evenly over this many seconds (0: all at once)")
     ap.add_argument("--url", default=None, help="use a running server instead of starting one")
+    ap.add_argument("--out", default="load_test.json", help="file name under benchmarks/results/")
     args = ap.parse_args(argv)
+    if shutil.which("chromium") is None:
+        raise SystemExit("Chromium not found: run `make browser`")
     proc = None
     url = args.url
     if url is None:
         proc, url = start_server()
-    t0 = time.time()
     try:
-        results = asyncio.run(main_async(url, args.sessions, args.verify))
+        warm_s = asyncio.run(warm_up(url))
+        t0, cpu0 = time.time(), _cpu_s()
+        server_cpu0 = _cpu_s(proc.pid) if proc else None
+        results = asyncio.run(main_async(url, args.sessions, args.verify, args.ramp_s))
+        wall = time.time() - t0
+        cpu = _cpu_s() - cpu0
+        server_cpu = _cpu_s(proc.pid) - server_cpu0 if proc else None
     finally:
         if proc is not None:
             proc.terminate()
-    wall = time.time() - t0
     leaks = []
     for r in results:
-        numbers = [x for x in r.get("heating_text", [])[1:] if x.strip().replace(",", "").replace(".", "", 1).isdigit()]
-        if "wall_mm" in r and numbers:
-            shown = float(numbers[0].replace(",", ""))
-            want = expected_heating(r["wall_mm"])
-            r["heating_expected"] = want
-            if abs(shown - want) > 0.05:
+        shown = shown_heating(r.get("heating_text", []))
+        if "wall_mm" in r and shown is not None:
+            r["heating_shown"] = shown
+            r["heating_expected"] = expected_heating(r["wall_mm"])
+            if abs(shown - r["heating_expected"]) > 0.05:
                 leaks.append(r["session"])
+                r["ok"] = False
     ok = sum(r["ok"] for r in results)
-    firsts = [r["first_render_s"] for r in results if "first_render_s" in r]
-    sliders = [r["slider_render_s"] for r in results if "slider_render_s" in r]
+
+    def stat(key):
+        xs = [r[key] for r in results if key in r]
+        return {"median": round(statistics.median(xs), 2), "max": max(xs)} if xs else None
+
     summary = {
-        "sessions": args.sessions, "ok": ok, "wall_s": round(wall, 1),
-        "first_render_s_median": round(statistics.median(firsts), 2) if firsts else None,
-        "first_render_s_max": max(firsts) if firsts else None,
-        "slider_render_s_median": round(statistics.median(sliders), 2) if sliders else None,
-        "slider_render_s_max": max(sliders) if sliders else None,
-        "sessions_showing_another_sessions_numbers": leaks,
+        "sessions": args.sessions, "ramp_s": args.ramp_s, "ok": ok, "wall_s": round(wall, 1),
+        "warm_up_first_page_s": warm_s,
+        "first_render_s": stat("first_render_s"),
+        "language_switch_s": stat("language_render_s"),
+        "slider_render_s": stat("slider_render_s"),
+        "distinct_values_shown": len({r.get("heating_shown") for r in results if "heating_shown" in r}),
+        "sessions_showing_a_number_not_their_own": leaks,
         "queue_texts": [r.get("queue_text") for r in results if r.get("queue_text")],
         "errors": [r.get("error") for r in results if r.get("error")],
+        "cpu_s_machine": round(cpu, 1),
+        "cpu_s_app_server": round(server_cpu, 1) if server_cpu is not None else None,
+        "cpu_s_browsers_and_rest": round(cpu - server_cpu, 1) if server_cpu is not None else None,
         "machine": f"{os.cpu_count()} cores",
     }
     OUT.mkdir(exist_ok=True)
-    (OUT / "load_test.json").write_text(json.dumps({"summary": summary, "sessions": results}, indent=2))
+    (OUT / args.out).write_text(json.dumps({"summary": summary, "sessions": results}, indent=2))
     print(json.dumps(summary, indent=2))
     return 0 if ok == args.sessions and not leaks else 1
 

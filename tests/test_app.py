@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from buildings import measures as M
+
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 PAGE = "simulator/app/pages/{}.py"
 
@@ -96,3 +98,30 @@ def test_climate_page_has_degree_days(app):
     assert "HDD18 [K·d]" in table.columns
     today = table.iloc[0]
     assert 2500 < today["HDD18 [K·d]"] < 3000
+
+
+def test_builder_survives_a_stale_chinese_label_after_switching_to_english(_isolated_cache_dir):
+    """A browser may still send the Chinese label of the preset after the switch to English
+    (Streamlit maps choice values back through the current labels). Seen under load in
+    benchmarks/load_test.py: it used to raise an unknown-package error and reset the sliders."""
+    from streamlit.testing.v1.element_tree import Selectbox
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.switch_page(PAGE.format("builder")).run()
+    zh_label = M.packages()["envelope"]["description_zh"]
+    assert zh_label in at.selectbox(key="b_preset").options
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+
+    class StaleSelectbox(Selectbox):
+        @property
+        def _widget_state(self):
+            return WidgetState(id=self.id, string_value=zh_label)
+
+    at.selectbox(key="b_preset").__class__ = StaleSelectbox
+    at.slider(key="b_wall_mm").set_value(150).run()
+    assert not at.exception
+    assert at.selectbox(key="b_preset").value == "envelope"
+    assert at.slider(key="b_wall_mm").value == 150
+    assert at.session_state["choices"]["wall_mm"] == 150

@@ -114,3 +114,18 @@ def test_every_label_has_a_chinese_translation():
 def test_translation_fills_fields():
     assert t("Queued: position {pos}", "en", pos=3) == "Queued: position 3"
     assert t("Queued: position {pos}", "zh", pos=3) == "排队中：第 3 位"
+
+
+def test_restore_maps_a_label_in_either_language_back_to_its_option():
+    from simulator.app.options import restore
+
+    def label(option, lang):
+        return {"zh": {"keep": "保留", "ashp": "空气源热泵"}, "en": {"keep": "Keep", "ashp": "Heat pump"}}[lang][option]
+
+    options = ("keep", "ashp")
+    state = {"a": "空气源热泵", "b": "Heat pump", "c": "ashp", "d": "garbage", "m": ["保留", "nonsense", "ashp"]}
+    for key in "abcd":
+        restore(state, key, options, label)
+    restore(state, "m", options, label, multi=True)
+    restore(state, "absent", options, label)
+    assert state == {"a": "ashp", "b": "ashp", "c": "ashp", "m": ["keep", "ashp"]}

@@ -9,6 +9,7 @@ import streamlit as st
 import archetypes
 from simulator import carbon
 from simulator.app.i18n import DEFAULT_LANG, LANGS, t
+from simulator.app.options import restore
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE_FILES = {
@@ -41,6 +42,7 @@ def assumptions() -> dict:
 def _sidebar() -> None:
     st.sidebar.radio("语言 / Language", list(LANGS), format_func=LANGS.get, key="lang", horizontal=True)
     names = archetypes.names()
+    restore(st.session_state, "archetype", names, archetype_title)  # labels follow the language
     current = lang()  # bound now: AppTest calls format_func outside the script run
     st.sidebar.selectbox(t("Archetype", lang()), names, index=names.index("old_estate_pre1990"),
                          format_func=lambda n: archetype_title(n, current), key="archetype")

@@ -10,47 +10,86 @@ from simulator.app import charts, report
 from simulator.app.choices import HEAT_SOURCES, WALL_MATERIALS, WINDOW_LEVELS, Choices, from_preset
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
+from simulator.app.options import restore
 from simulator.app.state import evaluate_choices
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
 st.title(f"{t('Package builder', L)} · {archetype_title(name)}")
 
+# ---------------------------------------------------------------- labels (option, language) -> text
+MATERIAL = {"eps_board": "EPS", "rock_wool_board": "岩棉 rock wool", "xps_board": "XPS"}
+WINDOW = {"pvc_double": "PVC 中空 double (U 2.5)", "lowe_double": "Low-E 中空 (U 1.8)",
+          "triple_lowe": "三玻 triple Low-E (U 1.1)"}
+SOURCE = {"keep": "Keep district heat", "ashp": "Air-source heat pump", "electric_storage": "Electric heat storage"}
+AIRTIGHT = (0.0, 0.6, 0.5, 0.4, 0.3, 0.2)
+PRESETS = ("custom", *M.packages())
+
+
+def preset_label(p: str, lang_: str) -> str:
+    if p == "custom":
+        return t("Custom", lang_)
+    return M.packages()[p]["description_zh"] if lang_ == "zh" else p
+
+
+def window_label(w: str, lang_: str) -> str:
+    return t("Keep existing", lang_) if w == "keep" else WINDOW[w]
+
+
+def airtight_label(v: float, lang_: str) -> str:
+    return t("Keep existing", lang_) if v == 0 else f"{v:.1f}"
+
+
+# widget key -> (options, label); labels depend on the language, see simulator/app/options.py
+CHOICE_WIDGETS = {
+    "b_preset": (PRESETS, preset_label),
+    "b_wall_material": (WALL_MATERIALS, lambda m, _l: MATERIAL[m]),
+    "b_window_level": (WINDOW_LEVELS, window_label),
+    "b_airtight_ach": (AIRTIGHT, airtight_label),
+    "b_heat_source": (HEAT_SOURCES, lambda s, lang_: t(SOURCE[s], lang_)),
+}
+
+
+def _restore_choices() -> None:
+    for key, (options, label) in CHOICE_WIDGETS.items():
+        restore(st.session_state, key, options, label)
+
+
 # ---------------------------------------------------------------- widget state that survives page changes
 FIELDS = Choices().as_dict()
+_restore_choices()
 if "choices" not in st.session_state:
     st.session_state["choices"] = from_preset("envelope").as_dict()
     st.session_state.setdefault("b_preset", "envelope")
+    st.session_state["preset_applied"] = st.session_state["b_preset"]
 for key, value in st.session_state["choices"].items():
     if f"b_{key}" not in st.session_state:
         st.session_state[f"b_{key}"] = value
 
 
 def _remember() -> None:
-    st.session_state["choices"] = {k: st.session_state[f"b_{k}"] for k in FIELDS}
+    _restore_choices()
+    st.session_state["choices"] = {k: st.session_state.get(f"b_{k}", v)
+                                   for k, v in st.session_state["choices"].items()}
 
 
 def _apply_preset() -> None:
-    preset = st.session_state["b_preset"]
+    _restore_choices()
+    preset = st.session_state.get("b_preset", "custom")
+    if preset == st.session_state.get("preset_applied"):
+        return  # a stale label of the same preset came back from the browser: keep the user's edits
+    st.session_state["preset_applied"] = preset
     if preset != "custom":
         for key, value in from_preset(preset).as_dict().items():
             st.session_state[f"b_{key}"] = value
         _remember()
 
 
-MATERIAL = {"eps_board": "EPS", "rock_wool_board": "岩棉 rock wool", "xps_board": "XPS"}
-WINDOW = {"keep": t("Keep existing", L), "pvc_double": "PVC 中空 double (U 2.5)",
-          "lowe_double": "Low-E 中空 (U 1.8)", "triple_lowe": "三玻 triple Low-E (U 1.1)"}
-SOURCE = {"keep": t("Keep district heat", L), "ashp": t("Air-source heat pump", L),
-          "electric_storage": t("Electric heat storage", L)}
-
 inputs, results = st.columns([1, 2], gap="large")
 with inputs:
     st.subheader(t("Measures", L))
-    presets = ["custom", *M.packages()]
-    st.selectbox(t("Preset", L), presets, key="b_preset", on_change=_apply_preset,
-                 format_func=lambda p: t("Custom", L) if p == "custom" else
-                 (M.packages()[p]["description_zh"] if L == "zh" else p))
+    st.selectbox(t("Preset", L), PRESETS, key="b_preset", on_change=_apply_preset,
+                 format_func=lambda p: preset_label(p, L))
     st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
                  format_func=MATERIAL.get, key="b_wall_material", on_change=_remember)
     st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
@@ -59,14 +98,13 @@ with inputs:
               on_change=_remember)
     st.slider(f"{t('Ground floor', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 100, step=10, key="b_floor_mm",
               on_change=_remember)
-    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=WINDOW.get, key="b_window_level",
+    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=lambda w: window_label(w, L), key="b_window_level",
                  on_change=_remember)
-    st.select_slider(t("Airtightness [1/h]", L), options=[0.0, 0.6, 0.5, 0.4, 0.3, 0.2],
-                     format_func=lambda v: t("Keep existing", L) if v == 0 else f"{v:.1f}",
+    st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT, format_func=lambda v: airtight_label(v, L),
                      key="b_airtight_ach", on_change=_remember)
     st.toggle(t("Heat metering and TRVs", L), key="b_trv", on_change=_remember)
     st.toggle(t("LED lighting", L), key="b_led", on_change=_remember)
-    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=SOURCE.get, key="b_heat_source", on_change=_remember)
+    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=lambda s: t(SOURCE[s], L), key="b_heat_source", on_change=_remember)
     st.toggle("一级能效变频空调 / inverter ACs", key="b_inverter_ac", on_change=_remember,
               disabled=st.session_state["b_heat_source"] == "ashp")
     st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_remember)

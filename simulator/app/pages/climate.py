@@ -13,6 +13,7 @@ import weather
 from simulator.app.charts import months
 from simulator.app.i18n import t
 from simulator.app.main import lang
+from simulator.app.options import restore
 from simulator.exceptions import RetrofitError
 
 L = lang()
@@ -32,6 +33,8 @@ def scenario_stats() -> dict[str, dict]:
 
 
 stats = scenario_stats()
+restore(st.session_state, "cl_scenarios", list(stats), lambda k, lang_: t("Today", lang_) if k == "Today" else k,
+        multi=True)
 chosen = st.multiselect(t("Scenario", L), list(stats), default=["Today", "ssp245 2050", "ssp585 2050"],
                         format_func=lambda k: t("Today", L) if k == "Today" else k, key="cl_scenarios")
 temp = go.Figure()

@@ -98,5 +98,5 @@ if picked and st.button(t("Open in builder", L), key="c_open"):
     st.session_state["choices"] = chosen
     for k, v in chosen.items():
         st.session_state[f"b_{k}"] = v
-    st.session_state["b_preset"] = "custom"
+    st.session_state["b_preset"] = st.session_state["preset_applied"] = "custom"
     st.switch_page("simulator/app/pages/builder.py")
