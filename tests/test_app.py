@@ -104,8 +104,8 @@ def test_builder_survives_a_stale_chinese_label_after_switching_to_english(_isol
     """A browser may still send the Chinese label of the preset after the switch to English
     (Streamlit maps choice values back through the current labels). Seen under load in
     benchmarks/load_test.py: it used to raise an unknown-package error and reset the sliders."""
-    from streamlit.testing.v1.element_tree import Selectbox
     from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.testing.v1.element_tree import Selectbox
 
     at = AppTest.from_file(APP, default_timeout=300)
     at.switch_page(PAGE.format("builder")).run()
