@@ -1,17 +1,21 @@
 """Public-demo load test: 20 simultaneous browser sessions against a local app server.
 
-Starts `streamlit run` on 127.0.0.1 (or uses --url), opens N sessions at once
-in headless Chromium (Debian's, via Playwright), and in each: opens the
-package builder in English, moves the wall-insulation slider to a thickness
-of its own, waits for the page, and reads the heating metric back. Checks:
-every session renders without an exception; each session shows the number
-for its own thickness (no session's inputs leak into another's); a few
-sessions press "Verify with EnergyPlus" and see their queue position.
+Starts `streamlit run` on 127.0.0.1 (or uses --url), lets one visitor open
+the builder first (warm-up), then opens N sessions in headless Chromium
+(Debian's, via Playwright), all at once or spread over --ramp-s seconds. In
+each: open the package builder, switch to English, move the wall-insulation
+slider with the keyboard to a thickness of its own, wait until the server
+has answered, read the heating metric back. Checks: every session renders
+without an exception; each session shows the library's number for its own
+thickness (no session's inputs leak into another's); a few sessions press
+"Verify with EnergyPlus" and see their queue position. Also splits the
+machine's CPU time between the app server and the browsers.
 Bounded: N sessions (default 20), one scenario each, a hard time limit.
 
-    .venv/bin/python benchmarks/load_test.py [--sessions 20] [--verify 4]
+    .venv/bin/python benchmarks/load_test.py [--sessions 20] [--verify 4] [--ramp-s 0] [--out load_test.json]
 
-Prints a summary and saves benchmarks/results/load_test.json.
+Prints a summary and saves it to benchmarks/results/ (--out); a failing
+session leaves a screenshot there.
 """
 
 from __future__ import annotations
