@@ -152,6 +152,37 @@ def test_every_page_renders_in_chromium(server):
     assert errors == []
 
 
+def test_two_sessions_keep_their_own_inputs(server):
+    """Two visitors at once move the same slider to different places; each sees only their own number."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        pages = [browser.new_context(viewport={"width": 1300, "height": 1400}).new_page() for _ in range(2)]
+        for page in pages:
+            page.goto(f"{server.url}/builder")
+        for page in pages:
+            wait_rendered(page)
+        before = [first_metric(page) for page in pages]
+        assert before[0] == before[1]  # both start on the envelope preset (70 mm)
+        # session 0 goes to 100 mm, session 1 to 0 mm; keys go to both before either waits
+        for page, key, presses in [(pages[0], "ArrowRight", 3), (pages[1], "ArrowLeft", 7)]:
+            page.get_by_role("slider").first.focus()
+            for _ in range(presses):
+                page.keyboard.press(key)
+        for page, b in zip(pages, before, strict=True):
+            deadline = time.time() + 120
+            while first_metric(page) == b and time.time() < deadline:
+                time.sleep(0.2)
+            wait_rendered(page)
+        walls = [page.get_by_role("slider").first.get_attribute("aria-valuetext") for page in pages]
+        shown = [float(first_metric(page)[2]) for page in pages]
+        browser.close()
+    assert walls == ["100", "0"]
+    assert shown[0] == pytest.approx(heating_shown_by_library(wall_mm=100), abs=0.05)
+    assert shown[1] == pytest.approx(heating_shown_by_library(wall_mm=0), abs=0.05)
+
+
 def heating_shown_by_library(wall_mm: int) -> float:
     """Retrofit heating [kWh/m2, 1 decimal] of the builder's envelope preset with this wall thickness."""
     from dataclasses import replace
