@@ -92,6 +92,7 @@ class Outcome:
             "pv_kwh": d.pv_kwh,
             "pv_self_consumed_kwh": d.pv_self_consumed_kwh,
             "pv_export_kwh": d.pv_export_kwh,
+            "energy_bought_kwh": d.district_heat_kwh + d.gas_m3 * carbon.gas_lhv_mj_m3(d) / 3.6 + d.grid_import_kwh,
             "hp_scop": d.hp_scop,
             "bills_cny": self.bills.total_cny,
             "co2_kg": self.emissions.total_co2_kg,

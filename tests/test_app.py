@@ -48,9 +48,12 @@ def test_builder_numbers_move_the_right_way(app):
     assert not app.exception
     app.slider(key="b_wall_mm").set_value(0).run()
     h0 = number(metric(app, "Heating"))
+    coal0, heat0 = number(metric(app, "Standard coal saved")), number(metric(app, "District heat bought"))
     app.slider(key="b_wall_mm").set_value(150).run()
     h150 = number(metric(app, "Heating"))
     assert h150 < h0
+    assert number(metric(app, "Standard coal saved")) > coal0 > 0
+    assert number(metric(app, "District heat bought")) < heat0
     capex_before = number(metric(app, "Capex"))
     app.slider(key="b_pv_share_pct").set_value(100).run()
     assert number(metric(app, "Renewable share")) > 0

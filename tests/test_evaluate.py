@@ -135,3 +135,16 @@ def test_cli_lists_measures_and_packages():
 def test_cli_bad_package_exits_2(package, text):
     out = retrofit("evaluate", "--archetype", "old_estate_pre1990", "--package", package)
     assert out.returncode == 2 and text in out.stderr and "Traceback" not in out.stderr
+
+
+def test_energy_bought_adds_the_carriers(tianjin):
+    from simulator.evaluate import get_engine
+
+    ev = evaluate(archetypes.load("old_estate_pre1990"), M.package("envelope_hp_pv"), weather=tianjin,
+                  engine=get_engine("surrogate"))
+    for out in (ev.to_dict()["baseline"], ev.to_dict()["retrofit"]):
+        assert out["energy_bought_kwh"] == pytest.approx(
+            out["district_heat_kwh"] + out["gas_kwh"] + out["grid_import_kwh"], rel=1e-9)
+    # the heat pump replaces district heat; PV cuts grid imports below consumption
+    r = ev.to_dict()["retrofit"]
+    assert r["district_heat_kwh"] == 0 and r["grid_import_kwh"] < r["electricity_kwh"]

@@ -135,6 +135,14 @@ with results:
     c3.metric(t("Renewable share", L), f"{100 * res['renewable_share']:.1f} %",
               help="(PV + heat-pump ambient heat) / total final energy use")
     c4.metric(t("Heat-pump SCOP", L), "-" if res["hp_scop"] is None else f"{res['hp_scop']:.2f}")
+    c1, c2, c3, _ = st.columns(4)
+    c1.metric(f"{t('Standard coal saved', L)} [tce/a]", f"{(base['primary_kgce'] - after['primary_kgce']) / 1000:,.1f}",
+              help="GB/T 2589-2020: heat 34.12 kgce/GJ, electricity 0.1229 kgce/kWh (calorific equivalent)")
+    c2.metric(f"{t('District heat bought', L)} [GJ/a]", f"{after['district_heat_gj']:,.0f}",
+              f"{after['district_heat_gj'] - base['district_heat_gj']:+,.0f}", delta_color="inverse")
+    c3.metric(f"{t('Energy bought', L)} [MWh/a]", f"{after['energy_bought_kwh'] / 1000:,.0f}",
+              f"{(after['energy_bought_kwh'] - base['energy_bought_kwh']) / 1000:+,.0f}", delta_color="inverse",
+              help="district heat + gas + grid electricity")
 
     if after["heating_billing"] == "area" and 0 < after["district_heat_kwh"] < 0.95 * base["district_heat_kwh"]:
         st.info(t("Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's "
