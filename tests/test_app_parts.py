@@ -129,3 +129,41 @@ def test_restore_maps_a_label_in_either_language_back_to_its_option():
     restore(state, "m", options, label, multi=True)
     restore(state, "absent", options, label)
     assert state == {"a": "ashp", "b": "ashp", "c": "ashp", "m": ["keep", "ashp"]}
+
+
+def test_picked_row_prefers_the_table_then_the_chart_and_ignores_garbage():
+    from simulator.app.choices import picked_row
+
+    assert picked_row([3], [{"customdata": 5}], 10) == 3
+    assert picked_row([], [{"customdata": 5}], 10) == 5
+    assert picked_row([], [{"customdata": [7]}], 10) == 7
+    assert picked_row([], [{"customdata": 12}, {"x": 1}], 10) is None
+    assert picked_row([], [], 10) is None
+
+
+def test_open_in_builder_fills_the_widget_state():
+    from simulator.app.choices import open_in_builder
+
+    state = {"b_preset": "envelope", "preset_applied": "envelope"}
+    chosen = Choices(wall_mm=120, heat_source="ashp", pv_share_pct=50).as_dict()
+    open_in_builder(state, chosen)
+    assert state["b_wall_mm"] == 120 and state["b_heat_source"] == "ashp" and state["b_pv_share_pct"] == 50
+    assert state["b_preset"] == "custom" == state["preset_applied"]
+    assert state["choices"] == chosen
+    with pytest.raises(TypeError):
+        open_in_builder(state, {"wall_thickness": 3})
+
+
+def test_short_labels_are_readable_and_tell_packages_apart():
+    c = Choices(wall_mm=100, heat_source="ashp", pv_share_pct=50)
+    assert c.short_label("zh") == "外墙EPS 100 mm + 空气源热泵 + 光伏50%屋面"
+    assert c.short_label("en") == "wall EPS 100 mm + air-source heat pump + PV 50% of roof"
+    assert Choices().short_label("zh") == "不改造"
+    levels = {"wall_mm": (0, 70, 100), "window_level": ("keep", "pvc_double", "triple_lowe"),
+              "airtight_ach": (0.0, 0.5), "trv": (False, True), "heat_source": ("keep", "ashp", "electric_storage"),
+              "pv_share_pct": (0, 50)}
+    combos = combinations(levels)
+    for lang in ("zh", "en"):
+        labels = [c.short_label(lang) for c in combos]
+        assert len(set(labels)) == len(combos) == 216
+        assert not any(":" in label for label in labels)

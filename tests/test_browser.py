@@ -6,6 +6,7 @@ Screenshots of each page are saved in tests/artifacts/ (kept out of git).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -113,6 +114,19 @@ def test_every_page_renders_in_chromium(server):
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: exception shown"
             assert page.locator(".js-plotly-plot").count() > 0, f"{name}: no chart rendered"
+        # a point of the Pareto front opens its package in the builder
+        page.goto(f"{server.url}/compare")
+        wait_rendered(page)
+        page.locator(".js-plotly-plot .scatterlayer .trace").nth(1).locator(".point").nth(2).click(force=True)
+        wait_rendered(page)
+        selected = [ln for ln in page.locator("body").inner_text().splitlines() if ln.startswith("已选")]
+        assert len(selected) == 1, "clicking a chart point selects no package"
+        page.get_by_role("button", name="在方案页打开").click()
+        wait_rendered(page)
+        assert page.url.endswith("/builder")
+        wall = re.search(r"外墙\S+ (\d+) mm", selected[0])
+        assert page.get_by_role("slider").first.get_attribute("aria-valuetext") == (wall.group(1) if wall else "0")
+        assert page.locator('[data-testid="stException"]').count() == 0
         # a garbage upload gives a message in the page, and the app keeps working
         page.goto(f"{server.url}/climate")
         wait_rendered(page)

@@ -8,7 +8,9 @@ preset becomes a ``Choices`` that fills the widgets.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, MutableMapping
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from buildings import measures as M
 
@@ -61,7 +63,38 @@ class Choices:
         return out
 
     def label(self) -> str:
+        """The measure specs joined by " + " (exact; used in downloads)."""
         return " + ".join(self.measures()) or "none"
+
+    def short_label(self, lang: str = "zh") -> str:
+        """A readable name of the package for charts and tables, in Chinese ("zh") or English."""
+        zh = lang == "zh"
+        parts = []
+        if self.wall_mm > 0:
+            mat = {"eps_board": "EPS", "rock_wool_board": "岩棉" if zh else "rock wool", "xps_board": "XPS"}
+            parts.append(f"{'外墙' if zh else 'wall '}{mat[self.wall_material]} {self.wall_mm} mm")
+        if self.roof_mm > 0:
+            parts.append(f"{'屋面' if zh else 'roof '}XPS {self.roof_mm} mm")
+        if self.floor_mm > 0:
+            parts.append(f"{'地面' if zh else 'floor '}XPS {self.floor_mm} mm")
+        if self.window_level != "keep":
+            parts.append({"pvc_double": ("塑钢中空窗", "PVC double windows"),
+                          "lowe_double": ("Low-E中空窗", "Low-E double windows"),
+                          "triple_lowe": ("三玻Low-E窗", "triple Low-E windows")}[self.window_level][0 if zh else 1])
+        if self.airtight_ach > 0:
+            parts.append(f"{'气密' if zh else 'airtight '}{self.airtight_ach:g} {'次/h' if zh else 'ach'}")
+        if self.trv:
+            parts.append("计量+恒温阀" if zh else "metering + TRVs")
+        if self.led:
+            parts.append("LED照明" if zh else "LED lighting")
+        if self.heat_source != "keep":
+            parts.append({"ashp": ("空气源热泵", "air-source heat pump"),
+                          "electric_storage": ("蓄热电锅炉", "electric storage heating")}[self.heat_source][0 if zh else 1])
+        if self.inverter_ac and self.heat_source != "ashp":
+            parts.append("变频空调" if zh else "inverter ACs")
+        if self.pv_share_pct > 0:
+            parts.append(f"{'光伏' if zh else 'PV '}{self.pv_share_pct}%{'屋面' if zh else ' of roof'}")
+        return " + ".join(parts) or ("不改造" if zh else "no measures")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -123,3 +156,28 @@ def combinations(levels: dict[str, tuple], base: Choices | None = None) -> list[
         if len(out) > MAX_COMBINATIONS:
             raise ValueError(f"more than {MAX_COMBINATIONS} combinations: choose fewer levels")
     return out
+
+
+def picked_row(table_rows: list[int], chart_points: list[dict], n_rows: int) -> int | None:
+    """The package a user picked on the compare page: a selected table row wins, else a clicked chart point.
+
+    Chart points carry their table row in ``customdata`` (an int, or a one-item list).
+    """
+    for r in table_rows:
+        if 0 <= int(r) < n_rows:
+            return int(r)
+    for p in chart_points:
+        c = p.get("customdata")
+        c = c[0] if isinstance(c, list | tuple) and c else c
+        if isinstance(c, int | float) and 0 <= int(c) < n_rows:
+            return int(c)
+    return None
+
+
+def open_in_builder(state: MutableMapping[str, Any], choices: Mapping[str, Any]) -> None:
+    """Fill the builder's widget state (``b_<field>``) with these choices; the preset becomes "custom"."""
+    chosen = Choices(**choices).as_dict()  # validates the field names
+    state["choices"] = chosen
+    for k, v in chosen.items():
+        state[f"b_{k}"] = v
+    state["b_preset"] = state["preset_applied"] = "custom"

@@ -90,6 +90,8 @@ ZH: dict[str, str] = {
     "Standard coal saved": "节约标准煤",
     "District heat bought": "外购市政热量",
     "Energy bought": "外购能源",
+    "Click a point or a table row to open that package in the builder.": "点击图中的点或表格中的一行，可在改造方案页打开该方案。",
+    "Selected": "已选",
     "Verify with EnergyPlus": "用EnergyPlus校核",
     "Surrogate vs EnergyPlus": "代理模型与EnergyPlus对比",
     "Queued: position {pos}": "排队中：第 {pos} 位",

@@ -84,4 +84,5 @@ def evaluate_choices(archetype: str, choices: dict, assumptions: dict) -> dict[s
     out = summarise(ev)
     out["choices"] = choices
     out["label"] = c.label()
+    out["title_zh"], out["title_en"] = c.short_label("zh"), c.short_label("en")
     return out

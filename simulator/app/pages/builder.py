@@ -177,7 +177,7 @@ with results:
 
     # ------------------------------------------------------------ downloads
     frames = {"package": report.package_frame(res), "results": report.results_frame(res, L)}
-    title = f"{archetype_title(name)} · {res['label']}"
+    title = f"{archetype_title(name)} · {res[f'title_{L}']}"
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("Download CSV", L), report.to_csv(frames), "retrofit_results.csv", "text/csv")
     d2.download_button(t("Download Excel", L), report.to_excel(frames), "retrofit_results.xlsx",
@@ -185,4 +185,4 @@ with results:
     d3.download_button(t("Download report (HTML)", L),
                        report.html_report(title, res, [monthly, e_fig, c_fig], ass, L),
                        "retrofit_report.html", "text/html")
-    st.caption(f"{area:,.0f} m² · {res['engine']} · {res['label']}")
+    st.caption(f"{area:,.0f} m² · {res['engine']} · {res[f'title_{L}']} ({res['label']})")

@@ -6,7 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from simulator.app import charts
-from simulator.app.choices import LEVELS, MAX_COMBINATIONS, Choices, combinations
+from simulator.app.choices import (
+    LEVELS,
+    MAX_COMBINATIONS,
+    Choices,
+    combinations,
+    open_in_builder,
+    picked_row,
+)
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.state import evaluate_choices
@@ -48,7 +55,7 @@ rows = []
 for i, c in enumerate(combos):
     r = evaluate_choices(name, c.as_dict(), ass)
     rows.append({
-        t("Package", L): r["label"],
+        t("Package", L): r[f"title_{L}"],
         t("Capex [万元]", L): wan_cny(r["capex_cny"]),
         t("CO₂ saved [t/a]", L): r["co2_saved_t"],
         f"{t('Bill savings', L)} [万元/a]": wan_cny(r["bill_savings_cny"]),
@@ -66,8 +73,10 @@ df = pd.DataFrame(rows)
 cap, saved, label = t("Capex [万元]", L), t("CO₂ saved [t/a]", L), t("Package", L)
 
 st.subheader(f"{t('Capex [万元]', L)} vs {t('CO₂ saved [t/a]', L)}")
-st.plotly_chart(charts.pareto_figure(df, cap, saved, label, cap, saved, t("All packages", L), t("Pareto front", L)),
-                width="stretch")
+st.caption(t("Click a point or a table row to open that package in the builder.", L))
+chart_event = st.plotly_chart(
+    charts.pareto_figure(df, cap, saved, label, cap, saved, t("All packages", L), t("Pareto front", L)),
+    width="stretch", on_select="rerun", selection_mode="points", key="c_chart")
 
 # marginal abatement cost curve of single measures (each on its own, at its middle chosen level)
 singles = []
@@ -79,7 +88,7 @@ mac_rows = []
 for c in singles:
     r = evaluate_choices(name, c.as_dict(), ass)
     if r["co2_saved_t"] and r["co2_saved_t"] > 0 and r["cost_of_conserved_carbon_cny_per_t"] is not None:
-        mac_rows.append({"measure": r["label"], "ccc": r["cost_of_conserved_carbon_cny_per_t"],
+        mac_rows.append({"measure": r[f"title_{L}"], "ccc": r["cost_of_conserved_carbon_cny_per_t"],
                          "saved": r["co2_saved_t"]})
 if mac_rows:
     st.subheader(t("Marginal abatement cost curve", L))
@@ -92,11 +101,11 @@ view = df.drop(columns=["_choices"])
 event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="c_table",
                      column_config={c: st.column_config.NumberColumn(format="%.1f") for c in view.columns[1:]})
-picked = event.selection.rows if event is not None and hasattr(event, "selection") else []
-if picked and st.button(t("Open in builder", L), key="c_open"):
-    chosen = df.iloc[picked[0]]["_choices"]
-    st.session_state["choices"] = chosen
-    for k, v in chosen.items():
-        st.session_state[f"b_{k}"] = v
-    st.session_state["b_preset"] = st.session_state["preset_applied"] = "custom"
-    st.switch_page("simulator/app/pages/builder.py")
+rows_picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
+points = list(chart_event.selection.points) if chart_event is not None and hasattr(chart_event, "selection") else []
+row = picked_row(rows_picked, points, len(df))
+if row is not None:
+    st.info(f"{t('Selected', L)}: {df.iloc[row][label]}")
+    if st.button(t("Open in builder", L), key="c_open", type="primary"):
+        open_in_builder(st.session_state, df.iloc[row]["_choices"])
+        st.switch_page("simulator/app/pages/builder.py")
