@@ -37,7 +37,7 @@ def window_label(w: str, lang_: str) -> str:
 
 
 def airtight_label(v: float, lang_: str) -> str:
-    return t("Keep existing", lang_) if v == 0 else f"{v:.1f}"
+    return t("Unchanged", lang_) if v == 0 else f"{v:.1f}"
 
 
 # widget key -> (options, label); labels depend on the language, see simulator/app/options.py

@@ -16,6 +16,7 @@ from simulator.app.choices import (
 )
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
+from simulator.app.options import restore
 from simulator.app.state import evaluate_choices
 
 L = lang()
@@ -36,11 +37,30 @@ DEFAULTS = {"wall_mm": [0, 70, 100], "roof_mm": [0, 100], "window_level": ["keep
             "airtight_ach": [0.0, 0.5], "trv": [False], "led": [False], "heat_source": ["keep", "ashp"],
             "pv_share_pct": [0, 50]}
 
+
+
+def level_label(key: str, value, lang_: str) -> str:
+    """How a level reads in the multiselects (the labels follow the language)."""
+    if key in ("trv", "led"):
+        return t("Yes", lang_) if value else t("No", lang_)
+    if key == "window_level" and value == "keep":
+        return t("Keep existing", lang_)
+    if key == "heat_source" and value == "keep":
+        return t("Keep district heat", lang_)
+    if key == "airtight_ach":
+        return t("Unchanged", lang_) if value == 0 else f"{value:g}"
+    if key in ("window_level", "heat_source"):
+        return Choices(**{key: value}).short_label(lang_)
+    return str(value)
+
+
 st.subheader(t("Levels to combine", L))
 cols = st.columns(4)
 levels = {}
 for i, (key, options) in enumerate(LEVELS.items()):
-    levels[key] = tuple(cols[i % 4].multiselect(LABELS[key], list(options), default=DEFAULTS[key], key=f"c_{key}"))
+    restore(st.session_state, f"c_{key}", list(options), lambda v, lang_, k=key: level_label(k, v, lang_), multi=True)
+    levels[key] = tuple(cols[i % 4].multiselect(LABELS[key], list(options), default=DEFAULTS[key], key=f"c_{key}",
+                                                format_func=lambda v, k=key: level_label(k, v, L)))
 n = 1
 for v in levels.values():
     n *= max(1, len(v))
