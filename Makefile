@@ -32,11 +32,16 @@ run: $(STAMP) surrogate
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_weather.py
 	$(BIN)/python benchmarks/bench_systems.py
 	$(BIN)/python benchmarks/bench_packages.py
+	$(BIN)/python benchmarks/bench_surrogate.py
+	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/load_test.py --sessions 20 --verify 4
+	$(BIN)/python benchmarks/load_test.py --sessions 20 --verify 4 --ramp-s 60 --out load_test_ramp60.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,16 +8,15 @@ network and drawing time on top (see load_test.py for timings in Chromium).
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from results_io import save
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-OUT = Path(__file__).resolve().parent / "results"
 
 
 def main() -> int:
@@ -55,9 +54,7 @@ def main() -> int:
         "compare_packages": n_packages,
         "note": "server-side script time measured with streamlit.testing AppTest; surrogate engine",
     }
-    OUT.mkdir(exist_ok=True)
-    (OUT / "app.json").write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
+    save("app.json", report)
     return 0
 
 
