@@ -220,3 +220,14 @@ def test_builtin_year_gives_cswd_loads(tianjin_epw, cswd_epw, session_cache, arc
     cswd = _run(archetypes.load("old_estate_pre1990"), cswd_epw, session_cache)
     assert builtin.heating_kwh == pytest.approx(cswd.heating_kwh, rel=0.05)
     assert builtin.cooling_kwh == pytest.approx(cswd.cooling_kwh, rel=0.15)
+
+
+@pytest.mark.parametrize("name", ["old_estate_pre1990", "public_office"])
+def test_energyplus_accepts_the_surfaces_without_warnings(tianjin_epw, tmp_path, name):
+    """No GetSurfaceData warning (e.g. an interzone partition whose two faces do not mirror each other);
+    the only warning left is EnergyPlus's note that Tianjin's ground is colder than 15-25 C."""
+    EnergyPlusEngine(runs_dir=tmp_path, keep_runs=True).simulate(archetypes.load(name), tianjin_epw)
+    err = next(tmp_path.glob("*/eplusout.err")).read_text()
+    warnings = [ln.strip() for ln in err.splitlines() if "** Warning **" in ln]
+    assert warnings, "no warnings at all: eplusout.err not read?"
+    assert all("Site:GroundTemperature:BuildingSurface" in w for w in warnings), warnings
