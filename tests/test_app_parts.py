@@ -167,3 +167,12 @@ def test_short_labels_are_readable_and_tell_packages_apart():
         labels = [c.short_label(lang) for c in combos]
         assert len(set(labels)) == len(combos) == 216
         assert not any(":" in label for label in labels)
+
+
+def test_window_levels_show_the_u_value_of_the_measure_data():
+    from simulator.app.choices import level_label
+
+    u = M.kind_data("window_replacement")["levels"]["lowe_double"]["u_value_w_m2k"]["value"]
+    assert level_label("window_level", "lowe_double", "en") == f"Low-E double windows (U {u:g})"
+    assert level_label("window_level", "keep", "zh") == t("Keep existing", "zh")
+    assert level_label("airtight_ach", 0.0, "zh") == "不改"

@@ -13,8 +13,41 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from buildings import measures as M
+from simulator.app.i18n import t
 
 WALL_MATERIALS = ("eps_board", "rock_wool_board", "xps_board")
+AIRTIGHT_ACH = (0.0, 0.6, 0.5, 0.4, 0.3, 0.2)  # 0 = unchanged
+
+# names of the levels, (Chinese, English)
+MATERIAL_NAMES = {"eps_board": ("EPS", "EPS"), "rock_wool_board": ("岩棉", "rock wool"), "xps_board": ("XPS", "XPS")}
+WINDOW_NAMES = {"pvc_double": ("塑钢中空窗", "PVC double windows"), "lowe_double": ("Low-E中空窗", "Low-E double windows"),
+                "triple_lowe": ("三玻Low-E窗", "triple Low-E windows")}
+SOURCE_NAMES = {"ashp": ("空气源热泵", "air-source heat pump"), "electric_storage": ("蓄热电锅炉", "electric storage heating")}
+
+
+def _name(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    return names[key][0 if lang == "zh" else 1]
+
+
+def level_label(field: str, value: Any, lang: str = "zh") -> str:
+    """How one level of a builder field reads in a widget (Chinese or English).
+
+    Windows carry their U-value from the measure data, so the choice shows what it buys.
+    """
+    if field == "wall_material":
+        return _name(MATERIAL_NAMES, value, lang)
+    if field == "window_level":
+        if value == "keep":
+            return t("Keep existing", lang)
+        u = M.kind_data("window_replacement")["levels"][value]["u_value_w_m2k"]["value"]
+        return f"{_name(WINDOW_NAMES, value, lang)} (U {u:g})"
+    if field == "heat_source":
+        return t("Keep district heat", lang) if value == "keep" else _name(SOURCE_NAMES, value, lang)
+    if field == "airtight_ach":
+        return t("Unchanged", lang) if value == 0 else f"{value:g}"
+    if isinstance(value, bool):
+        return t("Yes", lang) if value else t("No", lang)
+    return str(value)
 WINDOW_LEVELS = ("keep", "pvc_double", "lowe_double", "triple_lowe")
 HEAT_SOURCES = ("keep", "ashp", "electric_storage")
 
@@ -71,16 +104,13 @@ class Choices:
         zh = lang == "zh"
         parts = []
         if self.wall_mm > 0:
-            mat = {"eps_board": "EPS", "rock_wool_board": "岩棉" if zh else "rock wool", "xps_board": "XPS"}
-            parts.append(f"{'外墙' if zh else 'wall '}{mat[self.wall_material]} {self.wall_mm} mm")
+            parts.append(f"{'外墙' if zh else 'wall '}{_name(MATERIAL_NAMES, self.wall_material, lang)} {self.wall_mm} mm")
         if self.roof_mm > 0:
             parts.append(f"{'屋面' if zh else 'roof '}XPS {self.roof_mm} mm")
         if self.floor_mm > 0:
             parts.append(f"{'地面' if zh else 'floor '}XPS {self.floor_mm} mm")
         if self.window_level != "keep":
-            parts.append({"pvc_double": ("塑钢中空窗", "PVC double windows"),
-                          "lowe_double": ("Low-E中空窗", "Low-E double windows"),
-                          "triple_lowe": ("三玻Low-E窗", "triple Low-E windows")}[self.window_level][0 if zh else 1])
+            parts.append(_name(WINDOW_NAMES, self.window_level, lang))
         if self.airtight_ach > 0:
             parts.append(f"{'气密' if zh else 'airtight '}{self.airtight_ach:g} {'次/h' if zh else 'ach'}")
         if self.trv:
@@ -88,8 +118,7 @@ class Choices:
         if self.led:
             parts.append("LED照明" if zh else "LED lighting")
         if self.heat_source != "keep":
-            parts.append({"ashp": ("空气源热泵", "air-source heat pump"),
-                          "electric_storage": ("蓄热电锅炉", "electric storage heating")}[self.heat_source][0 if zh else 1])
+            parts.append(_name(SOURCE_NAMES, self.heat_source, lang))
         if self.inverter_ac and self.heat_source != "ashp":
             parts.append("变频空调" if zh else "inverter ACs")
         if self.pv_share_pct > 0:

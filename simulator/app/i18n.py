@@ -72,8 +72,6 @@ ZH: dict[str, str] = {
     "LED lighting": "LED照明",
     "Heat source": "热源",
     "Keep district heat": "保留市政供热",
-    "Air-source heat pump": "空气源热泵",
-    "Electric heat storage": "蓄热式电锅炉",
     "PV share of usable roof [%]": "光伏占可用屋面 [%]",
     "Preset": "预设方案",
     "Custom": "自定义",

@@ -7,7 +7,15 @@ import streamlit as st
 
 from buildings import measures as M
 from simulator.app import charts, report
-from simulator.app.choices import HEAT_SOURCES, WALL_MATERIALS, WINDOW_LEVELS, Choices, from_preset
+from simulator.app.choices import (
+    AIRTIGHT_ACH,
+    HEAT_SOURCES,
+    WALL_MATERIALS,
+    WINDOW_LEVELS,
+    Choices,
+    from_preset,
+    level_label,
+)
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
@@ -17,12 +25,7 @@ L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
 st.title(f"{t('Package builder', L)} · {archetype_title(name)}")
 
-# ---------------------------------------------------------------- labels (option, language) -> text
-MATERIAL = {"eps_board": "EPS", "rock_wool_board": "岩棉 rock wool", "xps_board": "XPS"}
-WINDOW = {"pvc_double": "PVC 中空 double (U 2.5)", "lowe_double": "Low-E 中空 (U 1.8)",
-          "triple_lowe": "三玻 triple Low-E (U 1.1)"}
-SOURCE = {"keep": "Keep district heat", "ashp": "Air-source heat pump", "electric_storage": "Electric heat storage"}
-AIRTIGHT = (0.0, 0.6, 0.5, 0.4, 0.3, 0.2)
+# ---------------------------------------------------------------- choice widgets: key -> (options, label)
 PRESETS = ("custom", *M.packages())
 
 
@@ -32,22 +35,18 @@ def preset_label(p: str, lang_: str) -> str:
     return M.packages()[p]["description_zh"] if lang_ == "zh" else p
 
 
-def window_label(w: str, lang_: str) -> str:
-    return t("Keep existing", lang_) if w == "keep" else WINDOW[w]
-
-
-def airtight_label(v: float, lang_: str) -> str:
-    return t("Unchanged", lang_) if v == 0 else f"{v:.1f}"
-
-
-# widget key -> (options, label); labels depend on the language, see simulator/app/options.py
-CHOICE_WIDGETS = {
-    "b_preset": (PRESETS, preset_label),
-    "b_wall_material": (WALL_MATERIALS, lambda m, _l: MATERIAL[m]),
-    "b_window_level": (WINDOW_LEVELS, window_label),
-    "b_airtight_ach": (AIRTIGHT, airtight_label),
-    "b_heat_source": (HEAT_SOURCES, lambda s, lang_: t(SOURCE[s], lang_)),
+# the labels depend on the language, see simulator/app/options.py
+CHOICE_WIDGETS = {"b_preset": (PRESETS, preset_label)} | {
+    f"b_{field}": (options, lambda v, lang_, f=field: level_label(f, v, lang_))
+    for field, options in [("wall_material", WALL_MATERIALS), ("window_level", WINDOW_LEVELS),
+                           ("airtight_ach", AIRTIGHT_ACH), ("heat_source", HEAT_SOURCES)]
 }
+
+
+def label_of(key: str):
+    """The format_func of a choice widget in the page's language."""
+    label = CHOICE_WIDGETS[key][1]
+    return lambda v: label(v, L)
 
 
 def _restore_choices() -> None:
@@ -88,23 +87,22 @@ def _apply_preset() -> None:
 inputs, results = st.columns([1, 2], gap="large")
 with inputs:
     st.subheader(t("Measures", L))
-    st.selectbox(t("Preset", L), PRESETS, key="b_preset", on_change=_apply_preset,
-                 format_func=lambda p: preset_label(p, L))
+    st.selectbox(t("Preset", L), PRESETS, key="b_preset", on_change=_apply_preset, format_func=label_of("b_preset"))
     st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
-                 format_func=MATERIAL.get, key="b_wall_material", on_change=_remember)
+                 format_func=label_of("b_wall_material"), key="b_wall_material", on_change=_remember)
     st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
               on_change=_remember)
     st.slider(f"{t('Roof insulation', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_roof_mm",
               on_change=_remember)
     st.slider(f"{t('Ground floor', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 100, step=10, key="b_floor_mm",
               on_change=_remember)
-    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=lambda w: window_label(w, L), key="b_window_level",
+    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=label_of("b_window_level"), key="b_window_level",
                  on_change=_remember)
-    st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT, format_func=lambda v: airtight_label(v, L),
+    st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT_ACH, format_func=label_of("b_airtight_ach"),
                      key="b_airtight_ach", on_change=_remember)
     st.toggle(t("Heat metering and TRVs", L), key="b_trv", on_change=_remember)
     st.toggle(t("LED lighting", L), key="b_led", on_change=_remember)
-    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=lambda s: t(SOURCE[s], L), key="b_heat_source", on_change=_remember)
+    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=label_of("b_heat_source"), key="b_heat_source", on_change=_remember)
     st.toggle("一级能效变频空调 / inverter ACs", key="b_inverter_ac", on_change=_remember,
               disabled=st.session_state["b_heat_source"] == "ashp")
     st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_remember)

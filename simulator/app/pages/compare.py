@@ -11,6 +11,7 @@ from simulator.app.choices import (
     MAX_COMBINATIONS,
     Choices,
     combinations,
+    level_label,
     open_in_builder,
     picked_row,
 )
@@ -37,21 +38,6 @@ DEFAULTS = {"wall_mm": [0, 70, 100], "roof_mm": [0, 100], "window_level": ["keep
             "airtight_ach": [0.0, 0.5], "trv": [False], "led": [False], "heat_source": ["keep", "ashp"],
             "pv_share_pct": [0, 50]}
 
-
-
-def level_label(key: str, value, lang_: str) -> str:
-    """How a level reads in the multiselects (the labels follow the language)."""
-    if key in ("trv", "led"):
-        return t("Yes", lang_) if value else t("No", lang_)
-    if key == "window_level" and value == "keep":
-        return t("Keep existing", lang_)
-    if key == "heat_source" and value == "keep":
-        return t("Keep district heat", lang_)
-    if key == "airtight_ach":
-        return t("Unchanged", lang_) if value == 0 else f"{value:g}"
-    if key in ("window_level", "heat_source"):
-        return Choices(**{key: value}).short_label(lang_)
-    return str(value)
 
 
 st.subheader(t("Levels to combine", L))
