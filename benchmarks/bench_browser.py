@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -46,7 +45,7 @@ async def measure(url: str) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=lt.ARGS, headless=True)
+        browser = await p.chromium.launch(executable_path=lt.chromium_path(), args=lt.CHROMIUM_ARGS, headless=True)
         page = await browser.new_page(viewport={"width": 1300, "height": 1400})
         t0 = time.perf_counter()
         await page.goto(f"{url}/builder")
@@ -70,14 +69,16 @@ async def measure(url: str) -> dict:
 
 
 def main() -> int:
-    if shutil.which("chromium") is None:
-        raise SystemExit("Chromium not found: run `make browser`")
+    try:
+        lt.chromium_path()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
     proc, url = lt.start_server()
     try:
         warm_s = asyncio.run(lt.warm_up(url))
         report = asyncio.run(measure(url))
     finally:
-        proc.terminate()
+        lt.stop_server(proc)
     report = {"warm_up_first_visit_s": warm_s, **report,
               "note": "key press to new number on screen, headless Chromium and server on the same idle machine",
               "machine": f"{os.cpu_count()} cores"}

@@ -23,73 +23,37 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from results_io import RESULTS as OUT
 from results_io import save
 
 REPO = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(REPO))
+from tests.appdriver import (  # noqa: E402 - the repository root is on the path only now
+    APP_IDLE_JS,
+    CHROMIUM_ARGS,
+    builder_heating_kwh_m2,
+    chromium_path,
+    cpu_seconds,
+    start_server,
+    stop_server,
+)
+
 TIME_LIMIT_S = 600
 EXTRA = os.environ.get("LT_EXTRA", "").split()  # e.g. "--server.fileWatcherType auto" to compare
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-                             "--server.headless", "true", "--server.port", str(port), "--server.address",
-                             "127.0.0.1", "--browser.gatherUsageStats", "false", *EXTRA],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("server did not start")
-
-
-def _cpu_s(pid: int | None = None) -> float:
-    """CPU seconds used so far: by one process and its reaped children, or by the whole machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    if pid is None:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-        idle = int(fields[3]) + int(fields[4])
-        return (sum(int(f) for f in fields[:8]) - idle) / tick
-    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in stat[11:15]) / tick  # utime, stime, cutime, cstime
-
-
-async def script_state(page) -> str:
-    return await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state") or ""
-
-
 async def settle(page, timeout_s=240) -> None:
-    """Wait until the app script has finished its run and no element is stale.
-
-    Streamlit marks its root with data-test-script-state (running / notRunning)
-    and elements from the previous run with data-stale="true".
-    """
+    """Wait until the page has been idle (APP_IDLE_JS) for 0.5 s."""
     await page.wait_for_selector("h1", timeout=timeout_s * 1000)
     quiet = None
     t_end = time.time() + timeout_s
     while time.time() < t_end:
-        busy = (await script_state(page) != "notRunning"
-                or await page.locator('[data-stale="true"]').count() > 0
-                or await page.locator('[data-testid="stStatusWidget"]').count() > 0)
-        if busy:
+        if not await page.evaluate(APP_IDLE_JS):
             quiet = None
         elif quiet is None:
             quiet = time.time()
@@ -174,28 +138,13 @@ async def session(browser, url: str, i: int, verify: bool, delay_s: float) -> di
 async def main_async(url: str, sessions: int, verify: int, ramp_s: float) -> list[dict]:
     from playwright.async_api import async_playwright
 
-    chromium = shutil.which("chromium")
+    chromium = chromium_path()
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+        browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         tasks = [session(browser, url, i, i < verify, ramp_s * i / max(sessions - 1, 1)) for i in range(sessions)]
         results = await asyncio.wait_for(asyncio.gather(*tasks), TIME_LIMIT_S)
         await browser.close()
     return list(results)
-
-
-def expected_heating(wall_mm: int) -> float:
-    """The heating [kWh/m2] the builder should show for the envelope preset at this wall thickness."""
-    from dataclasses import replace
-
-    import archetypes
-    import weather
-    from simulator.app.choices import from_preset
-    from simulator.evaluate import evaluate, get_engine
-
-    c = replace(from_preset("envelope"), wall_mm=wall_mm)
-    ev = evaluate(archetypes.load("old_estate_pre1990"), c.measures(), weather=weather.load("tianjin"),
-                  engine=get_engine("surrogate"))
-    return round(ev.retrofit.loads.heating_kwh_m2, 1)
 
 
 def shown_heating(text: list[str]) -> float | None:
@@ -210,7 +159,7 @@ async def warm_up(url: str) -> float:
 
     t0 = time.time()
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS, headless=True)
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         page = await browser.new_page()
         await page.goto(f"{url}/builder")
         await settle(page)
@@ -227,29 +176,31 @@ def main(argv=None) -> int:
     ap.add_argument("--url", default=None, help="use a running server instead of starting one")
     ap.add_argument("--out", default="load_test.json", help="file name under benchmarks/results/")
     args = ap.parse_args(argv)
-    if shutil.which("chromium") is None:
-        raise SystemExit("Chromium not found: run `make browser`")
+    try:
+        chromium_path()
+    except FileNotFoundError as exc:
+        raise SystemExit(str(exc)) from None
     proc = None
     url = args.url
     if url is None:
-        proc, url = start_server()
+        proc, url = start_server(extra_args=EXTRA)
     try:
         warm_s = asyncio.run(warm_up(url))
-        t0, cpu0 = time.time(), _cpu_s()
-        server_cpu0 = _cpu_s(proc.pid) if proc else None
+        t0, cpu0 = time.time(), cpu_seconds()
+        server_cpu0 = cpu_seconds(proc.pid) if proc else None
         results = asyncio.run(main_async(url, args.sessions, args.verify, args.ramp_s))
         wall = time.time() - t0
-        cpu = _cpu_s() - cpu0
-        server_cpu = _cpu_s(proc.pid) - server_cpu0 if proc else None
+        cpu = cpu_seconds() - cpu0
+        server_cpu = cpu_seconds(proc.pid) - server_cpu0 if proc else None
     finally:
         if proc is not None:
-            proc.terminate()
+            stop_server(proc)
     leaks = []
     for r in results:
         shown = shown_heating(r.get("heating_text", []))
         if "wall_mm" in r and shown is not None:
             r["heating_shown"] = shown
-            r["heating_expected"] = expected_heating(r["wall_mm"])
+            r["heating_expected"] = builder_heating_kwh_m2(r["wall_mm"])
             if abs(shown - r["heating_expected"]) > 0.05:
                 leaks.append(r["session"])
                 r["ok"] = False

@@ -7,79 +7,50 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.appdriver import (
+    APP_IDLE_JS,
+    CHROMIUM_ARGS,
+    builder_heating_kwh_m2,
+    chromium_path,
+    cpu_seconds,
+    start_server,
+    stop_server,
+)
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PAGES = ["explorer", "builder", "compare", "climate"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium (make browser)")
-    return path
+def chromium() -> str:
+    try:
+        return chromium_path()
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
 def server(_isolated_cache_dir):
-    port = _free_port()
-    env = {**os.environ, "HONGQIAO_CACHE_DIR": str(_isolated_cache_dir)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start: {proc.stdout.read()[-2000:]}")
-    yield SimpleNamespace(url=url, pid=proc.pid)
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
+        proc, url = start_server(env={**os.environ, "HONGQIAO_CACHE_DIR": str(_isolated_cache_dir)})
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield SimpleNamespace(url=url, pid=proc.pid)
+    stop_server(proc)
 
 
 def wait_rendered(page, timeout_s: float = 300) -> None:
-    """Wait until the script run has finished and nothing on the page is stale, for 1 s.
-
-    Streamlit marks its root with data-test-script-state and elements left from
-    the previous run with data-stale="true".
-    """
+    """Wait until the page has been idle (APP_IDLE_JS) for 1 s."""
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
     deadline = time.time() + timeout_s
     quiet_since = None
     while time.time() < deadline:
-        running = (page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state") != "notRunning"
-                   or page.locator('[data-stale="true"]').count() > 0
-                   or page.locator('[data-testid="stStatusWidget"]').count() > 0)
-        if running:
+        if not page.evaluate(APP_IDLE_JS):
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.time()
@@ -93,18 +64,12 @@ def first_metric(page) -> list[str]:
     return page.locator('[data-testid="stMetric"]').first.inner_text().split("\n")
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process and its reaped children [s], from /proc."""
-    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in stat[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
 def test_every_page_renders_in_chromium(server):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -155,7 +120,7 @@ def test_every_page_renders_in_chromium(server):
         wait_rendered(page)
         assert slider.get_attribute("aria-valuetext") == "100"
         shown = float(first_metric(page)[2])
-        assert shown == pytest.approx(heating_shown_by_library(wall_mm=100), abs=0.05)
+        assert shown == pytest.approx(builder_heating_kwh_m2(wall_mm=100), abs=0.05)
         assert shown < float(before[2])
         # an open page costs the server nothing while nobody touches it (Streamlit's file
         # watcher once held a core at 100 % here; .streamlit/config.toml turns it off)
@@ -171,7 +136,7 @@ def test_two_sessions_keep_their_own_inputs(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
         pages = [browser.new_context(viewport={"width": 1300, "height": 1400}).new_page() for _ in range(2)]
         for page in pages:
             page.goto(f"{server.url}/builder")
@@ -193,20 +158,6 @@ def test_two_sessions_keep_their_own_inputs(server):
         shown = [float(first_metric(page)[2]) for page in pages]
         browser.close()
     assert walls == ["100", "0"]
-    assert shown[0] == pytest.approx(heating_shown_by_library(wall_mm=100), abs=0.05)
-    assert shown[1] == pytest.approx(heating_shown_by_library(wall_mm=0), abs=0.05)
+    assert shown[0] == pytest.approx(builder_heating_kwh_m2(wall_mm=100), abs=0.05)
+    assert shown[1] == pytest.approx(builder_heating_kwh_m2(wall_mm=0), abs=0.05)
 
-
-def heating_shown_by_library(wall_mm: int) -> float:
-    """Retrofit heating [kWh/m2, 1 decimal] of the builder's envelope preset with this wall thickness."""
-    from dataclasses import replace
-
-    import archetypes
-    import weather
-    from simulator.app.choices import from_preset
-    from simulator.evaluate import evaluate, get_engine
-
-    choices = replace(from_preset("envelope"), wall_mm=wall_mm)
-    ev = evaluate(archetypes.load("old_estate_pre1990"), choices.measures(), weather=weather.load("tianjin"),
-                  engine=get_engine("surrogate"))
-    return round(ev.retrofit.loads.heating_kwh_m2, 1)
