@@ -78,6 +78,7 @@ class Outcome:
     def summary(self) -> dict[str, Any]:
         """Flat figures with units in the keys."""
         d, area = self.delivered, self.loads.floor_area_m2
+        gas_kwh = d.gas_m3 * carbon.gas_lhv_mj_m3(d) / 3.6
         out: dict[str, Any] = {
             "heating_kwh": self.loads.heating_kwh,
             "heating_kwh_m2": self.loads.heating_kwh_m2,
@@ -86,13 +87,13 @@ class Outcome:
             "district_heat_kwh": d.district_heat_kwh,
             "district_heat_gj": d.district_heat_kwh / KWH_PER_GJ,
             "gas_m3": d.gas_m3,
-            "gas_kwh": d.gas_m3 * carbon.gas_lhv_mj_m3(d) / 3.6,
+            "gas_kwh": gas_kwh,
             "electricity_kwh": d.electricity_kwh,
             "grid_import_kwh": d.grid_import_kwh,
             "pv_kwh": d.pv_kwh,
             "pv_self_consumed_kwh": d.pv_self_consumed_kwh,
             "pv_export_kwh": d.pv_export_kwh,
-            "energy_bought_kwh": d.district_heat_kwh + d.gas_m3 * carbon.gas_lhv_mj_m3(d) / 3.6 + d.grid_import_kwh,
+            "energy_bought_kwh": d.district_heat_kwh + gas_kwh + d.grid_import_kwh,
             "hp_scop": d.hp_scop,
             "bills_cny": self.bills.total_cny,
             "co2_kg": self.emissions.total_co2_kg,
