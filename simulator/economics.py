@@ -500,6 +500,19 @@ def present_value_cny(
     return float(np.sum(flows / (1.0 + float(discount_rate)) ** t))
 
 
+def _check_cash_flow(where: str, capex_cny, annual: tuple[str, float], residual_value_cny, years,
+                     discount_rate, escalation) -> None:
+    """The checks shared by NPV and LCC: capex, a yearly amount, residual value, whole years, rates."""
+    problems: list[str] = []
+    _check_nonnegative("capex_cny", capex_cny, problems)
+    _check_finite(annual[0], annual[1], problems)
+    _check_finite("residual_value_cny", residual_value_cny, problems)
+    _check_years("years", years, problems, integer=True)
+    _check_rate("discount_rate", discount_rate, problems)
+    _check_rate("escalation", escalation, problems)
+    _raise(problems, where)
+
+
 def npv_cny(
     capex_cny: float,
     annual_saving_cny: float,
@@ -539,14 +552,8 @@ def npv_cny(
     >>> round(npv_cny(100_000, 12_000, 20, 0.05), 1)
     49546.5
     """
-    problems: list[str] = []
-    _check_nonnegative("capex_cny", capex_cny, problems)
-    _check_finite("annual_saving_cny", annual_saving_cny, problems)
-    _check_finite("residual_value_cny", residual_value_cny, problems)
-    _check_years("years", years, problems, integer=True)
-    _check_rate("discount_rate", discount_rate, problems)
-    _check_rate("escalation", escalation, problems)
-    _raise(problems, "npv_cny")
+    _check_cash_flow("npv_cny", capex_cny, ("annual_saving_cny", annual_saving_cny), residual_value_cny, years,
+                     discount_rate, escalation)
     pv_savings = present_value_cny(annual_saving_cny, years, discount_rate, escalation)
     pv_residual = float(residual_value_cny) / (1.0 + float(discount_rate)) ** int(years)
     return -float(capex_cny) + pv_savings + pv_residual
@@ -611,14 +618,8 @@ def life_cycle_cost_cny(
         LCC [CNY] (present value at time 0). Compare options with the same
         ``years``; the cheapest LCC is the cost-optimal one (EN 15459-1 [4]_).
     """
-    problems: list[str] = []
-    _check_nonnegative("capex_cny", capex_cny, problems)
-    _check_finite("annual_cost_cny", annual_cost_cny, problems)
-    _check_finite("residual_value_cny", residual_value_cny, problems)
-    _check_years("years", years, problems, integer=True)
-    _check_rate("discount_rate", discount_rate, problems)
-    _check_rate("escalation", escalation, problems)
-    _raise(problems, "life_cycle_cost_cny")
+    _check_cash_flow("life_cycle_cost_cny", capex_cny, ("annual_cost_cny", annual_cost_cny), residual_value_cny,
+                     years, discount_rate, escalation)
     return (
         float(capex_cny)
         + present_value_cny(annual_cost_cny, years, discount_rate, escalation)
