@@ -86,22 +86,25 @@ def profile_hourly(b: Building, profile: DayProfile) -> np.ndarray:
     return days.ravel()
 
 
+def _setpoint_hourly_c(b: Building, hours: DayProfile, setpoint_c: float, setback_c: float, season,
+                       off_c: float) -> np.ndarray:
+    """Setpoint in the profile's on-hours, setback in the others, ``off_c`` outside the season."""
+    sp = np.where(profile_hourly(b, hours) >= 0.5, setpoint_c, setback_c)
+    return np.where(np.repeat(_days(season), 24), sp, off_c)
+
+
 def heating_setpoint_hourly_c(b: Building) -> np.ndarray:
     """Hourly heating setpoint [C]; :data:`simulator.idf.HEAT_OFF_C` outside the heating season."""
     op = b.operation
-    on = profile_hourly(b, op.heating_hours) >= 0.5
-    sp = np.where(on, op.heating_setpoint_c, op.heating_setback_c)
-    season = np.repeat(_days(op.heating_season), 24)
-    return np.where(season, sp, HEAT_OFF_C)
+    return _setpoint_hourly_c(b, op.heating_hours, op.heating_setpoint_c, op.heating_setback_c, op.heating_season,
+                              HEAT_OFF_C)
 
 
 def cooling_setpoint_hourly_c(b: Building) -> np.ndarray:
     """Hourly cooling setpoint [C]; :data:`simulator.idf.COOL_OFF_C` outside the cooling season."""
     op = b.operation
-    on = profile_hourly(b, op.cooling_hours) >= 0.5
-    sp = np.where(on, op.cooling_setpoint_c, op.cooling_setback_c)
-    season = np.repeat(_days(op.cooling_season), 24)
-    return np.where(season, sp, COOL_OFF_C)
+    return _setpoint_hourly_c(b, op.cooling_hours, op.cooling_setpoint_c, op.cooling_setback_c, op.cooling_season,
+                              COOL_OFF_C)
 
 
 def lighting_hourly_kwh(b: Building) -> np.ndarray:
