@@ -498,9 +498,31 @@ def building_from_dict(data: dict[str, Any], source: str | None = None) -> Build
     return building
 
 
+#: Most layers EnergyPlus accepts in one Construction object ("Up to 10 layers
+#: total", Energy+.idd 25.2, object Construction).
+MAX_CONSTRUCTION_LAYERS = 10
+
+
+def energyplus_limits(b: Building) -> list[str]:
+    """Problems of constructions EnergyPlus cannot simulate, each naming the construction and field.
+
+    Checked before every run (a measure can add a layer) and when a building is
+    validated, so such a building is refused with a message instead of failing
+    inside EnergyPlus.
+    """
+    problems = []
+    for surface in SURFACE_TYPES:
+        c = getattr(b.constructions, surface)
+        where = f"constructions.{surface}.layers"
+        if len(c.layers) > MAX_CONSTRUCTION_LAYERS:
+            problems.append(f"{where}: {len(c.layers)} layers; EnergyPlus accepts at most "
+                            f"{MAX_CONSTRUCTION_LAYERS} per construction (merge thin layers)")
+    return problems
+
+
 def check_consistency(b: Building) -> list[str]:
     """Cross-field checks that single-field ranges cannot express."""
-    problems = []
+    problems = list(energyplus_limits(b))
     op = b.operation
     if op.heating_setpoint_c >= op.cooling_setpoint_c:
         problems.append(

@@ -1,13 +1,24 @@
 """Batch runs: many (building, weather) cases on a process pool or a Dask cluster.
 
-Completed cases are read from the run cache and cost nothing; the rest run
-in parallel (default: one worker per core). A failed case is recorded with
-its error and the others still finish. Progress is reported through a
-callback ``progress(done, total)``; the CLI draws it as a bar.
+Each case is prepared in this process - the IDF text and the normalised
+weather EnergyPlus will receive (:func:`simulator.energyplus.prepare`) - and
+its run-cache key is a hash of exactly those. Completed cases are read from
+the run cache and cost nothing; the rest run in parallel (default: one
+worker per core), starting while later cases are still being prepared. A
+failed case is recorded with its error and the others still finish.
+Progress is reported through a callback ``progress(done, total)``; the CLI
+draws it as a bar.
 
 The same batch runs on a Dask distributed cluster when given a scheduler
 address (or a ``distributed.Client``): each distinct weather file is sent to
-the workers once, so they need no shared file system.
+the workers once, as bytes, and written into each run's own folder, so they
+need no shared file system and reuse no file another user could plant.
+
+Stopping: the first Ctrl-C (``KeyboardInterrupt``) cancels the queued cases,
+terminates the workers (each kills its EnergyPlus process group), keeps the
+finished results in the cache and re-raises, so the CLI exits with status
+130 within seconds. Workers also end when their parent dies (Linux
+``PR_SET_PDEATHSIG``), and EnergyPlus ends when its worker dies.
 """
 
 from __future__ import annotations
@@ -15,18 +26,25 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import tempfile
+import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from buildings.model import Building
-from simulator.cache import RunCache, case_key
-from simulator.energyplus import EnergyPlusEngine
+from simulator import runner
+from simulator.cache import RunCache, open_cache
+from simulator.energyplus import (
+    NormalisedEpw,
+    PreparedRun,
+    normalised_epw,
+    prepare,
+    resolve_weather,
+    run_prepared,
+)
 from simulator.exceptions import RetrofitError
 from simulator.loads import Loads
 
@@ -48,7 +66,7 @@ class CaseResult:
     """What became of one case."""
 
     index: int
-    key: str
+    key: str  # run-cache key ("" if the case failed before its IDF was written)
     loads: Loads | None
     error: str | None
     cached: bool
@@ -59,23 +77,26 @@ class CaseResult:
         return self.loads is not None
 
 
-def weather_id_of(path: str | os.PathLike) -> str:
-    """Content hash of an EPW file (the same id ``weather.read_epw(path).id`` gives)."""
-    from weather.epw import content_hash
-
-    try:
-        return content_hash(Path(path).read_bytes())
-    except OSError as exc:
-        from simulator.exceptions import WeatherError
-
-        raise WeatherError(f"{path}: weather file not found or unreadable ({exc.strerror})") from None
+# --------------------------------------------------------------------------- workers
 
 
-def _simulate_case(building: Building, epw: str, engine_options: dict) -> tuple[bytes | None, str | None, float]:
-    """Worker: simulate one case; never raises (errors come back as text)."""
+def _worker_init() -> None:
+    """Pool worker setup: the parent decides about Ctrl-C; die with the parent; SIGTERM kills EnergyPlus first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_sigterm)
+    runner.die_with_parent(signal.SIGTERM)
+
+
+def _worker_sigterm(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    runner.kill_running()
+    os._exit(128 + signum)
+
+
+def _simulate_prepared(prepared: PreparedRun, epw_data: bytes, engine_options: dict) -> tuple[bytes | None, str | None, float]:
+    """Worker: run one prepared case; never raises (errors come back as text)."""
     t0 = time.perf_counter()
     try:
-        loads = EnergyPlusEngine(**engine_options).simulate(building, epw)
+        loads = run_prepared(prepared, epw_data, **engine_options)
         return loads.to_bytes(), None, time.perf_counter() - t0
     except RetrofitError as exc:
         return None, str(exc), time.perf_counter() - t0
@@ -83,17 +104,7 @@ def _simulate_case(building: Building, epw: str, engine_options: dict) -> tuple[
         return None, traceback.format_exc(limit=5), time.perf_counter() - t0
 
 
-def _simulate_case_payload(building: Building, epw_payload: tuple[str, bytes], engine_options: dict):
-    """Dask worker: write the weather (sent once per worker) to a local file, then simulate."""
-    weather_id, data = epw_payload
-    folder = Path(tempfile.gettempdir()) / "hongqiao-epw"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{weather_id}.epw"
-    if not path.exists():
-        tmp = folder / f".{weather_id}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    return _simulate_case(building, str(path), engine_options)
+# --------------------------------------------------------------------------- batch
 
 
 def run_batch(
@@ -112,7 +123,8 @@ def run_batch(
     cases
         The (building, EPW path) pairs.
     cache
-        A :class:`RunCache`, a path to its file, or None for the default file.
+        A :class:`RunCache`, a path to its file, None for the default file, or
+        False for no cache (as ``use_cache=False``). A cache that cannot be used gives one warning and the batch runs without it.
     workers
         Process-pool size (default: all cores). Ignored with ``scheduler``.
     scheduler
@@ -121,67 +133,91 @@ def run_batch(
     progress
         ``progress(done, total)``, called as cases finish (cache hits included).
     engine_options
-        Keyword arguments of :class:`EnergyPlusEngine` (e.g. ``timeout_s``).
+        Keyword arguments of :func:`simulator.energyplus.run_prepared`
+        (``runs_dir``, ``keep_runs``, ``timeout_s``).
     use_cache
-        False: run everything again (results are still stored).
+        False: never open the cache (nothing is read or stored).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        After cancelling the queued cases and ending the running ones; finished
+        results are already in the cache.
     """
     engine_options = dict(engine_options or {})
-    store = cache if isinstance(cache, RunCache) else RunCache(cache)
-    engine_version = EnergyPlusEngine(**engine_options).version
+    store = open_cache(cache) if use_cache and cache is not False else None
     total = len(cases)
-    weather_ids = {c.weather: weather_id_of(c.weather) for c in cases}
-    keys = [case_key(c.building, weather_ids[c.weather], engine_version) for c in cases]
     results: dict[int, CaseResult] = {}
-    done = 0
+    state = {"done": 0}
 
     def report():
         if progress is not None:
-            progress(done, total)
+            progress(state["done"], total)
 
-    report()
-    pending: list[int] = []
-    first_of_key: dict[str, int] = {}
-    for i, (case, key) in enumerate(zip(cases, keys, strict=True)):
-        hit = store.get_loads(key) if use_cache else None
-        if hit is not None:
-            results[i] = CaseResult(i, key, _renamed(hit, case.building), None, True, 0.0)
-            done += 1
-        elif key in first_of_key:
-            pass  # a duplicate of a pending case: filled in from the first one
-        else:
-            first_of_key[key] = i
-            pending.append(i)
-    report()
-
-    def finish(i: int, blob: bytes | None, error: str | None, elapsed: float):
-        nonlocal done
-        case, key = cases[i], keys[i]
-        if blob is not None:
-            loads = Loads.from_bytes(blob)
-            store.put(key, loads, elapsed)
-            results[i] = CaseResult(i, key, loads, None, False, elapsed)
-        else:
-            log.warning("case %d (%s) failed: %s", i, case.building.name, (error or "").splitlines()[0:1])
-            store.put_error(key, error or "unknown error", case.building.name, weather_ids[case.weather],
-                            engine_version, elapsed)
-            results[i] = CaseResult(i, key, None, error, False, elapsed)
-        done += 1
+    def record(i: int, res: CaseResult) -> None:
+        results[i] = res
+        state["done"] += 1
         report()
 
-    if pending:
-        if scheduler is not None:
-            _run_dask(cases, pending, scheduler, engine_options, weather_ids, finish)
+    report()
+    weathers: dict[str, tuple[object, NormalisedEpw] | str] = {}
+    prepared: dict[int, PreparedRun] = {}
+    first_of_key: dict[str, int] = {}
+
+    def prepared_cases():
+        """Prepare each case in turn; yield those that must run (cache misses, first of their key)."""
+        for i, case in enumerate(cases):
+            path = str(case.weather)
+            if path not in weathers:
+                try:
+                    w, _ = resolve_weather(path)
+                    weathers[path] = (w, normalised_epw(w))
+                except RetrofitError as exc:
+                    weathers[path] = str(exc)
+            wx = weathers[path]
+            if isinstance(wx, str):
+                record(i, CaseResult(i, "", None, wx, False, 0.0))
+                continue
+            w, epw = wx
+            try:
+                p = prepare(case.building, w, epw)
+            except RetrofitError as exc:
+                record(i, CaseResult(i, "", None, str(exc), False, 0.0))
+                continue
+            prepared[i] = p
+            key = p.key
+            hit = store.get_loads(key) if store is not None else None
+            if hit is not None:
+                record(i, CaseResult(i, key, _renamed(hit, case.building), None, True, 0.0))
+            elif key not in first_of_key:
+                first_of_key[key] = i
+                yield i, p, epw
+
+    def finish(i: int, blob: bytes | None, error: str | None, elapsed: float):
+        p = prepared[i]
+        if blob is not None:
+            loads = Loads.from_bytes(blob)
+            if store is not None:
+                store.put(p.key, loads, elapsed)
+            record(i, CaseResult(i, p.key, loads, None, False, elapsed))
         else:
-            _run_pool(cases, pending, workers, engine_options, finish)
+            log.warning("case %d (%s) failed: %s", i, p.building_name, (error or "").splitlines()[0:1])
+            if store is not None:
+                store.put_error(p.key, error or "unknown error", p.building_name, p.weather_id,
+                                p.engine_version, elapsed)
+            record(i, CaseResult(i, p.key, None, error, False, elapsed))
+
+    if scheduler is not None:
+        _run_dask(prepared_cases(), scheduler, engine_options, finish)
+    else:
+        _run_pool(prepared_cases(), workers, total, engine_options, finish)
 
     # duplicates of cases run in this batch
-    for i, key in enumerate(keys):
+    for i in range(total):
         if i not in results:
-            first = results[first_of_key[key]]
+            first = results[first_of_key[prepared[i].key]]
             loads = _renamed(first.loads, cases[i].building) if first.loads is not None else None
-            results[i] = CaseResult(i, key, loads, first.error, first.loads is not None, 0.0)
-            done += 1
-            report()
+            record(i, CaseResult(i, first.key, loads, first.error, first.loads is not None, 0.0))
     return [results[i] for i in range(total)]
 
 
@@ -189,21 +225,35 @@ def _renamed(loads: Loads, building: Building) -> Loads:
     """A cached result carries the name of the building that asked for it."""
     if loads.building_name == building.name:
         return loads
-    from dataclasses import replace
-
     return replace(loads, building_name=building.name)
 
 
-def _run_pool(cases, pending, workers, engine_options, finish) -> None:
-    n = max(1, min(workers or os.cpu_count() or 1, len(pending)))
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued cases and end the workers now (each kills its EnergyPlus on SIGTERM)."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public API before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + 5.0
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+
+
+def _run_pool(todo, workers, total, engine_options, finish) -> None:
+    n = max(1, min(workers or os.cpu_count() or 1, total))
     # fork is fastest and needs no __main__ guard, but is unsafe in a process
     # that runs threads (the Streamlit server, a Dask client): use forkserver there
     ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-        futures = {
-            pool.submit(_simulate_case, cases[i].building, str(cases[i].weather), engine_options): i
-            for i in pending
-        }
+    pool = None
+    futures = {}
+    try:
+        for i, p, epw in todo:
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+            futures[pool.submit(_simulate_prepared, p, epw.data, engine_options)] = i
         for fut in as_completed(futures):
             i = futures[fut]
             try:
@@ -211,22 +261,29 @@ def _run_pool(cases, pending, workers, engine_options, finish) -> None:
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its case only
                 blob, error, elapsed = None, f"worker crashed: {exc!r}", 0.0
             finish(i, blob, error, elapsed)
+    except BaseException:
+        if pool is not None:
+            _stop_pool(pool)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
-def _run_dask(cases, pending, scheduler, engine_options, weather_ids, finish) -> None:
+def _run_dask(todo, scheduler, engine_options, finish) -> None:
     from distributed import Client
     from distributed import as_completed as dask_completed
 
     own_client = not isinstance(scheduler, Client)
     client = Client(scheduler) if own_client else scheduler
+    futures = {}
     try:
         payloads = {}
-        for path, wid in weather_ids.items():
-            payloads[path] = client.scatter((wid, Path(path).read_bytes()), broadcast=True)
-        futures = {}
-        for i in pending:
-            fut = client.submit(_simulate_case_payload, cases[i].building, payloads[cases[i].weather],
-                                engine_options, pure=False)
+        for i, p, epw in todo:
+            if epw.sha256 not in payloads:
+                payloads[epw.sha256] = client.scatter(epw.data, broadcast=True)
+            fut = client.submit(_simulate_prepared, p, payloads[epw.sha256], engine_options, pure=False)
             futures[fut] = i
         for fut in dask_completed(list(futures)):
             i = futures[fut]
@@ -235,6 +292,11 @@ def _run_dask(cases, pending, scheduler, engine_options, weather_ids, finish) ->
             except Exception as exc:  # noqa: BLE001 - a lost worker fails its case only
                 blob, error, elapsed = None, f"dask task failed: {exc!r}", 0.0
             finish(i, blob, error, elapsed)
+    except BaseException:
+        if futures:
+            client.cancel(list(futures))
+        raise
     finally:
         if own_client:
             client.close()
+

@@ -208,7 +208,8 @@ def cmd_evaluate(args) -> int:
                    subsidy_cny_m2=args.subsidy_cny_m2)
     engine = None if args.engine == "energyplus" else args.engine
     weather = str(weather_path(args.weather))
-    ev = evaluate(building, args.package, weather=weather, engine=engine, options=opts, cache=args.cache)
+    ev = evaluate(building, args.package, weather=weather, engine=engine, options=opts,
+                  cache=False if args.no_cache else args.cache)
     out = ev.to_dict()
     out["archetype"] = args.archetype
     out["weather"] = Path(weather).stem
@@ -359,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("simulator.cache").setLevel(logging.INFO if args.verbose else logging.WARNING)  # cache faults: one line
     try:
         return int(args.func(args) or 0)
     except RetrofitError as exc:

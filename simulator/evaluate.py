@@ -269,7 +269,7 @@ def evaluate(
     options
         Per-run overrides of prices, factors, rates and system parameters.
     cache
-        Run cache (path or ``RunCache``) for EnergyPlus runs.
+        Run cache (path or ``RunCache``) for EnergyPlus runs; False: none is opened.
     loads
         Precomputed (baseline, retrofit) loads; skips the engine.
     """

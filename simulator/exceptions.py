@@ -59,3 +59,7 @@ class EnergyPlusError(RetrofitError):
         self.run_dir = run_dir
         detail = ("\n" + "\n".join(self.err_lines)) if self.err_lines else ""
         super().__init__(message + detail)
+
+
+class CacheError(RetrofitError):
+    """The run cache cannot be used (e.g. its folder cannot be created)."""

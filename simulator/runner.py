@@ -1,14 +1,26 @@
 """Run the EnergyPlus command line in its own folder and check its error file.
 
 The command is built by a pure function; running never changes the process's
-working directory (``subprocess.run(cwd=...)``).
+working directory (``Popen(cwd=...)``).
+
+EnergyPlus runs in its own process group (so a stop kills it and any child
+at once, and a terminal Ctrl-C reaches the Python process that decides,
+not EnergyPlus directly) and, on Linux, receives SIGKILL when the process
+that started it dies (``PR_SET_PDEATHSIG``), so it is never left running as
+an orphan.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import os
 import re
+import signal
 import subprocess
+import sys
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -79,6 +91,45 @@ def err_warnings(err_text: str) -> list[str]:
     return [b[0] for b in _severe_blocks(err_text) if any(k in b[0] for k in NON_BLOCKING_SEVERE)]
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_RUNNING: set[int] = set()  # process-group ids of the EnergyPlus runs of this process
+_RUNNING_LOCK = threading.Lock()
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``).
+
+    Returns False where unsupported (not Linux). If the parent is already gone
+    (we were re-parented to init), signals ourselves at once.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() == 1:
+        os.kill(os.getpid(), sig)
+    return True
+
+
+def _child_setup() -> None:  # runs in the EnergyPlus child between fork and exec
+    die_with_parent(signal.SIGKILL)
+
+
+def kill_running() -> None:
+    """Kill every EnergyPlus process group this process started (for signal handlers and stops)."""
+    with _RUNNING_LOCK:
+        groups = list(_RUNNING)
+    for pgid in groups:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> Path:
     """Write ``in.idf`` into ``run_dir``, run EnergyPlus there and return the SQLite output.
 
@@ -93,10 +144,25 @@ def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: floa
     idf_path.write_text(idf_text)
     cmd = energyplus_command(idf_path, Path(epw_path).resolve(), run_dir)
     log.debug("running %s", " ".join(cmd))
+    # preexec_fn is unsafe in a process running threads (the Streamlit server): there
+    # EnergyPlus gets no death signal, but still its own group, killed on any exit path
+    preexec = _child_setup if threading.active_count() == 1 else None
+    proc = subprocess.Popen(cmd, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            errors="replace", start_new_session=True, preexec_fn=preexec)
+    with _RUNNING_LOCK:
+        _RUNNING.add(proc.pid)
     try:
-        proc = subprocess.run(cmd, cwd=run_dir, capture_output=True, text=True, timeout=timeout_s)
+        stdout, stderr = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired as exc:
+        _kill_group(proc)
         raise EnergyPlusError(f"EnergyPlus did not finish within {timeout_s:.0f} s", run_dir=str(run_dir)) from exc
+    except BaseException:  # Ctrl-C, SystemExit: never leave EnergyPlus running
+        _kill_group(proc)
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(proc.pid)
+    proc = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     err_path = run_dir / ERR_FILE
     err_text = err_path.read_text(errors="replace") if err_path.exists() else ""
     problems = err_problems(err_text)
@@ -108,6 +174,15 @@ def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: floa
     for warning in err_warnings(err_text):
         log.warning("%s: %s", run_dir.name, warning)
     sql = run_dir / SQL_FILE
-    if not sql.exists():
+    if not sql.is_file():
         raise EnergyPlusError(f"EnergyPlus wrote no {SQL_FILE} in {run_dir}", run_dir=str(run_dir))
     return sql
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # start_new_session: the group id is the child's pid
+    except OSError:
+        pass
+    proc.kill()
+    proc.wait()

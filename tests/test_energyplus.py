@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import multiprocessing
 import shutil
 
@@ -119,21 +120,24 @@ def test_cache_hit_is_identical_and_starts_no_energyplus(tianjin_epw, session_ca
     def no_runs(*args, **kwargs):
         raise AssertionError("EnergyPlus was started for a cached case")
 
-    monkeypatch.setattr(batch_mod, "_run_pool", no_runs)
+    monkeypatch.setattr(batch_mod, "ProcessPoolExecutor", no_runs)
     [again] = run_batch([Case(archetypes.load("old_estate_pre1990"), str(tianjin_epw))], cache=session_cache)
     assert again.cached
     assert again.loads.equals(archetype_results["old_estate_pre1990"].loads)
 
 
-def test_cache_key_ignores_name_but_not_physics(tianjin_epw, session_cache, archetype_results):
-    from simulator.cache import case_key
-
+def test_cache_key_is_what_energyplus_receives(tianjin_epw):
+    """The key hashes the IDF text, the EPW bytes and the engine: names never reach it, physics always does."""
+    engine = EnergyPlusEngine()
     b = archetypes.load("old_estate_pre1990")
-    v = EnergyPlusEngine().version
-    assert case_key(b, "w", v) == case_key(b.replace(name="renamed", description="x"), "w", v)
-    assert case_key(b, "w", v) != case_key(_with_wall_insulation(b, 0.05), "w", v)
-    assert case_key(b, "w", v) != case_key(b, "w2", v)
-    assert case_key(b, "w", v) != case_key(b, "w", v + "x")
+    p, epw = engine.prepare(b, tianjin_epw)
+    renamed, _ = engine.prepare(b.replace(name="renamed", description="x"), tianjin_epw)
+    assert renamed.idf_text == p.idf_text and renamed.key == p.key
+    insulated, _ = engine.prepare(_with_wall_insulation(b, 0.05), tianjin_epw)
+    assert insulated.key != p.key
+    assert dataclasses.replace(p, epw_sha256="0" * 64).key != p.key
+    assert dataclasses.replace(p, engine_version=p.engine_version + "x").key != p.key
+    assert hashlib.sha256(epw.data).hexdigest() == p.epw_sha256
 
 
 def test_failed_case_is_recorded_and_others_finish(tianjin_epw, tmp_path):
@@ -143,9 +147,9 @@ def test_failed_case_is_recorded_and_others_finish(tianjin_epw, tmp_path):
     b = archetypes.load("public_school")
     results = run_batch([Case(b, str(broken)), Case(b, str(tianjin_epw))], cache=cache, workers=2)
     assert not results[0].ok and "truncated.epw" in results[0].error
+    assert results[0].key == ""  # refused before an IDF was written: nothing to cache
     assert results[1].ok
-    assert cache.stats() == {"error": 1, "ok": 1}
-    assert cache.get(results[0].key).status == "error"
+    assert cache.stats() == {"ok": 1}
 
 
 def test_broken_epw_fails_before_energyplus_starts(tianjin_epw, tmp_path):
