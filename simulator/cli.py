@@ -353,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     from simulator.surrogate import cli as surrogate_cli
 
     surrogate_cli.add_parser(sub)
+    from simulator.plant import cli as plant_cli
+
+    plant_cli.add_parser(sub)
     return p
 
 
