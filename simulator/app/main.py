@@ -17,6 +17,7 @@ PAGE_FILES = {
     "builder": ("Package builder", ":material/construction:"),
     "compare": ("Compare packages", ":material/scatter_plot:"),
     "climate": ("Climate", ":material/thermostat:"),
+    "plant": ("Heat plant", ":material/factory:"),
 }
 
 

@@ -168,3 +168,12 @@ def plant_load(spec: PlantSpec, params: dict, progress: Callable[[int, int], Non
                      pressure_pa=d["pressure_pa"].to_numpy(dtype=float)[idx], demand_kw=demand, supply_c=supply,
                      return_c=ret, ground_c=ground, loss_kw=loss, floor_area_m2=area, groups=tuple(groups),
                      network_ua_kw_k=ua)
+
+
+def coldest_window_start(outdoor_c: np.ndarray, hours: int = 168) -> int:
+    """Start index of the ``hours``-long window with the lowest mean outdoor temperature (a cold week)."""
+    t = np.asarray(outdoor_c, dtype=float)
+    if len(t) <= hours:
+        return 0
+    run = np.convolve(t, np.ones(hours) / hours, mode="valid")
+    return int(np.argmin(run))
