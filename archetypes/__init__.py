@@ -28,6 +28,8 @@ from simulator.exceptions import UnknownNameError, ValidationError
 __all__ = ["names", "load", "load_file", "path", "sources", "missing_sources", "raw"]
 
 _SUFFIX = ".toml"
+MAX_FILE_BYTES = 1_000_000
+"""Largest archetype file read [bytes]; the shipped ones are 3-8 kB."""
 
 
 def _data_dir() -> Path:
@@ -72,12 +74,25 @@ def _read_toml(p: Path, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
     if not p.is_file():
         raise ValidationError([f"archetype file not found: {p}"], str(p))
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        with p.open("rb") as fh:
+            blob = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ValidationError([f"cannot read archetype file: {exc.strerror or exc}"], str(p)) from None
+    if len(blob) > MAX_FILE_BYTES:
+        raise ValidationError([f"larger than {MAX_FILE_BYTES // 1000} kB; an archetype file is a few kB"], str(p))
+    try:
+        data = tomllib.loads(blob.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError([f"not valid TOML: {exc}"], str(p)) from exc
-    base = data.get("meta", {}).get("base")
+        raise ValidationError([f"not valid TOML: {exc}"], str(p)) from None
+    meta = data.get("meta", {})
+    if not isinstance(meta, dict):
+        raise ValidationError([f"meta: must be a table ([meta] with name, description, base...), "
+                               f"got {type(meta).__name__}"], str(p))
+    base = meta.get("base")
     if base is None:
         return data
+    if not isinstance(base, str):
+        raise ValidationError([f"meta.base: must be the name of a built-in archetype, got {base!r}"], str(p))
     if base in _seen:
         raise ValidationError([f"meta.base: circular inheritance {' -> '.join((*_seen, base))}"], str(p))
     return _merge(_read_toml(path(base), (*_seen, base)), data)
@@ -96,7 +111,20 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def load_file(p: Path) -> Building:
     """Load and validate an archetype file; every problem is reported at once."""
-    data = _read_toml(Path(p))
+    return from_data(_read_toml(Path(p)), str(p))
+
+
+def from_data(data: dict[str, Any], source: str) -> Building:
+    """Validate parsed archetype data (values may carry sources) into a :class:`Building`.
+
+    Raises
+    ------
+    ValidationError
+        Every problem found, naming the field, with ``source`` as the header.
+    """
+    p = source
+    if not isinstance(data, dict):
+        raise ValidationError([f"an archetype is a table of tables, got {type(data).__name__}"], source)
     problems: list[str] = []
     plain = _strip_sources(data, "", problems)
     plain = _resolve_layers(plain, problems)
@@ -140,8 +168,8 @@ def _resolve_layers(plain: dict[str, Any], problems: list[str]) -> dict[str, Any
             continue
         resolved = []
         for i, layer in enumerate(layers):
-            if not isinstance(layer, dict) or "material" not in layer:
-                problems.append(f"constructions.{surface}.layers[{i}]: needs a material name")
+            if not isinstance(layer, dict) or not isinstance(layer.get("material"), str):
+                problems.append(f"constructions.{surface}.layers[{i}]: needs a material name (text)")
                 resolved.append(layer)
                 continue
             try:

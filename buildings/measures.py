@@ -18,6 +18,7 @@ and ``buildings/data/packages.toml``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -120,12 +121,12 @@ class Measure:
 
 def check_measure(kind: str, params: dict[str, Any]) -> list[str]:
     """Every problem with a measure's kind and parameters, each naming the parameter and range."""
-    if kind not in PARAMETERS:
+    if not isinstance(kind, str) or kind not in PARAMETERS:
         return [f"unknown measure kind {kind!r}; valid kinds: {', '.join(KINDS)}"]
     spec = PARAMETERS[kind]
     problems = []
     for key in params:
-        if key not in spec:
+        if not isinstance(key, str) or key not in spec:
             problems.append(f"{kind}.{key}: unknown parameter; allowed: {', '.join(spec) or 'none'}")
     for key, (typ, lo, hi, unit) in spec.items():
         if key not in params:
@@ -134,8 +135,8 @@ def check_measure(kind: str, params: dict[str, Any]) -> list[str]:
             continue
         v = params[key]
         if typ is float:
-            if isinstance(v, bool) or not isinstance(v, int | float):
-                problems.append(f"{kind}.{key}: expected a number [{unit}], got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                problems.append(f"{kind}.{key}: expected a finite number [{unit}], got {v!r}")
             elif (lo is not None and v < lo) or (hi is not None and v > hi):
                 problems.append(f"{kind}.{key}: {v} {unit} is outside the allowed range {lo}..{hi} {unit}")
         elif typ is bool and not isinstance(v, bool):
@@ -179,6 +180,8 @@ def measure(spec: str | Measure) -> Measure:
     """
     if isinstance(spec, Measure):
         return spec
+    if not isinstance(spec, str):
+        raise ValidationError([f"a measure is a name or kind:key=value text, got {type(spec).__name__}"])
     cat = catalogue()
     if spec in cat:
         return cat[spec]
@@ -186,11 +189,18 @@ def measure(spec: str | Measure) -> Measure:
     if kind not in PARAMETERS:
         raise UnknownNameError("measure", spec, list(cat) + [f"{k}:..." for k in KINDS])
     params: dict[str, Any] = {}
+    problems = []
     for part in filter(None, rest.split(":")):
         key, eq, text = part.partition("=")
+        key = key.strip()
         if not eq:
-            raise ValidationError([f"{spec}: parameter {part!r} is not key=value"])
-        params[key] = _parse_value(text)
+            problems.append(f"parameter {part!r} is not key=value")
+        elif key in params:
+            problems.append(f"{kind}.{key}: given more than once")
+        else:
+            params[key] = _parse_value(text.strip())
+    if problems:
+        raise ValidationError(problems, f"measure {spec!r}")
     return Measure(kind, tuple(params.items()))
 
 
@@ -220,6 +230,8 @@ def package(spec: str | list[str] | tuple) -> tuple[Measure, ...]:
     """
     if isinstance(spec, list | tuple):
         items = list(spec)
+    elif not isinstance(spec, str):
+        raise ValidationError([f"a package is a preset name or comma-separated measures, got {type(spec).__name__}"])
     elif spec in _packages():
         items = list(_packages()[spec]["measures"])
     else:

@@ -491,7 +491,7 @@ def building_from_dict(data: dict[str, Any], source: str | None = None) -> Build
     """
     problems: list[str] = []
     building = _build(Building, data, "", problems)
-    if building is not None:
+    if building is not None and not problems:  # cross-field checks need well-typed fields
         problems.extend(check_consistency(building))
     if problems or building is None:
         raise ValidationError(problems or ["building could not be built"], source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,18 +25,40 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def number_arg(flag: str, low: float, high: float, integer: bool = False):
+    """An argparse ``type`` for a numeric flag: a finite number in ``low..high`` (whole if ``integer``).
+
+    NaN, infinity, and values outside the range are refused with the flag's
+    name and the allowed range (argparse then exits with status 2).
+    """
+    kind = "a whole number" if integer else "a number"
+
+    def parse(text: str):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r}: expected {kind}") from None
+        if not math.isfinite(value) or not low <= value <= high or (integer and value != int(value)):
+            raise argparse.ArgumentTypeError(f"{text[:40]!r}: must be {kind} in {low:g}..{high:g}")
+        return int(value) if integer else value
+
+    parse.__name__ = flag  # argparse names the type in some messages
+    return parse
+
+
+MAX_WORKERS = 256
+"""Largest process-pool size accepted on the command line (more than any machine here has cores)."""
+
+
 def weather_path(spec: str) -> Path:
-    """An EPW path for ``--weather``: a file path, or the name of a built-in weather."""
-    p = Path(spec)
-    if p.suffix.lower() == ".epw" or p.exists() or "/" in spec:
-        if not p.is_file():
-            from simulator.exceptions import WeatherError
+    """An EPW path for ``--weather``: a built-in weather name, or an EPW file path.
 
-            raise WeatherError(f"{spec}: weather file not found")
-        return p
-    import weather
+    Built-in names are never shadowed by files or folders in the working
+    directory (see :func:`weather.library.resolve`).
+    """
+    from weather.library import resolve
 
-    return Path(weather.epw_path(spec))
+    return Path(resolve(spec))
 
 
 def _progress_bar(total: int, desc: str, enabled: bool):
@@ -293,6 +316,8 @@ def _print_loads(out: dict) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from simulator.evaluate import MAX_HORIZON_YEARS, MAX_SUBSIDY_CNY_M2
+
     p = _Parser(prog="retrofit", description="Hongqiao (Tianjin) building retrofit simulator")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -318,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="simulate several archetypes and weather files in parallel")
     b.add_argument("--archetypes", default="all", help="comma-separated names, or 'all'")
     b.add_argument("--weather", default=DEFAULT_WEATHER, help="comma-separated EPW files or built-in names")
-    b.add_argument("--workers", type=int, default=None, help="process-pool size (default: all cores)")
+    b.add_argument("--workers", type=number_arg("--workers", 1, MAX_WORKERS, integer=True), default=None, help="process-pool size (default: all cores)")
     b.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
     run_options(b)
     b.set_defaults(func=cmd_batch)
@@ -338,9 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--weather", default=DEFAULT_WEATHER, help="EPW file or built-in weather name")
     e.add_argument("--engine", default="energyplus", choices=["energyplus", "surrogate"])
     e.add_argument("--grid", default=None, help="grid emission factor name or kgCO2/kWh (default: North China 2023)")
-    e.add_argument("--discount-rate", type=float, default=None, help="real discount rate, e.g. 0.06")
-    e.add_argument("--horizon", type=int, default=None, help="analysis period [years]")
-    e.add_argument("--subsidy-cny-m2", type=float, default=0.0, help="subsidy per m2 of floor area [CNY/m2]")
+    e.add_argument("--discount-rate", type=number_arg("--discount-rate", -0.99, 1.0), default=None, help="real discount rate, e.g. 0.06")
+    e.add_argument("--horizon", type=number_arg("--horizon", 1, MAX_HORIZON_YEARS, integer=True), default=None, help="analysis period [years]")
+    e.add_argument("--subsidy-cny-m2", type=number_arg("--subsidy-cny-m2", 0.0, MAX_SUBSIDY_CNY_M2), default=0.0, help="subsidy per m2 of floor area [CNY/m2]")
     run_options(e)
     e.set_defaults(func=cmd_evaluate)
 

@@ -25,6 +25,45 @@ from simulator.loads import Loads
 KWH_PER_GJ = 1e6 / 3600.0
 
 
+# Plausibility bounds of the per-run options (input checks, not defaults).
+MAX_HORIZON_YEARS = 100
+"""Longest analysis period [a]: beyond a building's structural life (50-70 a) a present value means nothing."""
+MAX_SUBSIDY_CNY_M2 = 10_000.0
+"""Largest subsidy [CNY/m2]: estimate: ten times a deep envelope + heat-pump retrofit (~1000 CNY/m2)."""
+MAX_GRID_KGCO2_KWH = 2.0
+"""Largest grid factor [kgCO2/kWh]: estimate: about twice an all-coal grid (~1.0 kgCO2/kWh)."""
+
+
+def _finite_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def check_options(grid: Any = None, discount_rate: Any = None, horizon_years: Any = None,
+                  subsidy_cny_m2: Any = 0.0) -> list[str]:
+    """Every problem with the per-run options, each naming the field and its allowed range.
+
+    The CLI flags and the app fields go through this one check (via
+    :class:`Options`), so NaN, infinity and absurd magnitudes are refused
+    before any money is computed.
+    """
+    problems = []
+    if grid is not None and not isinstance(grid, str):
+        if not _finite_number(grid) or not 0.0 <= grid <= MAX_GRID_KGCO2_KWH:
+            problems.append(f"grid = {grid!r}: a grid emission factor must be a name or a number in "
+                            f"0..{MAX_GRID_KGCO2_KWH:g} kgCO2/kWh")
+    if discount_rate is not None and (not _finite_number(discount_rate) or not -1.0 < discount_rate <= 1.0):
+        problems.append(f"discount_rate = {discount_rate!r}: must be a fraction per year in (-1, 1], "
+                        "e.g. 0.06 for 6 %/a")
+    if horizon_years is not None and (not _finite_number(horizon_years) or horizon_years != int(horizon_years)
+                                      or not 1 <= horizon_years <= MAX_HORIZON_YEARS):
+        problems.append(f"horizon_years = {horizon_years!r}: must be a whole number of years in "
+                        f"1..{MAX_HORIZON_YEARS}")
+    if not _finite_number(subsidy_cny_m2) or not 0.0 <= subsidy_cny_m2 <= MAX_SUBSIDY_CNY_M2:
+        problems.append(f"subsidy_cny_m2 = {subsidy_cny_m2!r}: must be a number in "
+                        f"0..{MAX_SUBSIDY_CNY_M2:g} CNY/m2")
+    return problems
+
+
 @dataclass(frozen=True)
 class Options:
     """Everything a user may override per run (defaults come from the data files).
@@ -53,6 +92,11 @@ class Options:
     tariff_overrides: dict | None = None
     emission_overrides: dict | None = None
     finance_overrides: dict | None = None
+
+    def __post_init__(self) -> None:
+        problems = check_options(self.grid, self.discount_rate, self.horizon_years, self.subsidy_cny_m2)
+        if problems:
+            raise ValidationError(problems, "options")
 
     def finance(self) -> dict[str, Any]:
         f = economics.load_finance(self.finance_overrides)

@@ -10,7 +10,10 @@ reader is strict and every problem names the file and line:
 - truncated data (fewer than 8760 hourly lines) or extra lines;
 - a data line without exactly 35 fields, a non-numeric value, a date/time
   sequence that is not one hourly non-leap year starting 1 January 01:00;
-- a value outside its physical range (see :data:`CHECKED_FIELDS`).
+- a value outside its physical range (see :data:`CHECKED_FIELDS`);
+- ``nan`` / ``inf`` text in any numeric field (never read as "missing");
+- anything that is not a regular file (a directory, a FIFO, ``/dev/zero``)
+  and files larger than :data:`MAX_EPW_BYTES` (refused before reading).
 
 Policies (documented choices):
 
@@ -28,6 +31,13 @@ Policies (documented choices):
   impossible at the surface but occur in distributed files (as sunrise/sunset
   artefacts); they are kept and logged as a warning, not rejected.
 
+- **Byte-order mark and line ends**: a UTF-8 byte-order mark is stripped
+  deliberately (logged) and both LF and CRLF line ends are read. EnergyPlus
+  itself would read a BOM as part of ``LOCATION`` and place the site at 0 N 0 E,
+  so EnergyPlus must never be given such a file as it is: the engine writes the
+  validated :class:`Weather` back with :meth:`Weather.to_epw_text` (no BOM,
+  LF line ends only) and gives EnergyPlus that.
+
 Non-checked fields (illuminance, visibility, precipitation, ...) are kept as
 read so a file round-trips; blanks there stay blank.
 """
@@ -38,6 +48,8 @@ import dataclasses
 import hashlib
 import logging
 import os
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +72,16 @@ MAX_FILLED_PER_FIELD_H = 88
 SOFT_MAX_DNI_W_M2 = 1400.0
 """DNI above this (about the solar constant) is logged as implausible [W/m2]."""
 MAX_LISTED_PROBLEMS = 20
+MAX_EPW_BYTES = 20_000_000
+"""Largest EPW file read [bytes]. A standard hourly EPW is about 1.6 MB; a leap
+year with wide number formatting (35 fields of up to ~30 characters on 8784
+lines) stays under 10 MB. 20 MB leaves room for long comment lines while
+refusing a runaway input (``/dev/zero``, a crafted 200 MB upload) before it
+costs memory."""
+MAX_ABS_VALUE = 1e7
+"""Largest magnitude of any EPW number; the largest missing code is 999999 (illuminance)."""
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UTF8_BOM = b"\xef\xbb\xbf"
 
 HEADER_KEYWORDS = (
     "LOCATION", "DESIGN CONDITIONS", "TYPICAL/EXTREME PERIODS", "GROUND TEMPERATURES",
@@ -172,6 +194,12 @@ class Site:
 
     def __post_init__(self) -> None:
         problems = []
+        for field in ("name", "country", "wmo", "state", "source"):
+            value = getattr(self, field)
+            if not isinstance(value, str):
+                problems.append(f"{field} must be text, got {type(value).__name__}")
+            elif _CONTROL_CHARS.search(value) or any(c in value for c in ",\r\n"):
+                problems.append(f"{field} = {value[:40]!r} holds a comma, line break or control character")
         for field, lo, hi in (("latitude_deg", -90, 90), ("longitude_deg", -180, 180),
                               ("time_zone_h", -12, 14), ("elevation_m", -1000, 9000)):
             value = getattr(self, field)
@@ -425,20 +453,72 @@ def read_epw(path: str | os.PathLike) -> Weather:
         reported together).
     """
     path = Path(path)
+    raw = read_epw_bytes(path)
+    if raw.startswith(UTF8_BOM):
+        log.info("%s: UTF-8 byte-order mark stripped (EnergyPlus is given a copy without it)", path)
+        raw_text = raw[len(UTF8_BOM):]
+    else:
+        raw_text = raw
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise WeatherError(f"{path}: weather file not found") from None
-    except OSError as exc:
-        raise WeatherError(f"{path}: cannot read weather file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
+        text = raw_text.decode("utf-8")
     except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    lines = text.splitlines()
+        text = raw_text.decode("latin-1")
+    bad = _CONTROL_CHARS.search(text)
+    if bad:
+        raise WeatherError(f"{path}: line {text.count(chr(10), 0, bad.start()) + 1}: control character "
+                           f"{bad.group()!r}; an EPW file is plain text")
+    # Lines end at LF only (with an optional CR before it), as EnergyPlus reads them;
+    # str.splitlines would also split at form feeds and other separators inside a field.
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    if lines and lines[-1] == "":  # the final line end
+        lines.pop()
     site, header = _parse_header(lines, path)
     data = _parse_data(lines[N_HEADER_LINES:], path)
     return Weather(site, data, header, name=path.stem, content_id=content_hash(raw), source_path=path)
+
+
+def read_epw_bytes(path: str | os.PathLike, max_bytes: int = MAX_EPW_BYTES) -> bytes:
+    """The bytes of an EPW file, refusing non-regular and oversized files.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a
+    writer), checked to be a regular file of at most ``max_bytes`` bytes, and
+    read with that bound (a file growing while read is cut off and refused).
+
+    Raises
+    ------
+    simulator.exceptions.WeatherError
+        Missing, unreadable, not a regular file, or too large.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise WeatherError(f"{path}: weather file not found") from None
+    except (OSError, ValueError) as exc:
+        raise WeatherError(f"{path}: cannot read weather file: "
+                           f"{getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise WeatherError(f"{path}: {kind}; a weather file must be a regular .epw file")
+        if st.st_size > max_bytes:
+            raise WeatherError(f"{path}: {st.st_size / 1e6:.1f} MB is too large for an EPW file "
+                               f"(limit {max_bytes / 1e6:.0f} MB; a year of hourly data is about 1.6 MB)")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise WeatherError(f"{path}: more than {max_bytes / 1e6:.0f} MB; too large for an EPW file")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise WeatherError(f"{path}: cannot read weather file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
 def _raise(path: Path, problems: list[str]) -> None:
@@ -504,6 +584,9 @@ def _parse_data(data_lines: list[str], path: Path) -> pd.DataFrame:
             continue
         values, bad = _to_float(raw)
         problems += _listed(bad, line_no, raw, f"field {j + 1} ({col})", "is not a number")
+        wild = ~bad & ~np.isnan(values) & (np.abs(values) > MAX_ABS_VALUE)
+        problems += _listed(wild, line_no, raw, f"field {j + 1} ({col})",
+                            f"is beyond +-{MAX_ABS_VALUE:g} (larger than any EPW value or missing code)")
         if col in INT_COLUMNS:
             nonint = ~bad & (np.isnan(values) | (values != np.round(values)))
             problems += _listed(nonint, line_no, raw, f"field {j + 1} ({col})", "is not an integer")
@@ -534,13 +617,24 @@ def _listed(mask: np.ndarray, line_no: np.ndarray, raw: np.ndarray, field: str, 
 
 
 def _to_float(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Floats from text cells; blanks -> NaN. Returns (values, not-a-number mask)."""
+    """Floats from text cells; blanks -> NaN. Returns (values, not-a-number mask).
+
+    ``nan``, ``inf``, ``infinity`` and Python's digit separators (``1_000``)
+    count as "not a number": EnergyPlus does not read them as numbers, and a
+    ``nan`` must never pass for a missing value to be filled.
+    """
+    text = np.char.lower(np.char.strip(raw.astype(str)))
+    odd = (np.char.find(text, "n") >= 0) | (np.char.find(text, "_") >= 0)  # nan, inf(inity)
     try:
-        return raw.astype(float), np.zeros(len(raw), dtype=bool)
+        values = raw.astype(float)
+        bad = np.zeros(len(raw), dtype=bool)
     except ValueError:
-        stripped = np.char.strip(raw.astype(str))
-        values = pd.to_numeric(pd.Series(stripped), errors="coerce").to_numpy(dtype=float)
-        return values, np.isnan(values) & (stripped != "")
+        values = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(values) & (text != "")
+    if odd.any():
+        values = np.where(odd, np.nan, values)
+        bad |= odd
+    return values, bad
 
 
 def _check_calendar(df: pd.DataFrame, line_no: np.ndarray, path: Path) -> None:

@@ -106,6 +106,65 @@ def write_cached_epw(w: Weather, directory: Path | None = None) -> Path:
     return path
 
 
+def is_built_in(spec: str) -> bool:
+    """True if ``spec`` is a built-in weather name (these are never looked up as files)."""
+    return spec in BUILT_IN
+
+
+def resolve(spec: str) -> Path:
+    """The EPW path for a weather argument: a built-in name, or a path to an EPW file.
+
+    A built-in name (:data:`BUILT_IN`) always means the built-in weather, even
+    if a file or folder of that name exists in the working directory (write
+    ``./tianjin`` for such a file). Any other text is a file path; the file is
+    read and validated (:func:`weather.read_epw`), and if its bytes are not
+    exactly what EnergyPlus should read (a byte-order mark, CR line ends, filled
+    missing values), a normalised copy is written to the cache and returned, so
+    EnergyPlus and the reader see the same data.
+
+    Raises
+    ------
+    UnknownNameError
+        ``spec`` is neither a built-in name nor an existing path.
+    WeatherError
+        The file is not a valid EPW file.
+    """
+    from .epw import read_epw, read_epw_bytes
+
+    if is_built_in(spec):
+        return epw_path(spec)
+    path = Path(spec)
+    if not (spec.lower().endswith(".epw") or "/" in spec or os.sep in spec) and not path.exists():
+        raise UnknownNameError("weather (built-in name, or a path to an .epw file)", spec, list(BUILT_IN))
+    w = read_epw(path)
+    text = w.to_epw_text().encode("utf-8")
+    if read_epw_bytes(path) == text:
+        return path
+    return _write_normalised(w, path.stem, text)
+
+
+def _write_normalised(w: Weather, stem: str, text: bytes) -> Path:
+    """Write the normalised EPW text as ``normalised/{id}/{stem}.epw`` in the cache (atomic)."""
+    directory = cache_dir() / "normalised" / w.id
+    path = directory / f"{stem}.epw"
+    if path.is_file() and path.read_bytes() == text:
+        return path
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise WeatherError(f"cannot write the normalised weather file into the cache: {exc.strerror or exc}") from exc
+    log.info("%s: EnergyPlus gets the normalised copy %s", stem, path)
+    return path
+
+
 def epw_path(name: str, scenario: str | None = None, year: int | None = None) -> Path:
     """Path of the EPW file of a built-in weather year, written once into the cache directory.
 

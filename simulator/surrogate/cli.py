@@ -138,8 +138,14 @@ def cmd_space(args) -> int:
     return 0
 
 
+MAX_SAMPLE_POINTS = 10_000
+"""Largest design sample [points]: about 14 h of EnergyPlus on two cores (~10 s per run)."""
+MAX_CHECK_POINTS = 1_000
+
+
 def add_parser(subparsers) -> None:
     """Register ``surrogate`` and its commands on the main CLI's subparsers."""
+    from simulator.cli import MAX_WORKERS, number_arg
     p = subparsers.add_parser("surrogate", help="sample, train and check the surrogate model")
     sub = p.add_subparsers(dest="surrogate_command", metavar="COMMAND", parser_class=type(p))
     sub.required = True
@@ -148,13 +154,13 @@ def add_parser(subparsers) -> None:
         sp.add_argument("--json", action="store_true", help="print JSON")
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
         if runs:
-            sp.add_argument("--workers", type=int, default=None, help="process-pool size (default: all cores)")
+            sp.add_argument("--workers", type=number_arg("--workers", 1, MAX_WORKERS, integer=True), default=None, help="process-pool size (default: all cores)")
             sp.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786)")
             sp.add_argument("--cache", default=None, help="run-cache file (default ~/.cache/hongqiao-retrofit/runs.sqlite)")
 
     s = sub.add_parser("sample", help="generate or extend a family's dataset with EnergyPlus runs (resumable)")
     s.add_argument("--family", required=True, help="residential_walkup, residential_highrise, office or school")
-    s.add_argument("--n", type=int, required=True, help="wanted number of design points (existing ones are kept)")
+    s.add_argument("--n", type=number_arg("--n", 2, MAX_SAMPLE_POINTS, integer=True), required=True, help="wanted number of design points (existing ones are kept)")
     s.add_argument("--retry-failed", action="store_true", help="run again points that failed before")
     s.add_argument("--base", default=None,
                    help="design base archetype (block) to extend; default: the family's base archetype")
@@ -170,8 +176,8 @@ def add_parser(subparsers) -> None:
 
     c = sub.add_parser("check", help="accuracy against fresh EnergyPlus runs of random packages")
     c.add_argument("--archetype", required=True, help="archetype name")
-    c.add_argument("--n", type=int, default=30, help="number of random packages")
-    c.add_argument("--seed", type=int, default=1, help="seed of the packages")
+    c.add_argument("--n", type=number_arg("--n", 1, MAX_CHECK_POINTS, integer=True), default=30, help="number of random packages")
+    c.add_argument("--seed", type=number_arg("--seed", 0, 2**32 - 1, integer=True), default=1, help="seed of the packages")
     common(c, runs=True)
     c.set_defaults(func=cmd_check)
 
