@@ -35,10 +35,20 @@ and caches the fitted model with its metadata (feature names with units,
 valid ranges, data hash, library versions, CV scores) in the cache folder
 (``$HONGQIAO_CACHE_DIR/surrogate``); a changed dataset, library version or
 model format retrains. Nothing fitted is ever committed.
+
+The cache folder is writable by others than the code's authors, so a cached
+model is *data that cannot run code*: the fitted parameters (arrays and
+numbers) in one ``.npz`` file read with ``allow_pickle=False``, plus a JSON
+description of the object structure, rebuilt by this module's own
+constructors (:func:`model_state` / :func:`model_from_state`). No pickle
+(joblib) is ever loaded. A cached file that cannot be read is reported (a
+warning naming the path), moved aside with a timestamp, and the model is
+retrained.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -67,8 +77,8 @@ from simulator.surrogate.space import Family, get_family
 
 log = logging.getLogger(__name__)
 
-#: Bumped when the model's structure or its pickled form changes (invalidates caches).
-MODEL_FORMAT = "1"
+#: Bumped when the model's structure or its stored form changes (invalidates caches).
+MODEL_FORMAT = "2"
 LOG_OFFSET = 0.1  # added before taking logs of loads [kWh/m2 or W/m2]
 KINDS = ("gp", "hgb", "mlp")
 GROUPS = ("heating", "cooling", "peak_heating", "peak_cooling", "window_solar")
@@ -177,6 +187,35 @@ class PhysicsFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X):
         return self.inputs(X)
 
+    def _state(self) -> dict:
+        c = self.climate_
+        return {"params": self.get_params(), "residential_": bool(self.residential_),
+                "feature_names_in_": [str(n) for n in self.feature_names_in_],
+                "climate_": {f.name: getattr(c, f.name) for f in dataclasses.fields(c)}}
+
+    @classmethod
+    def _from_state(cls, st: dict) -> PhysicsFeatures:
+        self = cls(**st["params"])
+        fields = {f.name: f for f in dataclasses.fields(physics.Climate)}
+        given = st["climate_"]
+        if set(given) != set(fields):
+            raise ValidationError([f"climate tables {sorted(given)} do not match {sorted(fields)}"])
+        values = {}
+        for name, value in given.items():
+            if isinstance(value, np.ndarray):
+                if value.dtype.kind not in "fiub":
+                    raise ValidationError([f"climate table {name} has dtype {value.dtype}"])
+                values[name] = value
+            elif isinstance(value, str | int | float) and not isinstance(value, bool):
+                values[name] = value
+            else:
+                raise ValidationError([f"climate field {name}: {type(value).__name__}"])
+        self.climate_ = physics.Climate(**values)
+        self.residential_ = bool(st["residential_"])
+        self.feature_names_in_ = np.array([str(n) for n in st["feature_names_in_"]], dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
+        return self
+
     def get_feature_names_out(self, input_features=None):
         return np.array([*self.feature_names_in_, *PHYS_INPUTS, *(f"log_{n}" for n in PHYS_LOGS)], dtype=object)
 
@@ -268,6 +307,7 @@ class SharedKernelGP(RegressorMixin, BaseEstimator):
         from sklearn.gaussian_process import GaussianProcessRegressor
 
         self.gp_ = GaussianProcessRegressor(self.kernel_, optimizer=None, normalize_y=True).fit(Xs, Y)
+        self.x_train_, self.y_train_ = Xs, Y
         k = self.kernel_  # ConstantKernel * (Matern | RBF) + WhiteKernel
         self.constant_ = float(k.k1.k1.constant_value)
         self.length_scale_ = np.asarray(k.k1.k2.length_scale, dtype=float)
@@ -303,12 +343,51 @@ class SharedKernelGP(RegressorMixin, BaseEstimator):
         if self.nu == 1.5:
             d *= np.sqrt(3.0)
             return (1.0 + d) * np.exp(-d)
-        return self.kernel_.k1.k2(Xs, self.gp_.X_train_)
+        return self.kernel_.k1.k2(Xs, self.x_train_)
+
+    def _gp(self):
+        """The fitted scikit-learn GP (rebuilt from the stored arrays after loading; for the std only)."""
+        from sklearn.gaussian_process import GaussianProcessRegressor
+
+        if getattr(self, "gp_", None) is None:
+            with single_threaded():  # as in fit: the same factorisation, bit for bit
+                self.gp_ = GaussianProcessRegressor(self.kernel_, optimizer=None, normalize_y=True).fit(
+                    self.x_train_, self.y_train_)
+        return self.gp_
+
+    def _state(self) -> dict:
+        k = self.kernel_
+        return {"params": self.get_params(), "n_outputs_": self.n_outputs_, "scaler_": _scaler_state(self.scaler_),
+                "kernel": {"constant": self.constant_, "length_scale": self.length_scale_,
+                           "noise_level": float(k.k2.noise_level)},
+                "x_train_": self.x_train_, "y_train_": self.y_train_, "x_train_scaled_": self.x_train_scaled_,
+                "x_train_sq_": self.x_train_sq_, "weights_": self.weights_, "offset_": self.offset_,
+                "log_marginal_likelihood_": self.log_marginal_likelihood_}
+
+    @classmethod
+    def _from_state(cls, st: dict) -> SharedKernelGP:
+        self = cls(**st["params"])
+        self.n_outputs_ = int(st["n_outputs_"])
+        self.scaler_ = _scaler_from_state(st["scaler_"])
+        self.x_train_, self.y_train_ = _f64(st["x_train_"], 2), _f64(st["y_train_"], 2)
+        kern = st["kernel"]
+        self.kernel_ = self._kernel(self.x_train_.shape[1]).set_params(
+            k1__k1__constant_value=float(kern["constant"]), k1__k2__length_scale=_f64(kern["length_scale"], 1),
+            k2__noise_level=float(kern["noise_level"]))
+        self.constant_ = float(kern["constant"])
+        self.length_scale_ = _f64(kern["length_scale"], 1)
+        self.x_train_scaled_ = _f64(st["x_train_scaled_"], 2)
+        self.x_train_sq_ = _f64(st["x_train_sq_"], 1)
+        self.weights_ = _f64(st["weights_"], 2)
+        self.offset_ = _f64(st["offset_"], 1)
+        self.log_marginal_likelihood_ = float(st["log_marginal_likelihood_"])
+        self.gp_ = None
+        return self
 
     def predict(self, X, return_std: bool = False):
         Xs = self.scaler_.transform(np.asarray(X, dtype=float))
         if return_std:
-            mean, std = self.gp_.predict(Xs, return_std=True)
+            mean, std = self._gp().predict(Xs, return_std=True)
             return mean.reshape(len(Xs), -1), np.asarray(std).reshape(len(Xs), -1)
         out = np.empty((len(Xs), self.weights_.shape[1]))
         with single_threaded():
@@ -339,15 +418,102 @@ class PerColumnHGB(RegressorMixin, BaseEstimator):
         Y = np.asarray(y, dtype=float)
         Y = Y[:, None] if Y.ndim == 1 else Y
         with single_threaded():
-            self.models_ = [HistGradientBoostingRegressor(
+            models = [HistGradientBoostingRegressor(
                 max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
                 min_samples_leaf=self.min_samples_leaf, random_state=self.random_state).fit(X, Y[:, j])
                 for j in range(Y.shape[1])]
+        self.columns_ = [_TreeSum.of(m) for m in models]
+        self.n_features_in_ = models[0].n_features_in_
         return self
 
     def predict(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValidationError([f"expected {self.n_features_in_} input columns, got shape {X.shape}"])
         with single_threaded():
-            return np.column_stack([m.predict(X) for m in self.models_])
+            return np.column_stack([c.predict(X) for c in self.columns_])
+
+    def _state(self) -> dict:
+        return {"params": self.get_params(), "n_features_in_": self.n_features_in_,
+                "columns_": [c.state() for c in self.columns_]}
+
+    @classmethod
+    def _from_state(cls, st: dict) -> PerColumnHGB:
+        self = cls(**st["params"])
+        self.n_features_in_ = int(st["n_features_in_"])
+        self.columns_ = [_TreeSum.from_state(c) for c in st["columns_"]]
+        return self
+
+
+class _TreeSum:
+    """The fitted trees of one gradient-boosting model: baseline plus the sum of the trees.
+
+    Prediction is what :meth:`HistGradientBoostingRegressor.predict` computes for
+    numerical features and the squared-error loss (identity link): the baseline
+    plus each tree's value, added in the same order, so the result is identical.
+    Kept as plain arrays so the fitted model can be stored without pickle.
+    """
+
+    def __init__(self, baseline: np.ndarray, nodes: list[np.ndarray], binned_bitsets: list[np.ndarray],
+                 raw_bitsets: list[np.ndarray], known_cat_bitsets: np.ndarray, f_idx_map: np.ndarray):
+        from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
+
+        self.baseline = baseline
+        self.known_cat_bitsets, self.f_idx_map = known_cat_bitsets, f_idx_map
+        self.trees = [TreePredictor(n, b, r) for n, b, r in zip(nodes, binned_bitsets, raw_bitsets, strict=True)]
+
+    @classmethod
+    def of(cls, model) -> _TreeSum:
+        """From a fitted single-output ``HistGradientBoostingRegressor`` (numerical features only)."""
+        if model.n_trees_per_iteration_ != 1 or model.is_categorical_ is not None:
+            raise ValidationError(["gradient boosting with categorical features or several trees per "
+                                   "iteration cannot be stored"])
+        known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+        trees = [it[0] for it in model._predictors]
+        return cls(np.asarray(model._baseline_prediction, dtype=np.float64), [t.nodes for t in trees],
+                   [t.binned_left_cat_bitsets for t in trees], [t.raw_left_cat_bitsets for t in trees],
+                   known, f_idx_map)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+        n_threads = _openmp_effective_n_threads(None)
+        raw = np.zeros((X.shape[0], 1), dtype=self.baseline.dtype, order="F")
+        raw += self.baseline
+        for tree in self.trees:
+            raw[:, 0] += tree.predict(X, self.known_cat_bitsets, self.f_idx_map, n_threads)
+        return raw.ravel()
+
+    def state(self) -> dict:
+        """Plain arrays: the trees' node tables concatenated with their offsets."""
+        def packed(arrays):
+            sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+            return {"data": np.concatenate(arrays), "sizes": sizes}
+
+        return {"baseline": self.baseline, "nodes": packed([t.nodes for t in self.trees]),
+                "binned_bitsets": packed([t.binned_left_cat_bitsets for t in self.trees]),
+                "raw_bitsets": packed([t.raw_left_cat_bitsets for t in self.trees]),
+                "known_cat_bitsets": self.known_cat_bitsets, "f_idx_map": self.f_idx_map}
+
+    @classmethod
+    def from_state(cls, st: dict) -> _TreeSum:
+        from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
+
+        def unpacked(p, dtype=None):
+            data, sizes = np.asarray(p["data"]), np.asarray(p["sizes"], dtype=np.int64)
+            if dtype is not None and data.dtype != dtype:
+                raise ValidationError([f"tree table has dtype {data.dtype}, expected {dtype}"])
+            if sizes.sum() != len(data) or (sizes < 0).any():
+                raise ValidationError(["tree table sizes do not add up"])
+            return np.split(data, np.cumsum(sizes)[:-1])
+
+        nodes = unpacked(st["nodes"], PREDICTOR_RECORD_DTYPE)
+        for n in nodes:  # child indices inside the tree: a corrupt table must not read out of bounds
+            inner = n["is_leaf"] == 0
+            if len(n) == 0 or (inner & ((n["left"] >= len(n)) | (n["right"] >= len(n)))).any():
+                raise ValidationError(["tree node table refers to nodes outside the tree"])
+        return cls(_f64(st["baseline"], None), nodes, unpacked(st["binned_bitsets"]), unpacked(st["raw_bitsets"]),
+                   np.asarray(st["known_cat_bitsets"]), np.asarray(st["f_idx_map"]))
 
 
 class ScaledMLP(RegressorMixin, BaseEstimator):
@@ -390,6 +556,32 @@ class ScaledMLP(RegressorMixin, BaseEstimator):
     def predict(self, X):
         out = self.mlp_.predict(self.x_scaler_.transform(X))
         return self.y_scaler_.inverse_transform(out.reshape(len(out), -1))
+
+    def _state(self) -> dict:
+        m = self.mlp_
+        return {"params": {**self.get_params(), "hidden_layer_sizes": list(self.hidden_layer_sizes)},
+                "x_scaler_": _scaler_state(self.x_scaler_), "y_scaler_": _scaler_state(self.y_scaler_),
+                "coefs_": list(m.coefs_), "intercepts_": list(m.intercepts_), "n_outputs_": m.n_outputs_,
+                "out_activation_": m.out_activation_, "n_features_in_": m.n_features_in_}
+
+    @classmethod
+    def _from_state(cls, st: dict) -> ScaledMLP:
+        from sklearn.neural_network import MLPRegressor
+
+        params = {**st["params"], "hidden_layer_sizes": tuple(int(n) for n in st["params"]["hidden_layer_sizes"])}
+        self = cls(**params)
+        self.x_scaler_ = _scaler_from_state(st["x_scaler_"])
+        self.y_scaler_ = _scaler_from_state(st["y_scaler_"])
+        m = MLPRegressor(hidden_layer_sizes=self.hidden_layer_sizes, activation=self.activation, alpha=self.alpha,
+                         solver="lbfgs", max_iter=self.max_iter, tol=self.tol, random_state=self.random_state)
+        m.coefs_ = [_f64(c, 2) for c in st["coefs_"]]
+        m.intercepts_ = [_f64(c, 1) for c in st["intercepts_"]]
+        m.n_layers_ = len(m.coefs_) + 1
+        m.n_outputs_ = int(st["n_outputs_"])
+        m.out_activation_ = str(st["out_activation_"])
+        m.n_features_in_ = int(st["n_features_in_"])
+        self.mlp_ = m
+        return self
 
 
 def make_regressor(kind: str):
@@ -458,6 +650,16 @@ class _Group:
         if self.name == "window_solar":
             return {"window_solar_kwh_m2": _unlog(Z[:, 0])}
         return {f"{self.name}_w_m2": _unlog(Z[:, 0])}
+
+    def state(self) -> dict:
+        return {"name": self.name, "active_months": [int(m) for m in self.active_months]}
+
+    @classmethod
+    def from_state(cls, st: dict) -> _Group:
+        months = [int(m) for m in st["active_months"]]
+        if st["name"] not in GROUPS or not all(1 <= m <= 12 for m in months):
+            raise ValidationError([f"output group {st['name']!r} with months {months}"])
+        return cls(str(st["name"]), months)
 
     def target_columns(self) -> list[str]:
         if self.name in ("heating", "cooling"):
@@ -534,6 +736,29 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         index = X.index if isinstance(X, pd.DataFrame) else None
         return pd.DataFrame(out, index=index)[list(PREDICTED)]
 
+    def _state(self) -> dict:
+        return {"params": {"family": self.family, "kinds": self.kinds, "weather_name": self.weather_name},
+                "physics_": self.physics_._state(),
+                "encoders_": {g: e.state() for g, e in self.encoders_.items()},
+                "groups_": {g: {"kind": _KIND_OF[type(r)], "state": r._state()} for g, r in self.groups_.items()}}
+
+    @classmethod
+    def _from_state(cls, st: dict) -> SurrogateModel:
+        self = cls(**st["params"])
+        self.physics_ = PhysicsFeatures._from_state(st["physics_"])
+        self.feature_names_in_ = self.physics_.feature_names_in_
+        self.n_features_in_ = len(self.feature_names_in_)
+        if set(st["encoders_"]) != set(GROUPS) or set(st["groups_"]) != set(GROUPS):
+            raise ValidationError([f"output groups {sorted(st['groups_'])}, expected {sorted(GROUPS)}"])
+        self.encoders_ = {g: _Group.from_state(st["encoders_"][g]) for g in GROUPS}
+        self.groups_ = {}
+        for g in GROUPS:
+            kind = st["groups_"][g]["kind"]
+            if kind not in _CLASS_OF:
+                raise ValidationError([f"group {g}: unknown regressor kind {kind!r}"])
+            self.groups_[g] = _CLASS_OF[kind]._from_state(st["groups_"][g]["state"])
+        return self
+
     def predict_std(self, X, group: str = "heating") -> np.ndarray:
         """Posterior standard deviation of log(annual + 0.1) of a GP group (a relative uncertainty [-])."""
         reg = self.groups_[group]
@@ -546,6 +771,36 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         from sklearn.metrics import r2_score
 
         return r2_score(y["heating_kwh_m2"], self.predict(X)["heating_kwh_m2"], sample_weight=sample_weight)
+
+
+_CLASS_OF = {"gp": SharedKernelGP, "hgb": PerColumnHGB, "mlp": ScaledMLP}
+_KIND_OF = {cls: kind for kind, cls in _CLASS_OF.items()}
+
+
+def _f64(x, ndim: int | None) -> np.ndarray:
+    """A float64 array of ``ndim`` dimensions (any if None) from stored data (refuses anything else)."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "fiu" or (ndim is not None and a.ndim != ndim):
+        raise ValidationError([f"expected a {ndim}-d numeric array, got {a.dtype} with shape {a.shape}"])
+    return a.astype(np.float64, copy=False)
+
+
+def _scaler_state(sc) -> dict:
+    return {"mean_": sc.mean_, "scale_": sc.scale_, "var_": sc.var_, "n_samples_seen_": sc.n_samples_seen_,
+            "n_features_in_": sc.n_features_in_}
+
+
+def _scaler_from_state(st: dict):
+    from sklearn.preprocessing import StandardScaler
+
+    sc = StandardScaler()
+    sc.mean_, sc.scale_, sc.var_ = _f64(st["mean_"], 1), _f64(st["scale_"], 1), _f64(st["var_"], 1)
+    seen = st["n_samples_seen_"]
+    sc.n_samples_seen_ = np.asarray(seen, dtype=np.int64) if isinstance(seen, np.ndarray) else int(seen)
+    sc.n_features_in_ = int(st["n_features_in_"])
+    if not (len(sc.mean_) == len(sc.scale_) == sc.n_features_in_):
+        raise ValidationError(["scaler arrays do not match its feature count"])
+    return sc
 
 
 PREDICTED = (*ds.ANNUAL, *ds.HEATING_MONTHLY, *ds.COOLING_MONTHLY, *ds.PEAKS, "window_solar_kwh_m2")
@@ -738,14 +993,16 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
 
 def _cache_file(fam: Family, directory) -> Path:
     tag = "" if directory is None else "-" + hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()[:8]
-    return model_cache_dir() / f"{fam.name}{tag}.joblib"
+    return model_cache_dir() / f"{fam.name}{tag}.npz"
 
 
 def load_model(family: str | Family, directory=None, retrain: bool = False) -> tuple[SurrogateModel, dict]:
     """The fitted model of a family: from the disk cache, or trained now and cached.
 
     A cached model is used only if its dataset hash, feature space, library
-    versions and model format all match; otherwise it is retrained.
+    versions and model format all match; otherwise it is retrained. A cached
+    file that cannot be read is logged (warning, with its path), moved aside
+    (renamed ``*.unreadable-<UTC time>``) and the model retrained.
     """
     fam = get_family(family)
     return _load_model_cached(fam.name, None if directory is None else str(Path(directory).resolve()),
@@ -765,34 +1022,120 @@ def _load_model_cached(name, directory, data_sha, retrain):
 
 
 def _load_or_train(name: str, directory: str | None, data_sha: str, retrain: bool):
-    import joblib
-
     fam = get_family(name)
     path = _cache_file(fam, directory)
     if path.is_file() and not retrain:
         try:
-            blob = joblib.load(path)
-            meta = blob["metadata"]
+            model, meta = read_model(path, fam)
+        except Exception as exc:  # noqa: BLE001 - any fault in a data file: report, keep it aside, retrain
+            aside = _move_aside(path)
+            log.warning("cached surrogate model %s cannot be read (%s: %s); %s; retraining",
+                        path, type(exc).__name__, str(exc)[:200],
+                        f"moved aside to {aside.name}" if aside else "could not move it aside")
+        else:
             if (meta.get("data_sha256") == data_sha and meta.get("space_hash") == fam.space_hash()
                     and meta.get("versions") == versions()):
-                return blob["model"], meta
+                return model, meta
             log.info("cached %s model is stale (data, space or versions changed): retraining", name)
-        except Exception as exc:  # noqa: BLE001 - an unreadable cache file is retrained, never fatal
-            log.warning("cannot read cached model %s (%s): retraining", path, exc)
     model, meta = train(fam, directory)
     save_model(model, meta, path)
     return model, meta
 
 
-def save_model(model: SurrogateModel, meta: dict, path: Path) -> None:
-    """Write model + metadata atomically (joblib), and the metadata as JSON beside it."""
-    import joblib
+def _move_aside(path: Path) -> Path | None:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.with_name(f"{path.name}.unreadable-{stamp}")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        return None
+    return aside
 
+
+# --------------------------------------------------------------------------- storage without pickle
+
+_STATE_KEY = "state.json"
+_ARRAY_TAG = "__array__"
+_TEXT_ARRAY_TAG = "__text_array__"
+
+
+def model_state(model: SurrogateModel, meta: dict) -> tuple[dict, dict[str, np.ndarray]]:
+    """The fitted model as a JSON-able tree plus named numeric arrays (no Python objects)."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def enc(x):
+        if isinstance(x, np.ndarray):
+            if x.dtype.kind == "O":
+                return {_TEXT_ARRAY_TAG: [str(v) for v in x]}
+            key = f"a{len(arrays)}"
+            arrays[key] = x
+            return {_ARRAY_TAG: key}
+        if isinstance(x, np.generic):
+            return x.item()
+        if isinstance(x, dict):
+            if not all(isinstance(k, str) and not k.startswith("__") for k in x):
+                raise ValidationError([f"cannot store a mapping with keys {list(x)[:5]}"])
+            return {k: enc(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [enc(v) for v in x]
+        if x is None or isinstance(x, bool | int | float | str):
+            return x
+        raise ValidationError([f"cannot store a {type(x).__name__} in a surrogate model file"])
+
+    return {"format": MODEL_FORMAT, "metadata": meta, "model": enc(model._state())}, arrays
+
+
+def model_from_state(state: dict, arrays) -> tuple[SurrogateModel, dict]:
+    """Rebuild a model from :func:`model_state` output; only this module's constructors run."""
+    def dec(x):
+        if isinstance(x, dict):
+            if set(x) == {_ARRAY_TAG}:
+                return arrays[x[_ARRAY_TAG]]
+            if set(x) == {_TEXT_ARRAY_TAG}:
+                return np.array([str(v) for v in x[_TEXT_ARRAY_TAG]], dtype=object)
+            return {k: dec(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [dec(v) for v in x]
+        return x
+
+    if not isinstance(state, dict) or state.get("format") != MODEL_FORMAT:
+        raise ValidationError([f"model file format {state.get('format') if isinstance(state, dict) else None!r}, "
+                               f"expected {MODEL_FORMAT!r}"])
+    return SurrogateModel._from_state(dec(state["model"])), state["metadata"]
+
+
+def read_model(path: Path, family: Family | None = None) -> tuple[SurrogateModel, dict]:
+    """Read a model file written by :func:`save_model` (``numpy.load`` with ``allow_pickle=False``).
+
+    The rebuilt model is checked by predicting the family's feature-space
+    corners: it must give finite values.
+
+    Raises
+    ------
+    ValidationError, OSError, ValueError, KeyError, TypeError
+        For a file that is not a valid model file (the caller moves it aside).
+    """
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    state = json.loads(arrays.pop(_STATE_KEY).tobytes().decode("utf-8"))
+    model, meta = model_from_state(state, arrays)
+    fam = family or get_family(model.family)
+    corners = pd.DataFrame([[f.low for f in fam.features], [f.high for f in fam.features]],
+                           columns=fam.feature_names)
+    if not np.isfinite(model.predict(corners).to_numpy(dtype=float)).all():
+        raise ValidationError([f"{path}: the stored model predicts non-finite values"])
+    return model, meta
+
+
+def save_model(model: SurrogateModel, meta: dict, path: Path) -> None:
+    """Write model + metadata atomically as ``.npz`` (no pickle), and the metadata as JSON beside it."""
+    state, arrays = model_state(model, meta)
+    arrays[_STATE_KEY] = np.frombuffer(json.dumps(state).encode("utf-8"), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        joblib.dump({"metadata": meta, "model": model}, tmp)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
