@@ -11,12 +11,12 @@ Importing the package has no side effects: nothing is generated or written until
 """
 
 from .climate import ClimateStats, stats
-from .epw import EpwHeader, Site, Weather, read_epw
+from .epw import EpwHeader, Site, Weather, parse_epw, read_epw
 from .library import BUILT_IN, cache_dir, epw_path, load, write_cached_epw
 from .morphing import MonthlyDeltas, future_deltas, future_scenarios, morph
 
 __all__ = [
     "BUILT_IN", "ClimateStats", "EpwHeader", "MonthlyDeltas", "Site", "Weather", "cache_dir",
-    "epw_path", "future_deltas", "future_scenarios", "load", "morph", "read_epw", "stats",
+    "epw_path", "future_deltas", "future_scenarios", "load", "morph", "parse_epw", "read_epw", "stats",
     "write_cached_epw",
 ]

@@ -453,7 +453,30 @@ def read_epw(path: str | os.PathLike) -> Weather:
         reported together).
     """
     path = Path(path)
-    raw = read_epw_bytes(path)
+    return parse_epw(read_epw_bytes(path), path, source_path=path)
+
+
+def parse_epw(raw: bytes, label: str | os.PathLike, source_path: Path | None = None) -> Weather:
+    """Parse and validate EPW file bytes (see :func:`read_epw`).
+
+    Parameters
+    ----------
+    raw
+        The file's bytes (at most :data:`MAX_EPW_BYTES`).
+    label
+        How messages name the file (a path, or an uploaded file's display name).
+    source_path
+        The file the bytes came from, if any.
+
+    Raises
+    ------
+    simulator.exceptions.WeatherError
+        On any problem, naming ``label`` and the line.
+    """
+    if len(raw) > MAX_EPW_BYTES:
+        raise WeatherError(f"{label}: {len(raw) / 1e6:.1f} MB is too large for an EPW file "
+                           f"(limit {MAX_EPW_BYTES / 1e6:.0f} MB)")
+    path = label
     if raw.startswith(UTF8_BOM):
         log.info("%s: UTF-8 byte-order mark stripped (EnergyPlus is given a copy without it)", path)
         raw_text = raw[len(UTF8_BOM):]
@@ -474,7 +497,9 @@ def read_epw(path: str | os.PathLike) -> Weather:
         lines.pop()
     site, header = _parse_header(lines, path)
     data = _parse_data(lines[N_HEADER_LINES:], path)
-    return Weather(site, data, header, name=path.stem, content_id=content_hash(raw), source_path=path)
+    name = Path(str(label)).stem if source_path is None else Path(source_path).stem
+    return Weather(site, data, header, name=name or "upload", content_id=content_hash(raw),
+                   source_path=source_path)
 
 
 def read_epw_bytes(path: str | os.PathLike, max_bytes: int = MAX_EPW_BYTES) -> bytes:

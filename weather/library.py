@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,12 @@ log = logging.getLogger(__name__)
 BUILT_IN = ("tianjin",)
 """Names accepted by :func:`load`."""
 CACHE_ENV = "HONGQIAO_CACHE_DIR"
+
+
+def safe_file_stem(name: str, max_chars: int = 60) -> str:
+    """``name`` as a file-name stem: letters, digits, ``._-`` only, at most ``max_chars``, never hidden."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name))[:max_chars].lstrip(".")
+    return stem or "weather"
 
 
 def cache_dir() -> Path:
@@ -86,7 +93,7 @@ def write_cached_epw(w: Weather, directory: Path | None = None) -> Path:
     ``os.replace``), so concurrent callers never see a partial file.
     """
     directory = directory or cache_dir()
-    path = directory / f"{w.name}-{w.id}.epw"
+    path = directory / f"{safe_file_stem(w.name)}-{w.id}.epw"
     if path.is_file():
         return path
     try:
@@ -146,7 +153,7 @@ def resolve(spec: str) -> Path:
 def _write_normalised(w: Weather, stem: str, text: bytes) -> Path:
     """Write the normalised EPW text as ``normalised/{id}/{stem}.epw`` in the cache (atomic)."""
     directory = cache_dir() / "normalised" / w.id
-    path = directory / f"{stem}.epw"
+    path = directory / f"{safe_file_stem(stem)}.epw"
     if path.is_file() and path.read_bytes() == text:
         return path
     try:

@@ -162,6 +162,8 @@ ZH: dict[str, str] = {
     "Heat-pump capacity [% of design load]": "热泵容量 [占设计负荷 %]",
     "CO₂ against the grid factor": "二氧化碳与电网排放因子",
     "Grid factor [kgCO₂/kWh]": "电网排放因子 [kgCO₂/kWh]",
+    "Weather file read": "已读取气象文件",
+    "EnergyPlus run failed": "EnergyPlus 计算失败",
 }
 
 

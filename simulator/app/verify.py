@@ -12,6 +12,7 @@ from simulator.app.choices import Choices
 from simulator.app.i18n import t
 from simulator.app.jobs import JobQueue, QueueFull
 from simulator.app.state import WEATHER, options_from, summarise
+from simulator.app.uploads import public_message
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,7 +61,7 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
         try:
             jobs[key] = queue.submit(run_energyplus, archetype, choices, assumptions)
         except QueueFull as exc:
-            st.error(str(exc))
+            st.error(public_message(exc))
     job_id = jobs.get(key)
     if job_id is None:
         return
@@ -71,7 +72,8 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
     if job.state in ("queued", "running"):
         _poll(job_id, lang)
     elif job.state == "error":
-        st.error(job.error)
+        st.error(t("EnergyPlus run failed", lang))
+        st.text(public_message(job.error))
     else:
         st.subheader(t("Surrogate vs EnergyPlus", lang))
         st.dataframe(comparison(result, job.result, lang), hide_index=True, width="stretch",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import logging
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,8 +13,10 @@ from simulator.app.charts import months
 from simulator.app.i18n import t
 from simulator.app.main import lang
 from simulator.app.options import restore
+from simulator.app.uploads import MAX_UPLOAD_BYTES, display_name, public_message, too_large_message
 from simulator.exceptions import RetrofitError
 
+log = logging.getLogger(__name__)
 L = lang()
 st.title(t("Climate", L))
 
@@ -66,17 +67,25 @@ st.caption("Built-in Tianjin typical year generated from monthly climate statist
 st.subheader(t("Upload an EPW file", L))
 upload = st.file_uploader("EPW", type=None, key="cl_upload")
 if upload is not None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (Path(upload.name).name or "upload.epw")
-        path.write_bytes(upload.getvalue())
+    shown_name = display_name(upload.name)
+    if upload.size > MAX_UPLOAD_BYTES:
+        st.error(t("Could not read this file", L))
+        st.text(f"{shown_name}: {too_large_message(upload.size)}")
+    else:
         try:
-            w = weather.read_epw(path)
+            w = weather.parse_epw(upload.getvalue(), shown_name)
             s = weather.stats(w)
         except RetrofitError as exc:
-            st.error(f"{t('Could not read this file', L)}: {exc}")
-        except Exception as exc:  # noqa: BLE001 - any garbage upload must end in a message, not a traceback
-            st.error(f"{t('Could not read this file', L)}: {type(exc).__name__}: {exc}")
+            st.error(t("Could not read this file", L))
+            st.text(public_message(exc))
+        except Exception:  # noqa: BLE001 - any garbage upload must end in a message, not a traceback
+            log.exception("climate page: unexpected error reading an upload")
+            st.error(t("Could not read this file", L))
+            st.text(f"{shown_name}: not a readable EPW file")
         else:
-            st.success(f"{w.site.name} ({w.site.latitude_deg:.2f}, {w.site.longitude_deg:.2f}): "
-                       f"HDD18 {s.hdd18_kd:.0f} K·d, CDD26 {s.cdd26_kd:.0f} K·d, GHI {sum(s.monthly['ghi_kwh_m2']):.0f} kWh/m²")
+            st.success(t("Weather file read", L))
+            # file text is shown as plain text, never markdown (no links or remote images)
+            st.text(f"{w.site.name} ({w.site.latitude_deg:.2f}, {w.site.longitude_deg:.2f}): "
+                    f"HDD18 {s.hdd18_kd:.0f} K·d, CDD26 {s.cdd26_kd:.0f} K·d, "
+                    f"GHI {sum(s.monthly['ghi_kwh_m2']):.0f} kWh/m²")
             st.dataframe(s.monthly.round(1), width="stretch")
