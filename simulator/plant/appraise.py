@@ -381,24 +381,29 @@ def electricity_price_turn_factor(opt: OptionResult, ref: OptionResult, option: 
     return m
 
 
+def price_crossing(price_now: float, value_opt: float, value_ref: float, qty_opt: float, qty_ref: float
+                   ) -> float | None:
+    """Price at which two options' values per GJ are equal, each linear in the price (fixed dispatches).
+
+    ``v(p) = v_now + (p - p_now) q`` (q: quantity bought at that price per GJ), so
+    ``p* = p_now + (v_ref - v_opt) / (q_opt - q_ref)``; None if parallel or ``p* <= 0``.
+    """
+    if abs(qty_opt - qty_ref) < 1e-12:
+        return None
+    p = price_now + (value_ref - value_opt) / (qty_opt - qty_ref)
+    return p if p > 0 else None
+
+
 def gas_price_turn_cny_m3(opt: OptionResult, ref: OptionResult, prices: Prices) -> float | None:
     """Gas price [CNY/m3] at which ``opt`` and ``ref`` cost the same per GJ (fixed dispatches, analytic)."""
-    v_o = opt.gas_m3 / opt.heat_delivered_gj
-    v_r = ref.gas_m3 / ref.heat_delivered_gj
-    if abs(v_o - v_r) < 1e-12:
-        return None
-    p = prices.gas_cny_m3 + (opt.cost_cny_per_gj - ref.cost_cny_per_gj) / (v_r - v_o)
-    return p if p > 0 else None
+    return price_crossing(prices.gas_cny_m3, opt.cost_cny_per_gj, ref.cost_cny_per_gj,
+                          opt.gas_m3 / opt.heat_delivered_gj, ref.gas_m3 / ref.heat_delivered_gj)
 
 
 def chp_price_turn_cny_gj(opt: OptionResult, ref: OptionResult, prices: Prices) -> float | None:
     """CHP heat price [CNY/GJ] at which ``opt`` and ``ref`` cost the same per GJ (fixed dispatches, analytic)."""
-    h_o = opt.chp_heat_gj / opt.heat_delivered_gj
-    h_r = ref.chp_heat_gj / ref.heat_delivered_gj
-    if abs(h_o - h_r) < 1e-12:
-        return None
-    p = prices.chp_cny_gj + (ref.cost_cny_per_gj - opt.cost_cny_per_gj) / (h_o - h_r)
-    return p if p > 0 else None
+    return price_crossing(prices.chp_cny_gj, opt.cost_cny_per_gj, ref.cost_cny_per_gj,
+                          opt.chp_heat_gj / opt.heat_delivered_gj, ref.chp_heat_gj / ref.heat_delivered_gj)
 
 
 def turning_points(results: list[OptionResult], options: list[OptionSpec], ctx: Context, refine_steps: int = 2
