@@ -36,6 +36,13 @@ gas_boiler_share = 1.2
 name = "electric_storage"
 electric_boiler_share = 2.0
 storage_h = 12.0
+[[options]]
+name = "hybrid_solid"
+heat_pump_share = 0.5
+gas_boiler_share = 1.2
+electric_boiler_share = 0.5
+storage_h = 6.0
+storage_medium = "solid"
 [sweep]
 heat_pump_shares = [0.0, 0.5]
 storage_h = [0.0, 6.0]
@@ -101,8 +108,14 @@ def default_result():
     return run_plant(sweep=False, turning=False)
 
 
-def test_hourly_energy_balance_and_storage_bounds(default_result):
-    res = default_result
+@pytest.fixture(scope="module")
+def small_result(small_spec_path):
+    return run_plant(small_spec_path, sweep=True, turning=True)
+
+
+@pytest.mark.parametrize("which", ["default_result", "small_result"])
+def test_hourly_energy_balance_and_storage_bounds(which, request):
+    res = request.getfixturevalue(which)
     send = res.load.sendout_kw
     for o in res.options:
         d = o.dispatch
@@ -165,8 +178,19 @@ def test_boiler_efficiency_falls_at_low_part_load():
     assert low[0] < 0.85
 
 
-def test_cost_and_co2_per_gj_recomputed_from_the_results(small_spec_path):
-    res = run_plant(small_spec_path, sweep=True, turning=True)
+def test_co2_objective_never_emits_more_than_the_cost_objective(small_spec_path, small_result):
+    # same sizes, same hours: the CO2-optimal dispatch is at most as emitting (LP optimality, up to the
+    # solver's relative gap 1e-7) and at least as costly as the cost-optimal one
+    clean = run_plant(small_spec_path, objective="co2", sweep=False, turning=False)
+    for a, b in zip(small_result.options, clean.options, strict=True):
+        assert b.co2_kg <= a.co2_kg * (1 + 1e-6)
+        assert b.annual_cost_cny >= a.annual_cost_cny * (1 - 1e-6)
+    hyb = small_result.option("hybrid_solid"), clean.option("hybrid_solid")
+    assert hyb[1].co2_kg < hyb[0].co2_kg  # the CO2 objective moves heat from the heat pumps to gas here
+
+
+def test_cost_and_co2_per_gj_recomputed_from_the_results(small_result):
+    res = small_result
     p = res.context.prices
     for o in res.options:
         d = o.dispatch
