@@ -17,6 +17,7 @@ import platform
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,6 +32,13 @@ def _clock(fn):
     w, c = time.perf_counter(), time.process_time()
     out = fn()
     return out, time.perf_counter() - w, time.process_time() - c
+
+
+def _engine_row(d: dict) -> dict:
+    p = d["plant"]
+    return {"heat_demand_gj": p["heat_demand_gj"], "design_load_kw": p["design_load_kw"],
+            "options": {o["name"]: {k: o[k] for k in ("cost_cny_per_gj", "co2_kg_per_gj", "valley_share",
+                                                       "peak_grid_kw")} for o in d["options"]}}
 
 
 def _fmt(x, nd=1):
@@ -53,6 +61,10 @@ def main() -> dict:
     (_, wall_sweep, cpu_sweep) = _clock(lambda: run_plant(spec, sweep=True, turning=False))
     d = res.to_dict()
     co2_res = run_plant(spec, objective="co2", sweep=False, turning=False).to_dict()
+    # the same plant with EnergyPlus loads instead of the surrogate (one annual run per archetype, cached)
+    (ep, wall_ep, cpu_ep) = _clock(lambda: run_plant(replace(spec, engine="energyplus"), sweep=False,
+                                                     turning=False).to_dict())
+    engines = {"surrogate": _engine_row(d), "energyplus": _engine_row(ep) | {"wall_s": wall_ep, "cpu_s": cpu_ep}}
     out = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -71,6 +83,7 @@ def main() -> dict:
                                                      "peak_grid_kw")} for o in co2_res["options"]],
         "sweep": d["sweep"],
         "grid_path_kg_kwh": d["grid_path_kg_kwh"],
+        "engines": engines,
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "plant.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -130,6 +143,18 @@ def _markdown(o: dict) -> str:
     for x in o["options_co2_objective"]:
         lines.append(f"| {x['name']} | {x['cost_cny_per_gj']:.1f} | {x['co2_kg_per_gj']:.1f} | "
                      f"{_fmt(x['valley_share'] and 100 * x['valley_share'], 0)} % | {x['peak_grid_kw']:,.0f} |")
+    su, ep = o["engines"]["surrogate"], o["engines"]["energyplus"]
+    lines += ["", "## Surrogate vs EnergyPlus loads (same plant, same options)", "",
+              f"Heat to buildings: surrogate {su['heat_demand_gj']:,.0f} GJ, EnergyPlus {ep['heat_demand_gj']:,.0f} GJ; "
+              f"design load {su['design_load_kw'] / 1000:.1f} vs {ep['design_load_kw'] / 1000:.1f} MW "
+              f"(EnergyPlus run {ep['wall_s']:.0f} s wall incl. cache look-ups).", "",
+              "| option | cost surrogate | cost EnergyPlus [CNY/GJ] | CO2 surrogate | CO2 EnergyPlus [kg/GJ] | "
+              "valley share surrogate | EnergyPlus |", "|---|---|---|---|---|---|---|"]
+    for k, a in su["options"].items():
+        b = ep["options"][k]
+        lines.append(f"| {k} | {a['cost_cny_per_gj']:.1f} | {b['cost_cny_per_gj']:.1f} | {a['co2_kg_per_gj']:.1f} | "
+                     f"{b['co2_kg_per_gj']:.1f} | {_fmt(a['valley_share'] and 100 * a['valley_share'], 0)} % | "
+                     f"{_fmt(b['valley_share'] and 100 * b['valley_share'], 0)} % |")
     lines += ["", "## Sizing sweep (heat pumps + water tank + gas peak boilers)", "",
               "| HP share | storage [h] | capex [万元] | cost [CNY/GJ] | CO2 [kg/GJ] | grid peak [kW] | valley share |",
               "|---|---|---|---|---|---|---|"]

@@ -110,6 +110,9 @@ def co2_vs_grid_figure(res, lang: str, max_factor: float = 1.0) -> go.Figure:
         fig.add_scatter(x=g, y=(o.co2_nonelectric_kg + o.electricity_kwh * g) / o.heat_delivered_gj, mode="lines",
                         name=option_label(o, lang))
     fig.add_vline(x=res.context.prices.grid_kg_kwh, line_dash="dash", line_color="#888888")
+    for year, factor in res.grid_path.items():  # the grid-factor path (plant.toml [grid_path])
+        fig.add_vline(x=factor, line_dash="dot", line_color="#bbbbbb", annotation_text=str(year),
+                      annotation_position="top")
     fig.update_layout(height=360, margin={"t": 30}, xaxis_title=t("Grid factor [kgCO₂/kWh]", lang),
                       yaxis_title=t("CO₂ [kg/GJ]", lang), legend={"orientation": "h", "y": -0.25})
     return fig
