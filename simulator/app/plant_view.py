@@ -79,9 +79,10 @@ def dispatch_figure(res, option_name: str, lang: str, hours: int = 168) -> go.Fi
     for a, b in zip(edges[::2], edges[1::2], strict=True):
         fig.add_vrect(x0=x.iloc[a], x1=x.iloc[b - 1] + pd.Timedelta(hours=1), fillcolor="#bbbbbb", opacity=0.25,
                       line_width=0, layer="below")
-    fig.update_layout(height=420, margin={"t": 30}, yaxis_title=t("Heat [MW]", lang),
+    fig.update_layout(height=420, margin={"t": 30}, xaxis={"tickformat": "%m-%d"},
+                      yaxis={"title": t("Heat [MW]", lang), "rangemode": "tozero"},
                       yaxis2={"title": t("Storage level [MWh]", lang), "overlaying": "y", "side": "right",
-                              "showgrid": False},
+                              "showgrid": False, "rangemode": "tozero"},
                       legend={"orientation": "h", "y": -0.2})
     return fig
 

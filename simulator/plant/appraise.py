@@ -255,7 +255,11 @@ def dispatch_option(s: Sizes, ctx: Context, price_factor: float = 1.0) -> tuple[
         d = solve_dispatch(_problem(s, ctx, eff, price_factor), ctx.objective, ctx.carbon_price_cny_kg,
                            pa["dispatch"]["unmet_penalty_cny_kwh"], pa["dispatch"]["co2_tiebreak_cny_per_kg"])
         total += d.solve_s
-        eff = _gas_efficiency(ctx, s.gas_boiler_kw, d.gas_heat_kw)
+        # hours where the boilers were off are priced at one unit's full load (a boiler that starts runs
+        # staged), not at the curve's lowest part load: otherwise the second pass would avoid them for nothing
+        unit_kw = s.gas_boiler_kw / int(pa["gas_boiler"]["unit_count"])
+        eff = _gas_efficiency(ctx, s.gas_boiler_kw, np.where(d.gas_heat_kw > 1e-6, d.gas_heat_kw, unit_kw))
+    eff = _gas_efficiency(ctx, s.gas_boiler_kw, d.gas_heat_kw)  # accounting: the efficiency of the final output
     return d, eff, total
 
 
