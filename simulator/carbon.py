@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from simulator.delivered import Delivered
 from simulator.economics import _is_number, _load, _raw, grid_import_by_use_kwh
 from simulator.exceptions import UnknownNameError, ValidationError
@@ -64,6 +66,9 @@ __all__ = [
     "primary_energy_kgce",
     "renewable_energy_kwh",
     "renewable_share",
+    "renewable_share_of_totals",
+    "co2_kg_of_totals",
+    "primary_kgce_of_totals",
 ]
 
 GJ_PER_KWH = 0.0036
@@ -309,10 +314,12 @@ def emissions_kg(
     name, f_grid = grid_factor_kgco2_kwh(grid, f)
     by_use = grid_import_by_use_kwh(delivered)
     by_use_co2 = {u: float(v.sum()) * f_grid for u, v in by_use.items()}
+    co2 = co2_kg_of_totals(delivered.grid_import_kwh, delivered.gas_m3, delivered.district_heat_kwh, f_grid,
+                           gas_lhv_mj_m3(delivered, f), f)
     return Emissions(
-        electricity_co2_kg=delivered.grid_import_kwh * f_grid,
-        gas_co2_kg=delivered.gas_m3 * gas_lhv_mj_m3(delivered, f) / 1000.0 * f["gas"]["co2_kg_gj"],
-        heat_co2_kg=delivered.district_heat_kwh * GJ_PER_KWH * f["district_heat"]["co2_kg_gj"],
+        electricity_co2_kg=float(co2["electricity_co2_kg"]),
+        gas_co2_kg=float(co2["gas_co2_kg"]),
+        heat_co2_kg=float(co2["heat_co2_kg"]),
         electricity_by_use_co2_kg=by_use_co2,
         pv_self_consumed_avoided_co2_kg=delivered.pv_self_consumed_kwh * f_grid,
         pv_export_avoided_co2_kg=delivered.pv_export_kwh * f_grid,
@@ -512,21 +519,100 @@ def renewable_share(
         )
     r = renewable_energy_kwh(delivered, include_pv_export, solar_thermal_kwh)
     f = _factors(factors, overrides)
-    renewable_heat_kwh = r["ambient_heat_kwh"] + r["solar_thermal_kwh"]
-    pv_kwh = r["pv_self_consumed_kwh"] + r["pv_export_kwh"]
+    return float(renewable_share_of_totals(
+        pv_kwh=r["pv_self_consumed_kwh"] + r["pv_export_kwh"],
+        renewable_heat_kwh=r["ambient_heat_kwh"] + r["solar_thermal_kwh"],
+        electricity_kwh=delivered.electricity_kwh,
+        district_heat_kwh=delivered.district_heat_kwh,
+        gas_m3=delivered.gas_m3,
+        gas_lhv_mj_m3=gas_lhv_mj_m3(delivered, f),
+        basis=basis,
+        factors=f,
+    ))
+
+
+def renewable_share_of_totals(pv_kwh, renewable_heat_kwh, electricity_kwh, district_heat_kwh, gas_m3,
+                              gas_lhv_mj_m3: float, basis: str = "final_kwh",
+                              factors: Mapping[str, Any] | None = None):
+    """The formula of :func:`renewable_share` on annual totals (scalars or arrays).
+
+    Used by :func:`renewable_share` for one building and by the district
+    roadmap (:mod:`simulator.district`) for the district's totals, so both
+    report the same indicator.
+
+    Parameters
+    ----------
+    pv_kwh
+        PV counted as renewable (self-consumed, plus exported where counted) [kWh].
+    renewable_heat_kwh
+        Heat-pump ambient heat plus solar-thermal heat [kWh].
+    electricity_kwh
+        Electricity demand before PV (grid import + PV self-consumed) [kWh].
+    district_heat_kwh
+        District heat bought [kWh].
+    gas_m3
+        Gas burnt [m3].
+    gas_lhv_mj_m3
+        Its lower heating value [MJ/m3].
+    basis
+        As in :func:`renewable_share`.
+    factors
+        As returned by :func:`load_emission_factors` (default: the built-in file).
+
+    Returns
+    -------
+    float or ndarray
+        Share [-]; NaN where no energy is used.
+    """
+    if basis not in RENEWABLE_BASES:
+        raise ValidationError(
+            [f"basis = {basis!r}: must be one of {', '.join(RENEWABLE_BASES)}"], "renewable_share"
+        )
+    f = load_emission_factors() if factors is None else factors
     if basis == "final_kwh":
         w_el = w_heat = 1.0
-        gas_unit = gas_lhv_mj_m3(delivered, f) / 3.6
+        gas_unit = gas_lhv_mj_m3 / 3.6
     else:
         w_el = _electricity_kgce_kwh(f, "calorific" if basis == "kgce_calorific" else "supply")
         w_heat = f["kgce"]["heat_kgce_gj"] * GJ_PER_KWH
-        gas_unit = gas_lhv_mj_m3(delivered, f) / f["kgce"]["mj_per_kgce"]
-    numerator = pv_kwh * w_el + renewable_heat_kwh * w_heat
+        gas_unit = gas_lhv_mj_m3 / f["kgce"]["mj_per_kgce"]
+    numerator = np.asarray(pv_kwh, dtype=float) * w_el + np.asarray(renewable_heat_kwh, dtype=float) * w_heat
     denominator = (
-        delivered.electricity_kwh * w_el
-        + (delivered.district_heat_kwh + renewable_heat_kwh) * w_heat
-        + delivered.gas_m3 * gas_unit
+        np.asarray(electricity_kwh, dtype=float) * w_el
+        + (np.asarray(district_heat_kwh, dtype=float) + renewable_heat_kwh) * w_heat
+        + np.asarray(gas_m3, dtype=float) * gas_unit
     )
-    if denominator <= 0:
-        return math.nan
-    return numerator / denominator
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1.0), np.nan)
+    return float(out) if out.ndim == 0 else out
+
+
+def co2_kg_of_totals(grid_import_kwh, gas_m3, district_heat_kwh, grid_kgco2_kwh, gas_lhv_mj_m3: float,
+                     factors: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The formula of :func:`emissions_kg` on annual totals (scalars or arrays) [kg].
+
+    Returns
+    -------
+    dict
+        ``electricity_co2_kg``, ``gas_co2_kg``, ``heat_co2_kg``, ``total_co2_kg``.
+    """
+    f = load_emission_factors() if factors is None else factors
+    out = {
+        "electricity_co2_kg": np.asarray(grid_import_kwh, dtype=float) * grid_kgco2_kwh,
+        "gas_co2_kg": np.asarray(gas_m3, dtype=float) * gas_lhv_mj_m3 / 1000.0 * f["gas"]["co2_kg_gj"],
+        "heat_co2_kg": np.asarray(district_heat_kwh, dtype=float) * GJ_PER_KWH * f["district_heat"]["co2_kg_gj"],
+    }
+    out["total_co2_kg"] = out["electricity_co2_kg"] + out["gas_co2_kg"] + out["heat_co2_kg"]
+    return out
+
+
+def primary_kgce_of_totals(grid_import_kwh, gas_m3, district_heat_kwh, gas_lhv_mj_m3: float,
+                           electricity_method: str = "calorific",
+                           factors: Mapping[str, Any] | None = None):
+    """The formula of :func:`primary_energy_kgce` on annual totals (scalars or arrays) [kgce]."""
+    f = load_emission_factors() if factors is None else factors
+    e = _electricity_kgce_kwh(f, electricity_method)
+    k = f["kgce"]
+    return (np.asarray(grid_import_kwh, dtype=float) * e
+            + np.asarray(gas_m3, dtype=float) * gas_lhv_mj_m3 / k["mj_per_kgce"]
+            + np.asarray(district_heat_kwh, dtype=float) * GJ_PER_KWH * k["heat_kgce_gj"])

@@ -639,20 +639,13 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
                                                s["valley_start_hour"], s["valley_end_hour"])
         notes.update(storage_efficiency=s["efficiency"], storage_standing_loss_fraction=s["standing_loss_fraction"])
 
-    c = p["cooling"]
     cooling_system = sysd.cooling_system
     useful_cooling = float(cool.sum())
     if cooling_system == "none":
         notes["unmet_cooling_kwh"] = useful_cooling
         useful_cooling = 0.0
     else:
-        if cooling_system == "split_ac":
-            inverter = building.systems.split_ac_inverter
-            cop = c["split_ac_inverter_seasonal_cop"] if inverter else c["split_ac_seasonal_cop"]
-        elif cooling_system == "chiller":
-            cop = c["chiller_plant_cop"]
-        else:
-            cop = c["ashp_cooling_eer"]
+        cop = cooling_seasonal_cop(cooling_system, p, building.systems.split_ac_inverter)
         elec["cooling"] = cool / cop
         notes["cooling_seasonal_cop"] = cop
 
@@ -676,3 +669,149 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
         hp_scop=scop,
         notes=notes,
     )
+
+
+# --------------------------------------------------------------------------
+# annual factors: the same physics for arrays of buildings (district roadmap)
+# --------------------------------------------------------------------------
+
+
+def cooling_seasonal_cop(cooling_system: str, params: dict, split_ac_inverter: bool = False) -> float:
+    """Seasonal COP of a cooling system [-] (``params`` from :func:`load_system_params`).
+
+    ``"none"`` returns ``inf`` (no electricity; the load is unmet).
+    """
+    if cooling_system not in COOLING_SYSTEMS:
+        raise ValidationError([f"cooling_system {cooling_system!r}; valid: {', '.join(COOLING_SYSTEMS)}"],
+                              source="systems")
+    c = params["cooling"]
+    if cooling_system == "none":
+        return math.inf
+    if cooling_system == "split_ac":
+        return float(c["split_ac_inverter_seasonal_cop"] if split_ac_inverter else c["split_ac_seasonal_cop"])
+    if cooling_system == "chiller":
+        return float(c["chiller_plant_cop"])
+    return float(c["ashp_cooling_eer"])
+
+
+@dataclass(frozen=True)
+class AnnualHeatingFactors:
+    """Energy bought per kWh of useful heat, by heat source, for annual (vectorised) accounting.
+
+    The hourly systems step (:func:`deliver`) is linear in the heating load for
+    district heat, gas boilers and electric storage, so its annual result is a
+    constant per kWh; for the heat pump the per-kWh electricity and ambient
+    heat depend on when the heat is needed, and are given per month from
+    :func:`ashp_heating` run on the degree-hour profile of the weather
+    (:func:`synthetic_heat_profile_kwh`).
+
+    Attributes
+    ----------
+    district_heat_kwh_per_kwh
+        Heat bought per kWh useful, area-billed network [-].
+    district_heat_metered_kwh_per_kwh
+        Same with heat metering (metered overheating allowance) [-].
+    gas_m3_per_kwh
+        Boiler gas per kWh useful [m3/kWh].
+    gas_aux_kwh_per_kwh
+        Boiler auxiliary electricity per kWh useful [-].
+    gas_lhv_mj_m3
+        LHV used for the gas [MJ/m3].
+    storage_kwh_per_kwh
+        Electric storage electricity per kWh useful [-].
+    ashp_kwh_per_kwh
+        Heat-pump electricity (compressor, defrost, backup, circulator) per kWh
+        useful, by month (12) and supply temperature: ``{supply_c: array(12)}``.
+    ashp_ambient_kwh_per_kwh
+        Ambient heat drawn per kWh useful, by month and supply temperature.
+    """
+
+    district_heat_kwh_per_kwh: float
+    district_heat_metered_kwh_per_kwh: float
+    gas_m3_per_kwh: float
+    gas_aux_kwh_per_kwh: float
+    gas_lhv_mj_m3: float
+    storage_kwh_per_kwh: float
+    ashp_kwh_per_kwh: dict
+    ashp_ambient_kwh_per_kwh: dict
+
+
+def annual_heating_factors(weather, supply_temperatures_c=(35.0, 40.0, 45.0, 50.0, 55.0, 60.0),
+                           heat_emitter: str = "radiator", params: dict | None = None) -> AnnualHeatingFactors:
+    """Per-kWh factors of every heat source on a weather year (see :class:`AnnualHeatingFactors`).
+
+    Parameters
+    ----------
+    weather
+        :class:`weather.Weather` or an EPW path.
+    supply_temperatures_c
+        Heat-pump design flow temperatures to tabulate [C].
+    heat_emitter
+        Emitter for the heating curve.
+    params
+        Overrides of systems.toml.
+    """
+    p = load_system_params(params)
+    w = _weather_arrays(_resolve_weather(weather))
+    dh = p["district_heat"]
+    g = p["gas_boiler"]
+    s = p["electric_storage"]
+    shape = synthetic_heat_profile_kwh(w["dry_bulb_c"], w["month"], w["day"])
+    month = w["month"].astype(int) - 1
+    heat_m = np.bincount(month, weights=shape, minlength=12)
+    el, amb = {}, {}
+    for t_supply in supply_temperatures_c:
+        res = ashp_heating(shape, w["dry_bulb_c"], w["dew_point_c"], w["pressure_pa"], float(t_supply),
+                           heat_emitter, p["ashp"])
+        el_m = np.bincount(month, weights=res.electricity_kwh, minlength=12)
+        amb_m = np.bincount(month, weights=res.heat_hp_kwh - res.electricity_hp_kwh, minlength=12)
+        scop = float(res.electricity_kwh.sum() / shape.sum())
+        # months without degree hours in the season: the seasonal ratio (a load there is rare)
+        el[float(t_supply)] = np.where(heat_m > 0, el_m / np.maximum(heat_m, 1e-12), scop)
+        amb[float(t_supply)] = np.where(heat_m > 0, amb_m / np.maximum(heat_m, 1e-12),
+                                        float((res.heat_hp_kwh - res.electricity_hp_kwh).sum() / shape.sum()))
+    return AnnualHeatingFactors(
+        district_heat_kwh_per_kwh=float(district_heat_bought_kwh(
+            1.0, district_heat_loss_fraction(dh["network_loss_fraction"], dh["overheating_loss_fraction"]))),
+        district_heat_metered_kwh_per_kwh=float(district_heat_bought_kwh(
+            1.0, district_heat_loss_fraction(dh["network_loss_fraction"], dh["overheating_loss_fraction_metered"]))),
+        gas_m3_per_kwh=float(gas_boiler_m3(1.0, g["seasonal_efficiency_lhv"], g["gas_lhv_mj_m3"])),
+        gas_aux_kwh_per_kwh=float(g["aux_electricity_fraction"]),
+        gas_lhv_mj_m3=float(g["gas_lhv_mj_m3"]),
+        storage_kwh_per_kwh=1.0 / (s["efficiency"] * (1.0 - s["standing_loss_fraction"])),
+        ashp_kwh_per_kwh=el,
+        ashp_ambient_kwh_per_kwh=amb,
+    )
+
+
+def pv_self_consumption_curve(pv_kwh_per_kwp: np.ndarray, demand_kwh: np.ndarray,
+                              ratios=None) -> tuple[np.ndarray, np.ndarray]:
+    """Share of PV used on site as a function of annual PV / demand, for one demand shape.
+
+    Scales the hourly PV profile so that its annual sum is ``ratio`` x the
+    annual demand and computes ``sum(min(pv, demand)) / sum(pv)`` (the same
+    hour-by-hour balance as :class:`~simulator.delivered.Delivered`).
+
+    Parameters
+    ----------
+    pv_kwh_per_kwp
+        Hourly PV output per kWp [kWh], 8760 values.
+    demand_kwh
+        Hourly electricity demand of the building [kWh], 8760 values.
+    ratios
+        Annual PV / demand ratios to tabulate [-] (default 0 to 5).
+
+    Returns
+    -------
+    (ratios, self_consumed_share)
+        Arrays for :func:`numpy.interp`.
+    """
+    r = np.asarray(np.concatenate([np.linspace(0.0, 1.0, 21)[1:], np.linspace(1.2, 5.0, 20)])
+                   if ratios is None else ratios, dtype=float)
+    pv = np.asarray(pv_kwh_per_kwp, dtype=float)
+    d = np.asarray(demand_kwh, dtype=float)
+    if pv.sum() <= 0 or d.sum() <= 0:
+        return np.r_[0.0, r], np.ones(len(r) + 1)
+    unit = pv / pv.sum() * d.sum()
+    share = np.array([np.minimum(unit * x, d).sum() / (unit.sum() * x) for x in r])
+    return np.r_[0.0, r], np.r_[1.0, share]
