@@ -381,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     from simulator.plant import cli as plant_cli
 
     plant_cli.add_parser(sub)
+    __import__("simulator.district.cli", fromlist=["add_parser"]).add_parser(sub)
     return p
 
 

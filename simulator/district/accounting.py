@@ -44,7 +44,7 @@ import pandas as pd
 
 from simulator.district.packages import apply_effect, package_effect
 from simulator.district.scenario import Scenario
-from simulator.district.stock import archetype_systems, class_spec, draw_features
+from simulator.district.stock import archetype_systems, draw_features
 
 log = logging.getLogger(__name__)
 
