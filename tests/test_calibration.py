@@ -1,0 +1,227 @@
+"""Calibration to meters (issue 13): own building, meter files, Guideline 14, MCMC, CLI.
+
+The parsing, own-building and Guideline 14 tests are pure and fast. The
+synthetic-truth test runs real EnergyPlus twice (the hidden truth and the
+posterior-mean re-run) and a short emcee chain on the real surrogate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import numpy as np
+import pytest
+
+import archetypes
+from simulator.calibration import metrics
+from simulator.calibration.meters import KWH_PER_GJ, parse_header, read_meter
+from simulator.calibration.own_building import (
+    USER_SOURCE,
+    OwnBuilding,
+    check_text,
+    field_errors,
+    nearest_archetype,
+    own_building_toml,
+    step_of_year,
+)
+from simulator.exceptions import ValidationError
+
+# --------------------------------------------------------------------------- 1. own building
+
+
+def _write(tmp_path, text: str, name: str = "own.toml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_own_building_extends_the_nearest_archetype_and_marks_user_values(tmp_path):
+    spec = OwnBuilding(name="Block 3", year_built=2001, storeys=5, length_m=48.0, floor_area_m2=2640.0,
+                       azimuth_deg=170.0, wwr_south=0.4, heating_source="gas_boiler")
+    p = _write(tmp_path, own_building_toml(spec))
+    b = archetypes.load(p)
+    raw = archetypes.raw(p)
+    assert raw["meta"]["base"] == "estate_1990s"  # 2001 -> 50 % step -> the 1990s walk-up
+    assert (b.geometry.storeys, b.geometry.length_m, b.geometry.azimuth_deg) == (5, 48.0, 170.0)
+    # the floor area with length and storeys sets the depth: 2640 / (5 x 48) = 11 m
+    assert b.geometry.depth_m == pytest.approx(11.0)
+    assert b.systems.heating_source == "gas_boiler"
+    src = archetypes.sources(p)
+    assert src["geometry.storeys"] == USER_SOURCE
+    assert src["geometry.window_to_wall.south"] == USER_SOURCE
+    assert src["geometry.depth_m"].startswith("derived: user floor area")
+    # values not given keep the base archetype's source
+    base_src = archetypes.sources("estate_1990s")
+    for key in ("operation.infiltration_ach", "geometry.window_to_wall.north", "constructions.window.u_value_w_m2k"):
+        assert src[key] == base_src[key]
+    assert archetypes.missing_sources(p) == []
+
+
+@pytest.mark.parametrize("year, step, base", [(1985, "baseline_1980", "old_estate_pre1990"),
+                                              (2000, "step_50", "estate_1990s"),
+                                              (2016, "step_75", "five_step_residential")])
+def test_year_gives_step_and_nearest_archetype(year, step, base):
+    assert step_of_year(year) == step
+    assert nearest_archetype("residential", step) == base
+
+
+def test_wall_type_copies_the_library_wall_with_its_sources(tmp_path):
+    p = _write(tmp_path, own_building_toml(OwnBuilding(name="x", year_built=1980, wall_type="brick_370_inner_eps")))
+    b = archetypes.load(p)
+    assert b.constructions.wall == archetypes.load("estate_1990s").constructions.wall
+    assert archetypes.sources(p)["constructions.wall.layers[2].thickness_m"] == \
+        archetypes.sources("estate_1990s")["constructions.wall.layers[2].thickness_m"]
+
+
+HOSTILE = ['a "quoted" name', "back\\slash \\u0041 \\n", "]] [meta]\nbase = \"x\"", "'''triple'''",
+           '"""', "红桥区 3号楼 #1 = ${x}", "\u202eRTL"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_escaped_by_the_toml_writer(tmp_path, text):
+    name = text.replace("\n", " ")  # names refuse line breaks (tested below); descriptions keep them
+    p = _write(tmp_path, own_building_toml(OwnBuilding(name=name, description=text, storeys=6)))
+    b = archetypes.load(p)
+    assert (b.name, b.description) == (name, text)
+    assert archetypes.raw(p)["meta"]["base"] == "old_estate_pre1990"  # nothing injected
+
+
+def test_form_errors_name_every_field():
+    errors = field_errors(OwnBuilding(name="a\nb", storeys=2.5, length_m=1000.0, wwr_south=1.2, floor_area_m2=-3.0,
+                                      wall_type="straw", heating_source="coal", step="step_99", year_built=1800))
+    assert set(errors) == {"name", "storeys", "length_m", "wwr_south", "floor_area_m2", "wall_type",
+                           "heating_source", "step", "year_built"}
+    assert "outside the allowed range 4..300 m" in errors["length_m"]
+    with pytest.raises(ValidationError) as exc:
+        own_building_toml(OwnBuilding(name="a\nb", storeys=2.5))
+    assert "name:" in str(exc.value) and "storeys:" in str(exc.value)
+
+
+def test_floor_area_must_agree_with_the_dimensions():
+    errors = field_errors(OwnBuilding(name="x", storeys=6, length_m=60.0, depth_m=10.0, floor_area_m2=5000.0))
+    assert "differs from length x depth x storeys = 3600 m2" in errors["floor_area_m2"]
+    assert field_errors(OwnBuilding(name="x", storeys=6, length_m=60.0, depth_m=10.0, floor_area_m2=3500.0)) == {}
+
+
+def test_bad_archetype_upload_lists_its_problems():
+    text = archetypes.path("old_estate_pre1990").read_text(encoding="utf-8")
+    text = text.replace('storeys = { value = 6,', 'storeys = { value = 0,').replace(
+        'infiltration_ach = { value = 0.8,', 'infiltration_ach = { value = "lots",')
+    with pytest.raises(ValidationError) as exc:
+        check_text(text, "upload.toml")
+    msg = str(exc.value)
+    assert msg.startswith("upload.toml: 2 problems")
+    assert "geometry.storeys" in msg and "operation.infiltration_ach" in msg
+    with pytest.raises(ValidationError, match="not valid TOML"):
+        check_text("name = [", "upload.toml")
+
+
+# --------------------------------------------------------------------------- 2. meter files
+
+
+def test_headers_in_english_and_chinese():
+    assert parse_header("heat_gj") == ("heat", "gj", "heat")
+    assert parse_header("供热量（GJ）")[:2] == ("heat", "gj")
+    assert parse_header("用电量 [kWh]")[:2] == ("electricity", "kwh")
+    assert parse_header("Electricity (MWh)")[:2] == ("electricity", "mwh")
+    assert parse_header("月份")[0] == "month"
+    assert parse_header("备注")[0] is None
+
+
+def test_monthly_csv_in_gj_is_converted_to_kwh():
+    m = read_meter(b"month,heat_gj,electricity_kwh\n11,100,900\n12,200,950\n1,300,980\n", "m.csv")
+    assert m.heat_kwh[[10, 11, 0]] == pytest.approx(np.array([100, 200, 300]) * KWH_PER_GJ)
+    assert KWH_PER_GJ == pytest.approx(277.7778, abs=1e-4)  # 1 GJ = 1e9 J / 3.6e6 J/kWh
+    assert np.isnan(m.heat_kwh[5]) and m.kind == "monthly"
+
+
+def test_chinese_gbk_csv_with_year_months_across_new_year():
+    text = "月份,供热量(GJ),用电量(kWh),备注\n2023-11,100,900,抄表\n2023-12,200,950,\n2024-01,300,980,\n"
+    m = read_meter(text.encode("gbk"), "热表.csv")
+    assert m.labels[10] == "2023-11" and m.labels[0] == "2024-01"
+    assert any("备注" in w for w in m.warnings)
+
+
+def test_excel_billing_periods_are_day_weighted(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["开始日期", "结束日期", "用电量(kWh)"])
+    ws.append([dt.datetime(2023, 1, 1), dt.datetime(2023, 2, 28), 590.0])  # 59 days, 10 kWh a day
+    ws.append([dt.datetime(2023, 3, 1), dt.datetime(2023, 3, 31), 310.0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    m = read_meter(buf.getvalue(), "bills.xlsx")
+    assert m.kind == "billing"
+    assert m.electricity_kwh[:3] == pytest.approx([310.0, 280.0, 310.0])  # 31, 28, 31 days x 10 kWh
+
+
+def test_reading_dates_convention_and_heat_only_on_heating_days():
+    from buildings.model import Period
+
+    text = ("start,end,heat_kwh\n2023-11-15,2023-12-15,3100\n2023-12-15,2024-01-15,3100\n"
+            "2024-01-15,2024-02-15,3100\n2024-02-15,2024-03-16,2900\n")
+    m = read_meter(text.encode(), "bills.csv", heating_days=Period("11-15", "03-15").days())
+    # shared boundary dates are reading dates: 11-15..12-14 is 30 days, 3100 kWh over 30 heating days
+    assert m.heat_kwh[10] == pytest.approx(3100.0 * 16 / 30)  # 15-30 Nov
+    assert np.nansum(m.heat_kwh) == pytest.approx(3100 * 3 + 2900)  # every month complete: nothing dropped
+    m2 = read_meter(text.encode(), "bills.csv")  # no heating season: Nov and Mar are partial and dropped
+    assert np.isnan(m2.heat_kwh[10]) and any("dropped" in w for w in m2.warnings)
+
+
+def test_a_bad_monthly_file_lists_every_problem_with_row_and_column():
+    text = ("month,heat_btu,electricity_kwh\n11,1,900\n12,2,-950\n12,3,980\n1,4,abc\n3,5,\n")
+    with pytest.raises(ValidationError) as exc:
+        read_meter(text.encode(), "bad.csv")
+    msg = str(exc.value)
+    for part in ("bad.csv:", "column 'heat_btu': unknown unit 'btu'", "row 3, column 'electricity_kwh': negative",
+                 "row 4, column 'month': duplicate month 12 (also row 3)", "row 5, column 'electricity_kwh': 'abc'",
+                 "row 6, column 'electricity_kwh': empty", "missing month(s) 2"):
+        assert part in msg, part
+
+
+def test_bad_billing_periods_overlap_gap_and_outside_the_weather():
+    text = ("start,end,heat_gj\n2023-11-15,2023-12-20,6\n2023-12-15,2024-01-15,10\n2024-01-25,2024-02-15,10\n")
+    with pytest.raises(ValidationError) as exc:
+        read_meter(text.encode(), "bills.csv", weather_year=2023)
+    msg = str(exc.value)
+    assert "rows 2 and 3: periods 2023-11-15..2023-12-20 and 2023-12-15..2024-01-15 overlap" in msg
+    assert "rows 3 and 4: no reading from 2024-01-16 to 2024-01-24" in msg
+    assert "row 3: period 2023-12-15..2024-01-15 is outside the weather year 2023" in msg
+
+
+@pytest.mark.parametrize("text, message", [
+    ("month,heat\n1,5\n", "column 'heat': no unit"),
+    ("month,notes\n1,x\n", "no heat or electricity column"),
+    ("heat_kwh\n5\n", "no month column"),
+    ("month,heat_kwh\n2023-01,5\n2024-01,6\n", "repeats calendar month 1"),
+    ("month,heat_kwh\n13,5\n", "'13' is not a month"),
+    ("month,heat_kwh\n", "no data rows"),
+])
+def test_bad_meter_files_say_what_is_wrong(text, message):
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_meter(text.encode(), "m.csv")
+
+
+# --------------------------------------------------------------------------- 3. Guideline 14
+
+
+def test_guideline_14_metrics_by_hand():
+    y, yhat = [100.0, 200.0, 300.0], [110.0, 190.0, 280.0]
+    # residuals y - yhat = -10, 10, 20; SSE 600; n - p = 2; ybar 200
+    assert metrics.cvrmse_pct(y, yhat) == pytest.approx(100 * math.sqrt(600 / 2) / 200)
+    assert metrics.nmbe_pct(y, yhat) == pytest.approx(100 * 20 / (2 * 200))  # +5 %: the model under-predicts
+    assert metrics.cvrmse_pct(y, yhat, p=0) == pytest.approx(100 * math.sqrt(600 / 3) / 200)
+    assert metrics.nmbe_pct(y, [v * 1.1 for v in y], p=0) == pytest.approx(-10.0)
+
+
+def test_guideline_14_skips_months_without_readings_or_energy():
+    y = np.array([100.0, 0.0, np.nan, 50.0])
+    g = metrics.g14(y, np.array([100.0, 0.0, 70.0, 50.0]))
+    assert g.n_months == 2 and g.cvrmse_pct == 0.0 and g.calibrated
+    assert not metrics.G14(15.1, 0.0, 12).calibrated and not metrics.G14(10.0, -5.1, 12).calibrated
+    with pytest.raises(ValidationError, match="more than p = 1"):
+        metrics.cvrmse_pct([1.0], [1.0])
