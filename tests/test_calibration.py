@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -225,3 +228,126 @@ def test_guideline_14_skips_months_without_readings_or_energy():
     assert not metrics.G14(15.1, 0.0, 12).calibrated and not metrics.G14(10.0, -5.1, 12).calibrated
     with pytest.raises(ValidationError, match="more than p = 1"):
         metrics.cvrmse_pct([1.0], [1.0])
+
+
+# --------------------------------------------------------------------------- 4. calibration (EnergyPlus + emcee)
+
+#: Hidden parameter values of the synthetic building (inside the priors' support, away from the prior means).
+HIDDEN = {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2, "internal_gains_factor": 0.85,
+          "envelope_u_factor": 1.15}
+NOISE = 0.05  # 5 % multiplicative meter noise, as the issue asks
+
+
+@pytest.fixture(scope="module")
+def synthetic_csv(tianjin_epw) -> bytes:
+    """Meter data from EnergyPlus on the built-in Tianjin year with hidden parameters and 5 % noise.
+
+    The built-in year, not another one: the surrogate knows only that year until
+    the weather-aware surrogate (issue 12) exists.
+    """
+    from simulator.calibration.synthetic import synthetic_meter_csv
+
+    csv, _ = synthetic_meter_csv(archetypes.load("old_estate_pre1990"), HIDDEN, tianjin_epw, noise=NOISE, seed=3)
+    return csv
+
+
+def test_forward_model_and_building_side_agree():
+    """The sampler's feature table and the Building the EnergyPlus re-run gets are the same building."""
+    from simulator.calibration import bayes
+    from simulator.calibration.calibrate import apply_parameters
+    from simulator.calibration.priors import load_priors, support
+    from simulator.surrogate.space import family_of, features_of
+
+    b = archetypes.load("old_estate_pre1990")
+    fam = family_of(b)
+    base = features_of(b, fam)
+    priors = tuple(support(p, base, fam.ranges()) for p in load_priors()[0].values() if p.mode != "meter")
+    model = bayes.forward_model(b, fam, base, priors, b.floor_area_m2)
+    theta = np.array([21.0, 0.7, 1.2, 1.25])
+    row = model.features(theta[None, :]).iloc[0].to_dict()
+    again = features_of(apply_parameters(b, model.names, theta), fam)
+    assert row == pytest.approx(again, rel=1e-9)
+    # the envelope factor lands inside the surrogate's range: 1.53 W/(m2 K) x at most 2.1/1.53
+    assert priors[model.names.index("envelope_u_factor")].high == pytest.approx(fam.ranges()["wall_u_w_m2k"][1] / base["wall_u_w_m2k"])
+
+
+def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, tmp_path):
+    import hashlib
+
+    from simulator.calibration.calibrate import Options, calibrate, calibrated_toml
+
+    # a short chain keeps the test quick; the benchmark runs the default length
+    opts = Options(n_walkers=40, n_steps=400, burn=150, seed=1, package="envelope", n_draws=150)
+    result = calibrate("old_estate_pre1990", synthetic_csv, meter_name="synthetic.csv", options=opts)
+    d = result.to_dict()
+    for name, truth in HIDDEN.items():
+        post = d["posterior"][name]
+        assert post["p05"] <= truth <= post["p95"], (name, truth, post)
+    # the meters inform the parameters: every 90 % interval is narrower than the prior's
+    for name, post in d["posterior"].items():
+        assert post["p95"] - post["p05"] < post["prior_p95"] - post["prior_p05"], name
+    for engine in ("energyplus", "surrogate"):
+        for meter, m in d["metrics"][engine].items():
+            assert m["calibrated"], (engine, meter, m)
+    assert d["cvrmse_monthly"] <= metrics.CVRMSE_MONTHLY_LIMIT_PCT and abs(d["nmbe_monthly"]) <= 5.0
+    dg = d["diagnostics"]
+    # diagnostics of a healthy chain (limits in simulator/calibration/bayes.py; the short test chain keeps
+    # about 25 autocorrelation times)
+    assert 0.15 <= dg["acceptance_fraction"] <= 0.6 and dg["rhat_max"] < 1.1
+    # the uncalibrated archetype misses the meters (the hidden building is warmer and leakier)
+    assert not d["metrics"]["uncalibrated_surrogate"]["heat"]["calibrated"]
+    # savings: the posterior narrows the prior's 90 % interval
+    s = d["savings"]
+    assert s["interval_width_ratio_after_before"] < 1.0
+    assert s["after"]["saved_kwh_m2"]["p05"] < s["after"]["saved_kwh_m2"]["p95"]
+    # the calibrated archetype file: loads, validates, carries its provenance
+    p = tmp_path / "calibrated.toml"
+    p.write_text(calibrated_toml(result), encoding="utf-8")
+    b = archetypes.load(p)
+    raw = archetypes.raw(p)
+    cal = raw["meta"]["calibration"]
+    assert cal["meter_sha256"] == hashlib.sha256(synthetic_csv).hexdigest()
+    assert set(cal["priors"]) == set(HIDDEN) and cal["metrics"]["energyplus"]["heat"]["calibrated"]
+    assert b.operation.heating_setpoint_c == pytest.approx(d["posterior"]["heating_setpoint_c"]["mean"], rel=1e-5)
+    assert archetypes.sources(p)["operation.infiltration_ach"].startswith("calibrated:")
+    assert json.loads(json.dumps(d))  # the JSON is plain data
+
+
+def retrofit_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "simulator.cli", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_calibrate_json_has_the_promised_keys(synthetic_csv, tmp_path):
+    meter = tmp_path / "meter.csv"
+    meter.write_bytes(synthetic_csv)
+    out = tmp_path / "cal.toml"
+    r = retrofit_cli("calibrate", "--archetype", "old_estate_pre1990", "--meter", str(meter), "--json", "--brief",
+                     "--walkers", "32", "--steps", "200", "--burn", "100", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    for key in ("cvrmse_monthly", "nmbe_monthly", "cvrmse_monthly_surrogate", "nmbe_monthly_surrogate",
+                "posterior", "runtime_s"):
+        assert key in d
+    assert set(d["posterior"]["heating_setpoint_c"]) >= {"mean", "p05", "p95"}
+    assert "built-in Tianjin typical year" in r.stderr  # the weather warning reaches the user
+    assert archetypes.load(out).name == "old_estate_pre1990_calibrated"
+
+
+def test_cli_bad_meter_file_one_message(tmp_path):
+    meter = tmp_path / "bad.csv"
+    meter.write_text("month,heat_gj\n1,5\n1,6\n3,-1\n", encoding="utf-8")
+    r = retrofit_cli("calibrate", "--archetype", "old_estate_pre1990", "--meter", str(meter), "-q")
+    assert r.returncode == 2
+    assert "duplicate month 1" in r.stderr and "negative value -1" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_own_building_writes_a_loadable_file(tmp_path):
+    out = tmp_path / "mine.toml"
+    r = retrofit_cli("own-building", "--name", "Hongqiao block 7", "--year-built", "1999", "--storeys", "6",
+                     "--floor-area-m2", "3960", "--wwr-south", "0.38", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    b = archetypes.load(out)
+    assert b.floor_area_m2 == pytest.approx(3960.0) and archetypes.raw(out)["meta"]["base"] == "estate_1990s"
+    r = retrofit_cli("own-building", "--name", "x", "--storeys", "0", "--out", str(tmp_path / "bad.toml"))
+    assert r.returncode == 2 and "storeys" in r.stderr and not (tmp_path / "bad.toml").exists()
