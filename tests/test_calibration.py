@@ -351,3 +351,62 @@ def test_cli_own_building_writes_a_loadable_file(tmp_path):
     assert b.floor_area_m2 == pytest.approx(3960.0) and archetypes.raw(out)["meta"]["base"] == "estate_1990s"
     r = retrofit_cli("own-building", "--name", "x", "--storeys", "0", "--out", str(tmp_path / "bad.toml"))
     assert r.returncode == 2 and "storeys" in r.stderr and not (tmp_path / "bad.toml").exists()
+
+
+# --------------------------------------------------------------------------- 5. app page
+
+APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "streamlit_app.py")
+PAGE = "simulator/app/pages/calibrate.py"
+
+
+def _page(lang: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = lang
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang, title", [("zh", "按计量数据校准"), ("en", "Calibrate to meters")])
+def test_page_renders_in_both_languages_and_lists_bad_meter_rows(_isolated_cache_dir, lang, title):
+    at = _page(lang)
+    assert at.title[0].value == title
+    at.text_area(key="cal_meter_text").set_value("月份,供热量(GJ)\n1,5\n1,6\n3,-1\n").run()
+    assert not at.exception
+    assert len(at.error) == 1
+    texts = [x.value for x in at.text]
+    assert any("duplicate month 1 (also row 2)" in x for x in texts)
+    assert any("row 4, column '供热量(GJ)': negative value -1" in x for x in texts)
+    assert at.button(key="cal_run").disabled  # nothing half-loaded: no calibration on a bad file
+
+
+def test_page_own_building_form_shows_errors_field_by_field(_isolated_cache_dir):
+    at = _page("en")
+    at.radio(key="cal_source").set_value("form").run()
+    at.text_input(key="ob_name").set_value("Block 9").run()
+    at.number_input(key="ob_storeys").set_value(0).run()
+    at.number_input(key="ob_wwr_south").set_value(0.95).run()
+    at.button(key="ob_make").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Storeys: 0") and "1..60" in e for e in errors)
+    assert any(e.startswith("Window share south [-]: 0.95") for e in errors)
+    at.number_input(key="ob_storeys").set_value(5).run()
+    at.number_input(key="ob_wwr_south").set_value(0.4).run()
+    assert not at.error and len(at.get("download_button")) == 1
+
+
+def test_page_calibrates_a_pasted_meter_table(_isolated_cache_dir, synthetic_csv):
+    at = _page("en")
+    at.text_area(key="cal_meter_text").set_value(synthetic_csv.decode()).run()
+    at.checkbox(key="cal_energyplus").uncheck()
+    at.number_input(key="cal_walkers").set_value(16)
+    at.number_input(key="cal_steps").set_value(100)
+    at.number_input(key="cal_burn").set_value(50).run()
+    at.button(key="cal_run").click().run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 3  # heat, electricity, posterior
+    assert len(at.get("download_button")) == 3
+    assert "surrogate" in at.session_state["cal_result"]["json"]["metrics"]

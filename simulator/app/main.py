@@ -18,6 +18,7 @@ PAGE_FILES = {
     "compare": ("Compare packages", ":material/scatter_plot:"),
     "climate": ("Climate", ":material/thermostat:"),
     "plant": ("Heat plant", ":material/factory:"),
+    "calibrate": ("Calibrate to meters", ":material/tune:"),
 }
 
 
