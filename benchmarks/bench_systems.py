@@ -87,7 +87,7 @@ def deliver_timing() -> dict:
         t0 = time.perf_counter()
         systems.deliver(loads, b, w)
         warm.append(time.perf_counter() - t0)
-    pv._cached_profile.cache_clear()
+    pv.clear_caches()
     t0 = time.perf_counter()
     pv.per_kwp_profile(w, 33.0, 185.0)
     pv_s = time.perf_counter() - t0

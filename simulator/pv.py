@@ -1,32 +1,41 @@
-"""Rooftop PV: hourly AC output of a fixed-tilt array from a typical weather year.
+"""Rooftop PV: hourly AC output of a fixed-tilt array from a typical weather year (pvlib).
 
-Model chain (PVWatts-like, no pvlib dependency):
+Model chain, each step a pvlib function [1]_ called directly (pvlib's
+``ModelChain`` applies no incidence-angle modifier to diffuse light and
+evaluates the sun at the time stamps it is given; both matter here):
 
 1. Sun position for each hour of the EPW year (values at hour ``h`` are the
-   energy of the hour *ending* at ``h``, local standard time). The sun is
-   evaluated at the middle of the hour, or at the middle of the sunlit part
-   of the hour in the sunrise and sunset hours (:func:`hourly_sun_position`).
-   Declination and equation of time after Spencer (1971) [1]_.
-2. Angle of incidence on the tilted plane (Duffie & Beckman 2013, eq. 1.6.3) [2]_.
-3. Transposition: beam + Hay & Davies (1980) anisotropic sky diffuse [3]_ +
-   isotropic ground-reflected irradiance with albedo [2]_.
-4. Reflection losses: Martin & Ruiz (2001) incidence-angle modifier for the
-   beam and its isotropic integrals for sky and ground diffuse [4]_.
-5. Module temperature: Faiman (2008), as adopted by IEC 61853-2 [5]_.
-6. DC power: PVWatts linear temperature model, then the PVWatts system-loss
-   product (soiling, shading, mismatch, wiring, ...) [6]_.
-7. Inverter: PVWatts part-load efficiency curve with clipping at the AC
-   rating (DC/AC ratio) [6]_.
-8. Degradation by year of operation (first-year and annual rates).
+   energy of the hour *ending* at ``h``, local standard time):
+   ``pvlib.solarposition.get_solarposition`` (NREL SPA) at the middle of the
+   hour, or at the middle of the sunlit part of the hour in the sunrise and
+   sunset hours (sunrise and sunset from
+   ``pvlib.solarposition.sun_rise_set_transit_spa``; the same idea as NREL
+   SAM's weather-file processing), :func:`hourly_sun_position`.
+2. Transposition, ``pvlib.irradiance.get_total_irradiance``: beam + Hay &
+   Davies (1980) anisotropic sky diffuse + isotropic ground reflection with
+   the albedo [2]_.
+3. Reflection losses, ``pvlib.iam.martin_ruiz`` for the beam and
+   ``pvlib.iam.martin_ruiz_diffuse`` for sky and ground diffuse [3]_.
+4. Module temperature, ``pvlib.temperature.faiman`` (Faiman 2008, IEC 61853-2) [4]_.
+5. DC power, ``pvlib.pvsystem.pvwatts_dc``, times the PVWatts system-loss
+   product ``pvlib.pvsystem.pvwatts_losses`` (soiling, shading, mismatch,
+   wiring, ...) [5]_.
+6. Inverter, ``pvlib.inverter.pvwatts``: part-load efficiency curve with
+   clipping at the AC rating (DC/AC ratio) [5]_.
+7. Degradation by year of operation (first-year and annual rates) - the
+   project's own, as are the cache, the roof-capacity rule and the parameters.
 
 PV does not depend on the building's thermal model: the AC profile per kWp is
 computed once per (weather, tilt, azimuth, parameters) and cached
 (:func:`per_kwp_profile`); the output for a given capacity is that profile
-times the kWp.
+times the kWp. The sun positions are cached per weather, so other tilts and
+azimuths on the same weather skip step 1.
 
 Conventions: azimuths are measured from north, clockwise (east 90, south 180,
-west 270); tilt from the horizontal [deg]. Irradiance of one hour in Wh/m2 is
-numerically the hour's mean irradiance in W/m2.
+west 270), as in pvlib; tilt from the horizontal [deg]. Irradiance of one hour
+in Wh/m2 is numerically the hour's mean irradiance in W/m2. A typical year
+mixes months of several years, so the sun is computed for one non-leap
+:data:`REFERENCE_YEAR`.
 
 Parameters come from the ``[pv]`` table of ``simulator/data/systems.toml``;
 every public function that takes ``params`` accepts overrides of that table
@@ -35,19 +44,17 @@ only, e.g. ``{"albedo": 0.3}`` (validated by
 
 References
 ----------
-.. [1] Spencer, J. W. (1971). Fourier series representation of the position of
-   the sun. *Search* 2(5), 172.
-.. [2] Duffie, J. A. & Beckman, W. A. (2013). *Solar Engineering of Thermal
-   Processes*, 4th ed. Wiley (eqs. 1.6.2, 1.6.3, 1.6.10, 2.15.1).
-.. [3] Hay, J. E. & Davies, J. A. (1980). Calculation of the solar radiation
+.. [1] Anderson, K. S. et al. (2023). pvlib python: 2023 project update.
+   *Journal of Open Source Software* 8(92), 5994 (version in pyproject.toml).
+.. [2] Hay, J. E. & Davies, J. A. (1980). Calculation of the solar radiation
    incident on an inclined surface. Proc. First Canadian Solar Radiation
    Data Workshop, 59-72.
-.. [4] Martin, N. & Ruiz, J. M. (2001). Calculation of the PV modules angular
+.. [3] Martin, N. & Ruiz, J. M. (2001). Calculation of the PV modules angular
    losses under field conditions by means of an analytical model. *Solar
    Energy Materials & Solar Cells* 70, 25-38.
-.. [5] Faiman, D. (2008). Assessing the outdoor operating temperature of
+.. [4] Faiman, D. (2008). Assessing the outdoor operating temperature of
    photovoltaic modules. *Progress in Photovoltaics* 16(4), 307-315.
-.. [6] Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641.
+.. [5] Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641.
 """
 
 from __future__ import annotations
@@ -58,24 +65,20 @@ import logging
 from typing import Any
 
 import numpy as np
-
-from weather.solar import declination_deg, equation_of_time_min, extraterrestrial_normal_w_m2
+import pandas as pd
+from pvlib import iam, inverter, irradiance, pvsystem, solarposition, temperature
 
 log = logging.getLogger(__name__)
 
 HOURS = 8760
-SOLAR_CONSTANT_W_M2 = 1367.0
-"""Solar constant [W/m2] (WMO 1981, as used by Duffie & Beckman [2]_)."""
-MIN_COS_ZENITH_RB = 0.0872
-"""Floor on cos(zenith) in the beam ratio Rb of the Hay-Davies model (sun 5 deg high) [-]."""
-STC_IRRADIANCE_W_M2 = 1000.0
-STC_TEMPERATURE_C = 25.0
+REFERENCE_YEAR = 2025
+"""Calendar year of the sun positions [-]: any non-leap year; over a leap cycle the sun's
+declination on a given date shifts by under 0.2 deg."""
 LOSS_KEYS = ("soiling", "shading", "snow", "mismatch", "wiring", "connections", "lid",
              "nameplate", "age", "availability")
-"""PVWatts v5 loss categories [6]_; each is a ``loss_<name>_pct`` key of the [pv] table."""
-
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_MONTH_START = np.concatenate([[0], np.cumsum(_DAYS_IN_MONTH)[:-1]])
+"""PVWatts v5 loss categories [5]_; each is a ``loss_<name>_pct`` key of the [pv] table."""
+_PVLIB_LOSS_NAMES = {"nameplate": "nameplate_rating"}
+"""Our loss key -> the keyword of ``pvlib.pvsystem.pvwatts_losses`` where they differ."""
 
 
 # --------------------------------------------------------------------------
@@ -83,218 +86,132 @@ _MONTH_START = np.concatenate([[0], np.cumsum(_DAYS_IN_MONTH)[:-1]])
 # --------------------------------------------------------------------------
 
 
-def declination_rad(day_of_year: np.ndarray) -> np.ndarray:
-    """Solar declination [rad], Spencer (1971) [1]_ (the weather package's series, in radians)."""
-    return np.radians(declination_deg(day_of_year))
+def hour_start_times(month: np.ndarray, day: np.ndarray, hour_ending: np.ndarray,
+                     time_zone_h: float) -> pd.DatetimeIndex:
+    """Start of each EPW hour as time-zone-aware timestamps (local standard time, :data:`REFERENCE_YEAR`)."""
+    tz = f"Etc/GMT{-int(time_zone_h):+d}" if float(time_zone_h).is_integer() else None
+    naive = pd.to_datetime({"year": REFERENCE_YEAR, "month": np.asarray(month, dtype=int),
+                            "day": np.asarray(day, dtype=int)}) + pd.to_timedelta(
+        np.asarray(hour_ending, dtype=float) - 1.0, unit="h")
+    idx = pd.DatetimeIndex(naive)
+    if tz is not None:
+        return idx.tz_localize(tz)
+    return (idx - pd.Timedelta(hours=float(time_zone_h))).tz_localize("UTC")
 
 
-def solar_time_offset_h(day_of_year: np.ndarray, longitude_deg: float, time_zone_h: float) -> np.ndarray:
-    """Apparent solar time minus local standard time [h] (Duffie & Beckman eq. 1.5.2) [2]_.
+def hourly_sun_position(month: np.ndarray, day: np.ndarray, hour_ending: np.ndarray, latitude_deg: float,
+                        longitude_deg: float, time_zone_h: float, elevation_m: float = 0.0) -> pd.DataFrame:
+    """Representative sun position of each EPW hour (pvlib SPA).
 
-    ``4 min/deg x (longitude - 15 deg/h x time zone) + equation of time``, east positive.
-    """
-    return (4.0 * (longitude_deg - 15.0 * time_zone_h) + equation_of_time_min(day_of_year)) / 60.0
-
-
-def hour_angle_deg(solar_time_h: np.ndarray) -> np.ndarray:
-    """Hour angle [deg]: 15 deg per hour from solar noon, morning negative [2]_."""
-    return 15.0 * (np.asarray(solar_time_h, dtype=float) - 12.0)
-
-
-def sunset_hour_angle_rad(latitude_rad: float, declination: np.ndarray) -> np.ndarray:
-    """Sunset hour angle [rad]: ``arccos(-tan(lat) tan(decl))`` (D&B eq. 1.6.10) [2]_.
-
-    Clipped to [0, pi] for polar night and midnight sun.
-    """
-    return np.arccos(np.clip(-np.tan(latitude_rad) * np.tan(declination), -1.0, 1.0))
-
-
-def cos_zenith(latitude_rad: float, declination: np.ndarray, hour_angle_rad: np.ndarray) -> np.ndarray:
-    """Cosine of the solar zenith angle [-] (D&B eq. 1.6.5) [2]_."""
-    return (np.sin(latitude_rad) * np.sin(declination)
-            + np.cos(latitude_rad) * np.cos(declination) * np.cos(hour_angle_rad))
-
-
-def solar_azimuth_deg(latitude_rad: float, declination: np.ndarray, hour_angle_rad: np.ndarray) -> np.ndarray:
-    """Solar azimuth from north, clockwise [deg] (east 90, south 180, west 270) [2]_."""
-    az = np.arctan2(np.sin(hour_angle_rad),
-                    np.cos(hour_angle_rad) * np.sin(latitude_rad) - np.tan(declination) * np.cos(latitude_rad))
-    return np.degrees(az) + 180.0
-
-
-def day_of_year(month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Day of a non-leap year (1-365) from month (1-12) and day of month."""
-    month = np.asarray(month, dtype=int)
-    return _MONTH_START[month - 1] + np.asarray(day, dtype=int)
-
-
-def hourly_sun_position(doy: np.ndarray, hour_ending: np.ndarray, latitude_deg: float,
-                        longitude_deg: float, time_zone_h: float) -> dict[str, np.ndarray]:
-    """Representative sun position of each EPW hour.
-
-    The hour ``[h-1, h]`` of local standard time is converted to an hour-angle
-    interval; the part of it with the sun above the horizon is kept, and the
-    sun is evaluated at the middle of that part: the mid-hour for full
-    daylight hours, the middle of the sunlit minutes in the sunrise and sunset
-    hours (the same idea as NREL SAM's weather-file processing).
+    The hour ``[h-1, h]`` of local standard time is cut to the part with the
+    sun above the horizon (sunrise and sunset from
+    ``pvlib.solarposition.sun_rise_set_transit_spa``) and the sun is taken at
+    the middle of that part: the mid-hour for full daylight hours, the middle
+    of the sunlit minutes in the sunrise and sunset hours.
 
     Parameters
     ----------
-    doy
-        Day of year (1-365) of each hour.
+    month, day
+        Calendar date of each hour.
     hour_ending
         EPW hour (1-24), the end of the hour in local standard time.
     latitude_deg, longitude_deg
         Site [deg], north and east positive.
     time_zone_h
         Offset of local standard time from UTC [h].
+    elevation_m
+        Site elevation [m] (air pressure for the refraction correction).
 
     Returns
     -------
-    dict
-        ``cos_zenith`` [-] (0 when the sun is down all hour), ``zenith_deg``,
-        ``azimuth_deg`` (from north, clockwise), ``declination_rad``,
-        ``sunlit_fraction`` [-] of the hour.
+    pandas.DataFrame
+        Indexed by the representative time of each hour: pvlib's
+        ``apparent_zenith``, ``zenith``, ``azimuth`` [deg] (from north,
+        clockwise), and ``sunlit_fraction`` [-] of the hour (0 when the sun
+        is down the whole hour).
     """
-    doy = np.asarray(doy, dtype=float)
-    hour_ending = np.asarray(hour_ending, dtype=float)
-    lat = np.radians(latitude_deg)
-    decl = declination_rad(doy)
-    offset = solar_time_offset_h(doy, longitude_deg, time_zone_h)
-    w_start = np.radians(hour_angle_deg(hour_ending - 1.0 + offset))
-    w_end = np.radians(hour_angle_deg(hour_ending + offset))
-    ws = sunset_hour_angle_rad(lat, decl)
-    a = np.maximum(w_start, -ws)
-    b = np.minimum(w_end, ws)
-    up = b > a
-    w_mid = np.where(up, 0.5 * (a + b), 0.5 * (w_start + w_end))
-    cz = np.where(up, np.clip(cos_zenith(lat, decl, w_mid), 0.0, 1.0), 0.0)
-    return {
-        "cos_zenith": cz,
-        "zenith_deg": np.degrees(np.arccos(cz)),
-        "azimuth_deg": solar_azimuth_deg(lat, decl, w_mid),
-        "declination_rad": decl,
-        "sunlit_fraction": np.where(up, (b - a) / (w_end - w_start), 0.0),
-    }
+    start = hour_start_times(month, day, hour_ending, time_zone_h)
+    midnight = start.normalize()
+    days = pd.DatetimeIndex(midnight.unique())
+    rise_set = solarposition.sun_rise_set_transit_spa(days, latitude_deg, longitude_deg)
+    hours = (rise_set[["sunrise", "sunset"]].apply(lambda c: (c - days) / pd.Timedelta(hours=1)))
+    day_pos = days.get_indexer(midnight)
+    sunrise = hours["sunrise"].to_numpy(dtype=float)[day_pos]
+    sunset = hours["sunset"].to_numpy(dtype=float)[day_pos]
+    t0 = np.asarray(hour_ending, dtype=float) - 1.0
+    a = np.maximum(t0, sunrise)
+    b = np.minimum(t0 + 1.0, sunset)
+    up = b > a  # False also where sunrise/sunset are NaN (polar day or night: decided below)
+    t_rep = np.where(up, 0.5 * (a + b), t0 + 0.5)
+    times = midnight + pd.to_timedelta(t_rep, unit="h")
+    sun = solarposition.get_solarposition(times, latitude_deg, longitude_deg, altitude=elevation_m)
+    polar = np.isnan(sunrise) | np.isnan(sunset)
+    up = np.where(polar, sun["apparent_elevation"].to_numpy() > 0.0, up)
+    frac = np.where(polar, up.astype(float), np.where(up, b - a, 0.0))
+    out = sun[["apparent_zenith", "zenith", "azimuth"]].copy()
+    out["sunlit_fraction"] = np.clip(frac, 0.0, 1.0)
+    return out
 
 
 # --------------------------------------------------------------------------
-# plane of array
+# plane of array and module
 # --------------------------------------------------------------------------
 
 
-def cos_incidence(zenith_deg: np.ndarray, sun_azimuth_deg: np.ndarray, tilt_deg: float,
-                  surface_azimuth_deg: float) -> np.ndarray:
-    """Cosine of the angle of incidence of the beam on a tilted plane [-] (D&B eq. 1.6.3) [2]_.
+def _clean_irradiance(weather, sun: pd.DataFrame,
+                      dni_extra_w_m2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """GHI, DNI, DHI [W/m2] as the transposition may use them.
 
-    ``cos(Z) cos(beta) + sin(Z) sin(beta) cos(gamma_s - gamma)``; negative when the
-    sun is behind the plane. Azimuths from north, clockwise [deg].
+    Negative values become 0. DNI is capped at the extraterrestrial normal
+    irradiance, the physical limit of the beam (some files, CSWD Tianjin
+    among them, carry sunset-hour DNI of several thousand W/m2; pvlib's Hay &
+    Davies would also turn it into an anisotropy index above 1). Radiation
+    recorded while the sun is below the horizon the whole hour (twilight,
+    clock offsets of the file) is taken as isotropic diffuse.
     """
-    z = np.radians(zenith_deg)
-    beta = np.radians(tilt_deg)
-    return (np.cos(z) * np.cos(beta)
-            + np.sin(z) * np.sin(beta) * np.cos(np.radians(np.asarray(sun_azimuth_deg) - surface_azimuth_deg)))
+    d = weather.data
+    ghi = np.maximum(d["ghi_wh_m2"].to_numpy(dtype=float), 0.0)
+    dni = np.clip(d["dni_wh_m2"].to_numpy(dtype=float), 0.0, dni_extra_w_m2)
+    dhi = np.maximum(d["dhi_wh_m2"].to_numpy(dtype=float), 0.0)
+    down = sun["sunlit_fraction"].to_numpy() <= 0.0
+    return ghi, np.where(down, 0.0, dni), np.where(down, np.maximum(dhi, ghi), dhi)
 
 
-def hay_davies_sky_diffuse_w_m2(dhi_w_m2: np.ndarray, dni_w_m2: np.ndarray, dni_extra_w_m2: np.ndarray,
-                                cos_aoi: np.ndarray, cos_zen: np.ndarray, tilt_deg: float) -> np.ndarray:
-    """Sky diffuse irradiance on a tilted plane [W/m2], Hay & Davies (1980) [3]_.
+def poa_irradiance_w_m2(weather, tilt_deg: float, azimuth_deg: float, albedo: float) -> dict[str, np.ndarray]:
+    """Hourly plane-of-array irradiance components [W/m2] (hour means), Hay & Davies sky [2]_.
 
-    ``DHI [A Rb + (1 - A)(1 + cos beta)/2]`` with the anisotropy index
-    ``A = DNI / E0n`` (circumsolar share) and ``Rb = max(cos(aoi), 0) / cos(Z)``;
-    cos(Z) is floored at :data:`MIN_COS_ZENITH_RB` so low sun cannot blow up Rb.
+    Returns ``beam``, ``sky_diffuse``, ``ground``, ``global`` [W/m2] and
+    ``aoi_deg`` (angle of incidence of the beam [deg]).
     """
-    a = np.clip(np.asarray(dni_w_m2) / np.asarray(dni_extra_w_m2), 0.0, 1.0)
-    a = np.where(np.asarray(cos_zen) > 0.0, a, 0.0)
-    rb = np.maximum(cos_aoi, 0.0) / np.maximum(cos_zen, MIN_COS_ZENITH_RB)
-    iso = 0.5 * (1.0 + np.cos(np.radians(tilt_deg)))
-    return np.asarray(dhi_w_m2) * (a * rb + (1.0 - a) * iso)
+    sun = _sun(weather)
+    dni_extra = irradiance.get_extra_radiation(sun.index).to_numpy()
+    ghi, dni, dhi = _clean_irradiance(weather, sun, dni_extra)
+    zen = sun["apparent_zenith"].to_numpy()
+    az = sun["azimuth"].to_numpy()
+    poa = irradiance.get_total_irradiance(tilt_deg, azimuth_deg, zen, az, dni, ghi, dhi,
+                                          dni_extra=dni_extra, albedo=albedo, model="haydavies")
+    return {"beam": np.asarray(poa["poa_direct"]), "sky_diffuse": np.asarray(poa["poa_sky_diffuse"]),
+            "ground": np.asarray(poa["poa_ground_diffuse"]), "global": np.asarray(poa["poa_global"]),
+            "aoi_deg": np.asarray(irradiance.aoi(tilt_deg, azimuth_deg, zen, az))}
 
 
-def ground_reflected_w_m2(ghi_w_m2: np.ndarray, albedo: float, tilt_deg: float) -> np.ndarray:
-    """Ground-reflected irradiance on a tilted plane [W/m2], isotropic ground (D&B eq. 2.15.1) [2]_."""
-    return np.asarray(ghi_w_m2) * albedo * 0.5 * (1.0 - np.cos(np.radians(tilt_deg)))
-
-
-def martin_ruiz_iam(cos_aoi: np.ndarray, a_r: float) -> np.ndarray:
-    """Beam incidence-angle modifier [-], Martin & Ruiz (2001) eq. 3 [4]_.
-
-    ``(1 - exp(-cos(aoi)/a_r)) / (1 - exp(-1/a_r))``; 0 for the sun behind the plane.
-    """
-    c = np.clip(cos_aoi, 0.0, 1.0)
-    return (1.0 - np.exp(-c / a_r)) / (1.0 - np.exp(-1.0 / a_r))
-
-
-def martin_ruiz_diffuse_iam(tilt_deg: float, a_r: float) -> tuple[float, float]:
-    """Incidence-angle modifiers of isotropic sky and ground diffuse [-], Martin & Ruiz (2001) [4]_.
-
-    Analytical approximation of the integral over the visible sky (ground) with
-    ``c1 = 4/(3 pi)`` and ``c2 = 0.5 a_r - 0.154`` (the linear fit of c2 on a_r
-    given by the authors).
-
-    Returns
-    -------
-    (iam_sky, iam_ground)
-    """
-    beta = np.radians(min(max(tilt_deg, 1e-6), 180.0 - 1e-6))
-    c1 = 4.0 / (3.0 * np.pi)
-    c2 = 0.5 * a_r - 0.154
-    s = np.sin(beta) if tilt_deg < 90 else np.sin(np.pi - beta)
-    t_sky = s + (np.pi - beta - s) / (1.0 + np.cos(beta))
-    t_gnd = s + (beta - s) / (1.0 - np.cos(beta))
-    iam_sky = 1.0 - np.exp(-(c1 + c2 * t_sky) * t_sky / a_r)
-    iam_gnd = 1.0 - np.exp(-(c1 + c2 * t_gnd) * t_gnd / a_r)
-    return float(iam_sky), float(iam_gnd)
-
-
-# --------------------------------------------------------------------------
-# module, losses, inverter
-# --------------------------------------------------------------------------
-
-
-def faiman_module_temperature_c(poa_w_m2: np.ndarray, air_temperature_c: np.ndarray,
-                                wind_speed_m_s: np.ndarray, u0_w_m2k: float, u1_w_s_m3k: float) -> np.ndarray:
-    """Module (cell) temperature [C], Faiman (2008) / IEC 61853-2 [5]_.
-
-    ``T_m = T_a + E_poa / (U0 + U1 v)``.
-    """
-    return np.asarray(air_temperature_c) + np.asarray(poa_w_m2) / (
-        u0_w_m2k + u1_w_s_m3k * np.maximum(np.asarray(wind_speed_m_s), 0.0))
-
-
-def pvwatts_dc_kw(effective_irradiance_w_m2: np.ndarray, cell_temperature_c: np.ndarray,
-                  dc_rating_kw: float, temperature_coefficient_1_k: float) -> np.ndarray:
-    """DC power [kW], PVWatts v5 (Dobos 2014 eq. 9) [6]_.
-
-    ``P = P_stc E/1000 [1 + gamma (T_c - 25)]``, floored at 0.
-    """
-    p = (dc_rating_kw * np.asarray(effective_irradiance_w_m2) / STC_IRRADIANCE_W_M2
-         * (1.0 + temperature_coefficient_1_k * (np.asarray(cell_temperature_c) - STC_TEMPERATURE_C)))
-    return np.maximum(p, 0.0)
-
-
-def system_loss_fraction(losses_pct: dict[str, float]) -> float:
-    """Combined system loss [-] of PVWatts loss categories [%]: ``1 - prod(1 - L_i/100)`` [6]_."""
-    keep = 1.0
-    for value in losses_pct.values():
-        keep *= 1.0 - value / 100.0
-    return 1.0 - keep
-
-
-def pvwatts_inverter_ac_kw(dc_kw: np.ndarray, ac_rating_kw: float, nominal_efficiency: float,
-                           reference_efficiency: float = 0.9637) -> np.ndarray:
-    """AC power [kW] of the PVWatts inverter model with clipping (Dobos 2014 eqs. 10-11) [6]_.
-
-    ``eta = eta_nom/eta_ref (-0.0162 z - 0.0059/z + 0.9858)`` with
-    ``z = P_dc / P_dc0`` and ``P_dc0 = P_ac0 / eta_nom``; ``P_ac = min(eta P_dc, P_ac0)``,
-    floored at 0 (no night consumption modelled).
-    """
-    dc = np.asarray(dc_kw, dtype=float)
-    pdc0 = ac_rating_kw / nominal_efficiency
-    z = np.where(dc > 0.0, dc / pdc0, 1.0)
-    eta = nominal_efficiency / reference_efficiency * (-0.0162 * z - 0.0059 / z + 0.9858)
-    ac = np.where(dc > 0.0, eta * dc, 0.0)
-    return np.clip(ac, 0.0, ac_rating_kw)
+def _ac_per_kwp(weather, tilt_deg: float, azimuth_deg: float, p: dict[str, Any]) -> np.ndarray:
+    """Hourly AC output per kWp of DC nameplate [kWh/kWp] (steps 2-6 of the module docstring)."""
+    poa = poa_irradiance_w_m2(weather, tilt_deg, azimuth_deg, p["albedo"])
+    diffuse_iam = iam.martin_ruiz_diffuse(tilt_deg, a_r=p["iam_a_r"])
+    effective = (poa["beam"] * iam.martin_ruiz(poa["aoi_deg"], a_r=p["iam_a_r"])
+                 + poa["sky_diffuse"] * float(diffuse_iam["sky"]) + poa["ground"] * float(diffuse_iam["ground"]))
+    d = weather.data
+    t_cell = temperature.faiman(poa["global"], d["dry_bulb_c"].to_numpy(dtype=float),
+                                np.maximum(d["wind_speed_m_s"].to_numpy(dtype=float), 0.0),
+                                u0=p["faiman_u0_w_m2k"], u1=p["faiman_u1_w_s_m3k"])
+    dc_kw = pvsystem.pvwatts_dc(effective, t_cell, pdc0=1.0, gamma_pdc=p["temperature_coefficient_1_k"])
+    losses_pct = pvsystem.pvwatts_losses(**{_PVLIB_LOSS_NAMES.get(k, k): p[f"loss_{k}_pct"] for k in LOSS_KEYS})
+    dc_kw = np.maximum(np.asarray(dc_kw, dtype=float), 0.0) * (1.0 - losses_pct / 100.0)
+    eta_nom = p["inverter_nominal_efficiency"]
+    ac_kw = inverter.pvwatts(dc_kw, pdc0=1.0 / p["dc_ac_ratio"] / eta_nom, eta_inv_nom=eta_nom,
+                             eta_inv_ref=p["inverter_reference_efficiency"])
+    return np.asarray(ac_kw, dtype=float)
 
 
 def degradation_factor(year_of_operation: int, first_year_fraction: float, annual_fraction: float) -> float:
@@ -365,47 +282,24 @@ def _check_weather(weather) -> None:
                                f"got {len(d)} rows, missing {missing or 'none'}"], source="pv")
 
 
-def poa_irradiance_w_m2(weather, tilt_deg: float, azimuth_deg: float, albedo: float) -> dict[str, np.ndarray]:
-    """Hourly plane-of-array irradiance components [W/m2] (hour means).
-
-    Returns ``beam``, ``sky_diffuse``, ``ground``, ``global``, ``cos_aoi``.
-    """
-    d = weather.data
-    s = weather.site
-    doy = day_of_year(d["month"].to_numpy(), d["day"].to_numpy())
-    sun = hourly_sun_position(doy, d["hour"].to_numpy(), s.latitude_deg, s.longitude_deg, s.time_zone_h)
-    ghi = np.maximum(d["ghi_wh_m2"].to_numpy(dtype=float), 0.0)
-    dni = np.maximum(d["dni_wh_m2"].to_numpy(dtype=float), 0.0)
-    dhi = np.maximum(d["dhi_wh_m2"].to_numpy(dtype=float), 0.0)
-    cz = sun["cos_zenith"]
-    # Sun below the horizon all hour but radiation recorded (twilight, clock offsets):
-    # treat it as isotropic diffuse, never as beam.
-    down = cz <= 0.0
-    dhi = np.where(down, np.maximum(dhi, ghi), dhi)
-    dni = np.where(down, 0.0, dni)
-    cos_aoi = cos_incidence(sun["zenith_deg"], sun["azimuth_deg"], tilt_deg, azimuth_deg)
-    cos_aoi = np.where(down, 0.0, cos_aoi)
-    beam = dni * np.maximum(cos_aoi, 0.0)
-    sky = hay_davies_sky_diffuse_w_m2(dhi, dni, extraterrestrial_normal_w_m2(doy), cos_aoi, cz, tilt_deg)
-    ground = ground_reflected_w_m2(ghi, albedo, tilt_deg)
-    return {"beam": beam, "sky_diffuse": sky, "ground": ground, "global": beam + sky + ground,
-            "cos_aoi": cos_aoi}
+@functools.lru_cache(maxsize=16)
+def _cached_sun(keyed: _Keyed) -> pd.DataFrame:
+    d, site = keyed.weather.data, keyed.weather.site
+    return hourly_sun_position(d["month"].to_numpy(), d["day"].to_numpy(), d["hour"].to_numpy(),
+                               site.latitude_deg, site.longitude_deg, site.time_zone_h,
+                               getattr(site, "elevation_m", 0.0))
 
 
-def _ac_per_kwp(weather, tilt_deg: float, azimuth_deg: float, p: dict[str, Any]) -> np.ndarray:
-    poa = poa_irradiance_w_m2(weather, tilt_deg, azimuth_deg, p["albedo"])
-    iam_sky, iam_gnd = martin_ruiz_diffuse_iam(tilt_deg, p["iam_a_r"])
-    effective = (poa["beam"] * martin_ruiz_iam(poa["cos_aoi"], p["iam_a_r"])
-                 + poa["sky_diffuse"] * iam_sky + poa["ground"] * iam_gnd)
-    d = weather.data
-    t_cell = faiman_module_temperature_c(poa["global"], d["dry_bulb_c"].to_numpy(dtype=float),
-                                         d["wind_speed_m_s"].to_numpy(dtype=float),
-                                         p["faiman_u0_w_m2k"], p["faiman_u1_w_s_m3k"])
-    dc = pvwatts_dc_kw(effective, t_cell, 1.0, p["temperature_coefficient_1_k"])
-    losses = {k: p[f"loss_{k}_pct"] for k in LOSS_KEYS}
-    dc = dc * (1.0 - system_loss_fraction(losses))
-    return pvwatts_inverter_ac_kw(dc, 1.0 / p["dc_ac_ratio"], p["inverter_nominal_efficiency"],
-                                  p["inverter_reference_efficiency"])
+def clear_caches() -> None:
+    """Forget the cached sun positions and profiles (for timing an uncached run)."""
+    _cached_sun.cache_clear()
+    _cached_profile.cache_clear()
+
+
+def _sun(weather) -> pd.DataFrame:
+    """Sun positions of a weather year, cached per weather content (:func:`hourly_sun_position`)."""
+    _check_weather(weather)
+    return _cached_sun(_Keyed(weather))
 
 
 @functools.lru_cache(maxsize=64)
