@@ -87,10 +87,10 @@ _PVLIB_LOSS_NAMES = {"nameplate": "nameplate_rating"}
 
 
 def hour_start_times(month: np.ndarray, day: np.ndarray, hour_ending: np.ndarray,
-                     time_zone_h: float) -> pd.DatetimeIndex:
-    """Start of each EPW hour as time-zone-aware timestamps (local standard time, :data:`REFERENCE_YEAR`)."""
+                     time_zone_h: float, year: int = REFERENCE_YEAR) -> pd.DatetimeIndex:
+    """Start of each EPW hour as time-zone-aware timestamps (local standard time of ``year``)."""
     tz = f"Etc/GMT{-int(time_zone_h):+d}" if float(time_zone_h).is_integer() else None
-    naive = pd.to_datetime({"year": REFERENCE_YEAR, "month": np.asarray(month, dtype=int),
+    naive = pd.to_datetime({"year": year, "month": np.asarray(month, dtype=int),
                             "day": np.asarray(day, dtype=int)}) + pd.to_timedelta(
         np.asarray(hour_ending, dtype=float) - 1.0, unit="h")
     idx = pd.DatetimeIndex(naive)
@@ -100,7 +100,8 @@ def hour_start_times(month: np.ndarray, day: np.ndarray, hour_ending: np.ndarray
 
 
 def hourly_sun_position(month: np.ndarray, day: np.ndarray, hour_ending: np.ndarray, latitude_deg: float,
-                        longitude_deg: float, time_zone_h: float, elevation_m: float = 0.0) -> pd.DataFrame:
+                        longitude_deg: float, time_zone_h: float, elevation_m: float = 0.0,
+                        year: int = REFERENCE_YEAR) -> pd.DataFrame:
     """Representative sun position of each EPW hour (pvlib SPA).
 
     The hour ``[h-1, h]`` of local standard time is cut to the part with the
@@ -121,6 +122,8 @@ def hourly_sun_position(month: np.ndarray, day: np.ndarray, hour_ending: np.ndar
         Offset of local standard time from UTC [h].
     elevation_m
         Site elevation [m] (air pressure for the refraction correction).
+    year
+        Calendar year of the dates (default :data:`REFERENCE_YEAR`).
 
     Returns
     -------
@@ -130,7 +133,7 @@ def hourly_sun_position(month: np.ndarray, day: np.ndarray, hour_ending: np.ndar
         clockwise), and ``sunlit_fraction`` [-] of the hour (0 when the sun
         is down the whole hour).
     """
-    start = hour_start_times(month, day, hour_ending, time_zone_h)
+    start = hour_start_times(month, day, hour_ending, time_zone_h, year)
     midnight = start.normalize()
     days = pd.DatetimeIndex(midnight.unique())
     rise_set = solarposition.sun_rise_set_transit_spa(days, latitude_deg, longitude_deg)
@@ -184,7 +187,7 @@ def poa_irradiance_w_m2(weather, tilt_deg: float, azimuth_deg: float, albedo: fl
     ``aoi_deg`` (angle of incidence of the beam [deg]).
     """
     sun = _sun(weather)
-    dni_extra = irradiance.get_extra_radiation(sun.index).to_numpy()
+    dni_extra = np.asarray(irradiance.get_extra_radiation(sun.index.day_of_year.to_numpy(dtype=float)))
     ghi, dni, dhi = _clean_irradiance(weather, sun, dni_extra)
     zen = sun["apparent_zenith"].to_numpy()
     az = sun["azimuth"].to_numpy()
