@@ -24,6 +24,11 @@ Conventions: money in CNY of constant purchasing power (real), rates as
 fractions per year (0.05 = 5 %/a), cash flows at the end of each year, the
 investment at time 0.
 
+The closed-form annuity, present-value and NPV formulas stay here rather than
+in numpy-financial: its ``npv``/``pv``/``pmt`` would replace one line each but
+know neither real escalation nor residual value, and the input checks that
+make up most of these functions would remain ours.
+
 References
 ----------
 .. [1] NDRC & MOHURD (2006), 《建设项目经济评价方法与参数》(第三版): social

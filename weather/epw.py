@@ -1,7 +1,7 @@
 """EPW (EnergyPlus weather) files: the :class:`Weather` object, reading and writing.
 
-Why not pvlib's ``read_epw``: it would add a large dependency for ~200 lines of
-parsing, and it is lenient - it reads missing-value codes (99.9, 9999, ...)
+Why not pvlib's ``read_epw`` (pvlib is a dependency for the PV chain): parsing
+is the short part here, and pvlib's reader is lenient - it reads missing-value codes (99.9, 9999, ...)
 as numbers and silently accepts truncated files or wrong field counts. This
 reader is strict and every problem names the file and line:
 

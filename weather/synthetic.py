@@ -30,14 +30,19 @@ takes about 0.03 s (writing the EPW text another 0.1 s).
    (exponent :data:`COOLING_SHAPE_EXPONENT`), so the daily mean sits below
    the mid-range as observed. Daily extremes are then shifted so that each
    day's 24-h mean equals step 3.
-5. **Solar.** Spencer (1971) declination, equation of time and eccentricity;
-   hour angles for the site's longitude and time zone; extraterrestrial
-   irradiation integrated over each hour (sunrise/sunset hours get their
-   share). Clear-sky GHI by Haurwitz (1945). Each day's irradiation
-   ``k H_cs`` is spread over its hours in proportion to the clear-sky GHI
-   with multiplicative lognormal noise that is largest on half-cloudy days,
-   capped at :data:`MAX_CLOUD_ENHANCEMENT` of clear sky. Erbs et al. (1982)
-   splits GHI into DHI and DNI.
+5. **Solar** (:mod:`weather.solar`). Spencer (1971) declination and
+   eccentricity (pvlib) and equation of time; hour angles for the site's
+   longitude and time zone; extraterrestrial irradiation integrated over
+   each hour (sunrise/sunset hours get their share). Clear-sky GHI by
+   Haurwitz (1945). Each day's irradiation ``k H_cs`` is spread over its
+   hours in proportion to the clear-sky GHI with multiplicative lognormal
+   noise that is largest on half-cloudy days, capped at
+   :data:`MAX_CLOUD_ENHANCEMENT` of clear sky. Erbs et al. (1982) splits GHI
+   into DHI and DNI. The equation of time, Haurwitz and Erbs keep their
+   hand-written numerics because pvlib's versions change the built-in year's
+   bytes, its id in the surrogate dataset's provenance (heating and cooling
+   move by at most 0.13 %, ``benchmarks/results/pv_pvlib_comparison.md``), so
+   the switch waits for the session that regenerates that dataset.
 6. **Humidity.** A daily dew point follows the seasonal temperature plus the
    temperature anomaly (air masses carry their moisture), minus a clear-sky
    drying term, plus its own AR(1) noise; hourly it is interpolated between

@@ -187,8 +187,12 @@ def solar_position(data, latitude_deg: float, longitude_deg: float, time_zone_h:
     """cos(zenith) and solar azimuth [deg from north, clockwise] at the middle of each hour.
 
     ``data`` is a weather frame with ``month``, ``day``, ``hour`` (1-24, the hour
-    ending at ``hour``).
+    ending at ``hour``). Spencer declination and equation of time from
+    :mod:`weather.solar`; zenith and azimuth by pvlib's analytical formulas
+    (``pvlib.solarposition.solar_zenith_analytical``, ``solar_azimuth_analytical``).
     """
+    from pvlib import solarposition
+
     from weather.solar import declination_deg, equation_of_time_min
 
     month = data["month"].to_numpy()
@@ -201,14 +205,9 @@ def solar_position(data, latitude_deg: float, longitude_deg: float, time_zone_h:
     omega = np.radians(15.0 * (solar_time - 12.0))
     phi = np.radians(latitude_deg)
     delta = np.radians(declination_deg(doy))
-    cos_z = np.sin(phi) * np.sin(delta) + np.cos(phi) * np.cos(delta) * np.cos(omega)
-    sin_z = np.sqrt(np.clip(1.0 - cos_z**2, 0.0, 1.0))
-    # azimuth from north, clockwise (Duffie & Beckman eq. 1.6.6 converted from south-based)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos_az = (np.sin(delta) - cos_z * np.sin(phi)) / (sin_z * np.cos(phi))
-    az = np.degrees(np.arccos(np.clip(np.nan_to_num(cos_az), -1.0, 1.0)))
-    az = np.where(omega > 0, 360.0 - az, az)
-    return cos_z, az
+    zenith = solarposition.solar_zenith_analytical(phi, omega, delta)
+    az = np.degrees(solarposition.solar_azimuth_analytical(phi, omega, delta, zenith))
+    return np.cos(zenith), az
 
 
 def vertical_irradiance_wh_m2(weather_data, cos_z: np.ndarray, sun_az_deg: np.ndarray,
