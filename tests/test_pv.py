@@ -34,10 +34,11 @@ def cswd():
 
 
 def test_sun_matches_the_nrel_spa_example():
-    """pvlib's documented example (NREL SPA report NREL/TP-560-34302, Table A5.1, used as
-    ``expected_solpos`` and the sunrise/sunset case in pvlib's tests/test_solarposition.py):
-    Golden CO, 39.742476 N 105.1786 W, 1830.14 m, UTC-7, 2003-10-17: sunrise 06:12:43,
-    sunset 17:20:19, and at 12:30:30 apparent zenith 50.111622 deg, azimuth 194.340241 deg.
+    """The NREL SPA example (Reda & Andreas, NREL/TP-560-34302, and the output listed in NREL's
+    spa_tester.c): Golden CO, 39.742476 N 105.1786 W, 1830.14 m, UTC-7, 2003-10-17, at 12:30:30
+    apparent zenith 50.111622 deg and azimuth 194.340241 deg - pvlib's own reference values
+    (fixture ``expected_solpos`` with location ``golden_mst`` in pvlib-python's
+    tests/test_solarposition.py) - and sunrise 06:12:43, sunset 17:20:19 local time.
     Checks our hour-ending to time-stamp conversion, time zone and sunlit-part rule."""
     sun = pv.hourly_sun_position(np.full(24, 10), np.full(24, 17), np.arange(1, 25), 39.742476, -105.1786,
                                  -7.0, 1830.14, year=2003)
