@@ -205,6 +205,8 @@ def measure(spec: str | Measure) -> Measure:
 
 
 def _parse_value(text: str) -> Any:
+    if not text.isascii():  # int() would read full-width or Arabic-Indic digits as numbers
+        return text
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     try:

@@ -426,8 +426,8 @@ def _field_value(cls: type, f: dataclasses.Field, value: Any, where: str, proble
 def _number(f: dataclasses.Field, value: Any, where: str, problems: list[str]) -> Any:
     lo, hi = f.metadata.get("range", (None, None))
     unit = f.metadata.get("unit", "")
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-        problems.append(f"{where}: expected a number [{unit}], got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        problems.append(f"{where}: expected a finite number [{unit}], got {value!r}")
         return value
     if f.type == "int" and int(value) != value:
         problems.append(f"{where}: expected a whole number, got {value!r}")

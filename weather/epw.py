@@ -78,6 +78,9 @@ year with wide number formatting (35 fields of up to ~30 characters on 8784
 lines) stays under 10 MB. 20 MB leaves room for long comment lines while
 refusing a runaway input (``/dev/zero``, a crafted 200 MB upload) before it
 costs memory."""
+MAX_DATA_LINE_CHARS = 2000
+"""Longest hourly data line [characters]: 35 fields of up to ~25 characters is about 900; longer
+lines are refused before the fields become fixed-width text arrays (8760 x the longest cell)."""
 MAX_ABS_VALUE = 1e7
 """Largest magnitude of any EPW number; the largest missing code is 999999 (illuminance)."""
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -596,6 +599,8 @@ def _parse_data(data_lines: list[str], path: Path) -> pd.DataFrame:
     if n not in (HOURS_PER_YEAR, HOURS_PER_LEAP_YEAR):
         raise WeatherError(f"{path}: line {first + HOURS_PER_YEAR}: {n} hourly data lines, expected "
                            f"{HOURS_PER_YEAR} (or {HOURS_PER_LEAP_YEAR} for a leap year)")
+    _raise(path, [f"line {first + i}: {len(ln)} characters; an EPW data line has at most "
+                  f"{MAX_DATA_LINE_CHARS}" for i, ln in enumerate(data_lines) if len(ln) > MAX_DATA_LINE_CHARS][:5])
     rows = [ln.split(",") for ln in data_lines]
     _raise(path, [f"line {first + i}: {len(r)} fields, expected {N_FIELDS}"
                   for i, r in enumerate(rows) if len(r) != N_FIELDS])
