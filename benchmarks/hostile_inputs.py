@@ -86,7 +86,7 @@ def classify(case: dict, proc: subprocess.CompletedProcess | None, tmpdir: Path,
         return "traceback", err.strip().splitlines()[-1][:200] if err.strip() else "traceback"
     if problem:
         low = problem.lower()
-        if low.startswith("code execution"):
+        if low.startswith(("code exec", "code ran")):
             return "code_execution", problem
         if low.startswith("data loss"):
             return "data_loss", problem

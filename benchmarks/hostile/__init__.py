@@ -19,8 +19,8 @@ temporary working directory (``tmpdir``) and a fresh ``HONGQIAO_CACHE_DIR``
 :func:`cache_dir_of`). Injection payloads create the file :func:`canary`
 ``(tmpdir)`` if they ever run; the runner reports such a case as a code
 execution. A ``check`` returning text starting with ``"data loss"`` or
-``"code execution"`` is classified as such; any other text as a silent wrong
-result.
+``"code exec"`` (execution, executed) is classified as such; any other text as
+a silent wrong result.
 """
 
 from __future__ import annotations
