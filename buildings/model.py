@@ -33,6 +33,9 @@ from simulator.exceptions import ValidationError
 HOURS = 24
 FACADES = ("south", "north", "east", "west")
 ZONINGS = ("storey_ns", "storey")
+#: What the ground-storey floor faces: the soil (slab on grade) or outdoor air
+#: (a raised floor over an open ground storey, pilotis or a ventilated crawl space).
+GROUND_FLOOR_EXPOSURES = ("ground", "outdoor_air")
 HEATING_SOURCES = ("district_heat", "gas_boiler", "ashp", "electric_storage")
 COOLING_SYSTEMS = ("split_ac", "chiller", "ashp", "none")
 HEAT_EMITTERS = ("radiator", "floor_heating", "fan_coil")
@@ -94,6 +97,11 @@ class Layer:
     conductivity_w_mk: float = field(metadata=_rng(0.005, 100.0, "W/(m K)"))
     density_kg_m3: float = field(metadata=_rng(5.0, 9000.0, "kg/m3"))
     specific_heat_j_kgk: float = field(metadata=_rng(100.0, 5000.0, "J/(kg K)"))
+    # Surface properties of the layer's faces (used where the layer is the outermost
+    # or innermost one). None keeps EnergyPlus's defaults (solar 0.7, thermal 0.9),
+    # which every archetype used before these fields existed.
+    solar_absorptance: float | None = field(default=None, metadata=_rng(0.02, 0.99, "-"))
+    thermal_emittance: float | None = field(default=None, metadata=_rng(0.02, 0.99, "-"))
 
     @property
     def r_value_m2k_w(self) -> float:
@@ -174,6 +182,7 @@ class Geometry:
     window_to_wall: WindowToWall = field(default_factory=WindowToWall)
     zoning: str = "storey_ns"  # one of ZONINGS
     use_multipliers: bool = True  # model repeated middle storeys once
+    ground_floor_exposure: str = "ground"  # one of GROUND_FLOOR_EXPOSURES
 
     @property
     def floor_area_m2(self) -> float:
@@ -265,6 +274,7 @@ class Operation:
     lighting: DayProfile = field(default_factory=DayProfile)
     equipment_w_m2: float = field(default=4.0, metadata=_rng(0.0, 80.0, "W/m2"))
     equipment: DayProfile = field(default_factory=DayProfile)
+    equipment_radiant_fraction: float = field(default=0.3, metadata=_rng(0.0, 1.0, "-"))
     infiltration_ach: float = field(default=0.5, metadata=_rng(0.0, 5.0, "1/h"))
     fresh_air_m3_h_person: float = field(default=0.0, metadata=_rng(0.0, 100.0, "m3/(h person)"))
     natural_ventilation_ach: float = field(default=0.0, metadata=_rng(0.0, 20.0, "1/h"))
@@ -340,6 +350,7 @@ def _to_plain(obj: Any) -> Any:
 _CHOICES = {
     ("Building", "building_type"): BUILDING_TYPES,
     ("Geometry", "zoning"): ZONINGS,
+    ("Geometry", "ground_floor_exposure"): GROUND_FLOOR_EXPOSURES,
     ("Construction", "surface_type"): SURFACE_TYPES,
     ("Systems", "heating_source"): HEATING_SOURCES,
     ("Systems", "cooling_system"): COOLING_SYSTEMS,
@@ -420,6 +431,8 @@ def _field_value(cls: type, f: dataclasses.Field, value: Any, where: str, proble
         return value
     if f.type in ("float", "int"):
         return _number(f, value, where, problems)
+    if f.type == "float | None":
+        return None if value is None else _number(f, value, where, problems)
     return value
 
 
@@ -433,7 +446,7 @@ def _number(f: dataclasses.Field, value: Any, where: str, problems: list[str]) -
         problems.append(f"{where}: expected a whole number, got {value!r}")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         problems.append(f"{where}: {value} {unit} is outside the allowed range {lo}..{hi} {unit}")
-    return int(value) if f.type == "int" else float(value)
+    return int(value) if f.type == "int" else float(value)  # "float" and "float | None"
 
 
 def _hourly(value: Any, where: str, problems: list[str]) -> tuple[float, ...]:

@@ -45,9 +45,10 @@ import numpy as np
 from buildings.model import Building
 from simulator import idf as idfw
 from simulator.cache import run_key
+from simulator.design_days import design_days
 from simulator.exceptions import EnergyPlusError, WeatherError
 from simulator.loads import Loads
-from simulator.results import read_hourly_kwh
+from simulator.results import read_design_loads_w, read_hourly_kwh
 from simulator.runner import DEFAULT_TIMEOUT_S, energyplus_version, run_energyplus
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ FAILED_MARKER = "failed.txt"
 #: Longest building-name slug in a run folder name [characters].
 SLUG_LENGTH = 24
 #: Version of how results are read from EnergyPlus output (part of the engine version).
-RESULTS_READER_VERSION = "1"
+RESULTS_READER_VERSION = "2"  # 2: sensible/latent cooling and design loads
 EPW_FILE = "in.epw"
 
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -206,7 +207,8 @@ def prepare(building: Building, w, epw: NormalisedEpw | None = None) -> Prepared
     if problems:
         raise ValidationError(problems, f"building {building.name!r}")
     t0 = time.perf_counter()
-    text = idfw.idf_text(idfw.build_idf(building, slab_ground_temperatures_c(w)))
+    text = idfw.idf_text(idfw.build_idf(building, slab_ground_temperatures_c(w), design_days=design_days(w),
+                                        cooling_split=True))
     epw = epw or normalised_epw(w)
     return PreparedRun(text, epw.sha256, engine_version(), building.floor_area_m2, building.name, w.id, w.name,
                        round(time.perf_counter() - t0, 3))
@@ -295,7 +297,8 @@ def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.Path
     try:
         sql = run_energyplus(prepared.idf_text, epw_path, run_dir, timeout_s=timeout_s)
         t2 = time.perf_counter()
-        meters = read_hourly_kwh(sql, idfw.METERS, (idfw.VAR_WINDOW_SOLAR,))
+        meters = read_hourly_kwh(sql, idfw.METERS, (idfw.VAR_WINDOW_SOLAR, *_COOLING_SPLIT))
+        design = read_design_loads_w(sql)
     except EnergyPlusError as exc:
         _mark_failed(run_dir, str(exc))
         raise
@@ -317,7 +320,27 @@ def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.Path
         weather_id=prepared.weather_id,
         building_name=prepared.building_name,
         meta={"weather": prepared.weather_name, "build_s": prepared.build_s, "energyplus_s": round(t2 - t1, 3)},
+        **_split_and_design(meters, design),
     )
+
+
+_COOLING_SPLIT = (idfw.VAR_COOLING_SENSIBLE, idfw.VAR_COOLING_LATENT)
+
+
+def _split_and_design(meters: dict[str, np.ndarray], design: dict[str, float] | None) -> dict[str, float | None]:
+    """Loads fields of the sensible/latent cooling split and the design loads.
+
+    The split comes from the ideal loads' supply-air sensible and latent
+    cooling; their sum equals the DistrictCooling meter (checked in the tests).
+    """
+    sensible, latent = meters[idfw.VAR_COOLING_SENSIBLE], meters[idfw.VAR_COOLING_LATENT]
+    return {
+        "cooling_sensible_kwh": float(sensible.sum()),
+        "cooling_latent_kwh": float(latent.sum()),
+        "peak_cooling_sensible_w": float(np.max(sensible) * 1000.0),
+        "design_heating_w": None if design is None else design["heating"],
+        "design_cooling_w": None if design is None else design["cooling"],
+    }
 
 
 class EnergyPlusEngine:

@@ -51,6 +51,14 @@ METER_LIGHTING = "InteriorLights:Electricity"
 METER_EQUIPMENT = "InteriorEquipment:Electricity"
 METERS = (METER_HEATING, METER_COOLING, METER_LIGHTING, METER_EQUIPMENT)
 VAR_WINDOW_SOLAR = "Enclosure Windows Total Transmitted Solar Radiation Energy"
+# Sensible and latent parts of the ideal-loads cooling (their sum is the
+# DistrictCooling meter: the supply air carries all of it, no outdoor air
+# passes through the ideal loads). Keyed by the ideal-loads system's name.
+VAR_COOLING_SENSIBLE = "Zone Ideal Loads Supply Air Sensible Cooling Energy"
+VAR_COOLING_LATENT = "Zone Ideal Loads Supply Air Latent Cooling Energy"
+IDEAL_LOADS_SUFFIX = " Ideal Loads"  # ideal-loads system name = zone name + suffix
+DESIGN_HEATING_DAY = "Heating 99.6% design day"
+DESIGN_COOLING_DAY = "Cooling 0.4% design day"
 
 _IDD_LOCK = threading.Lock()
 
@@ -277,12 +285,16 @@ def _season_days(period: Period | None) -> set[int]:
     return set(range(1, 366)) if period is None else period.days()
 
 
-def compact_schedule_fields(day_rule) -> list[str]:
+def compact_schedule_fields(day_rule, winter_design_day: tuple[float, ...] | None = None) -> list[str]:
     """Schedule:Compact fields for a year whose day profiles come from ``day_rule(doy)``.
 
     ``day_rule`` returns ``(weekday_values, weekend_values)`` (24 values each) for
     a day of the year; consecutive days with the same rule share one "Through:".
+    ``winter_design_day`` (24 values) overrides the heating design day; without
+    it the design days follow the weekday profile.
     """
+    if winter_design_day is not None:
+        return _with_winter_design_day(compact_schedule_fields(day_rule), winter_design_day)
     fields: list[str] = []
     prev = None
     for doy in range(1, 366):
@@ -302,6 +314,19 @@ def compact_schedule_fields(day_rule) -> list[str]:
         prev = rule
     del prev
     return fields
+
+
+def _with_winter_design_day(fields: list[str], values: tuple[float, ...]) -> list[str]:
+    """Insert a "For: WinterDesignDay" profile at the start of every "Through:" block."""
+    out: list[str] = []
+    for f in fields:
+        if f == "For: Weekdays SummerDesignDay WinterDesignDay":
+            f = "For: Weekdays SummerDesignDay"
+        out.append(f)
+        if f.startswith("Through:"):
+            out.append("For: WinterDesignDay")
+            out += _until_fields(values)
+    return [("For: AllOtherDays" if f == "For: AllDays" else f) for f in out]
 
 
 class ScheduleSet:
@@ -325,7 +350,13 @@ class ScheduleSet:
     def fraction(self, profile: DayProfile) -> list[str]:
         return compact_schedule_fields(lambda d: self._profile(profile, d))
 
-    def heating_setpoint(self) -> list[str]:
+    def heating_setpoint(self, design_day: bool = False) -> list[str]:
+        """Heating setpoints; with ``design_day`` the heating design day holds the setpoint all day.
+
+        A steady setpoint makes the design heating load the steady heat loss at
+        the design temperature (GB 50736-2012 5.2), without the morning
+        warm-up of a setback schedule.
+        """
         op = self.op
         off = (tuple([HEAT_OFF_C] * 24),) * 2
 
@@ -336,7 +367,8 @@ class ScheduleSet:
                 op.heating_hours, d, lambda v: op.heating_setpoint_c if v >= 0.5 else op.heating_setback_c
             )
 
-        return compact_schedule_fields(rule)
+        steady = tuple([op.heating_setpoint_c] * 24) if design_day else None
+        return compact_schedule_fields(rule, steady)
 
     def cooling_setpoint(self) -> list[str]:
         op = self.op
@@ -383,8 +415,10 @@ def _add_construction(idf, name: str, layers) -> None:
     """
     names = []
     made = {}
-    for _mat, thick, k, rho, cp in layers:
-        props = (thick, k, rho, cp)  # the material's label is not physics: it stays out of the IDF
+    for layer in layers:
+        _mat, thick, k, rho, cp = layer[:5]
+        # the material's label is not physics: it stays out of the IDF
+        props = (thick, k, rho, cp, *layer[5:])
         if props not in made:
             made[props] = f"{name} M{len(made) + 1}"
             _add(
@@ -396,6 +430,7 @@ def _add_construction(idf, name: str, layers) -> None:
                 Conductivity=k,
                 Density=rho,
                 Specific_Heat=cp,
+                **_surface_fields(layer[5:]),
             )
         names.append(made[props])
     fields = {"Name": name, "Outside_Layer": names[0]}
@@ -404,11 +439,29 @@ def _add_construction(idf, name: str, layers) -> None:
     _add(idf, "Construction", **fields)
 
 
+def _surface_fields(surface: tuple) -> dict[str, float]:
+    """Material fields of a layer's surface properties ``(solar_absorptance, thermal_emittance)``.
+
+    Written only when set, so a layer without them gives the same IDF text as
+    before these properties existed (EnergyPlus defaults: thermal 0.9, solar 0.7).
+    """
+    fields = {}
+    if surface and surface[1] is not None:
+        fields["Thermal_Absorptance"] = surface[1]
+    if surface and surface[0] is not None:
+        fields["Solar_Absorptance"] = surface[0]
+    return fields
+
+
 def _layers(c: Construction):
-    return [
-        (ly.material, ly.thickness_m, ly.conductivity_w_mk, ly.density_kg_m3, ly.specific_heat_j_kgk)
-        for ly in c.layers
-    ]
+    """(label, thickness, k, rho, cp[, solar absorptance, thermal emittance]) per layer."""
+    out = []
+    for ly in c.layers:
+        props = (ly.material, ly.thickness_m, ly.conductivity_w_mk, ly.density_kg_m3, ly.specific_heat_j_kgk)
+        if ly.solar_absorptance is not None or ly.thermal_emittance is not None:
+            props += (ly.solar_absorptance, ly.thermal_emittance)
+        out.append(props)
+    return out
 
 
 def _add_window_construction(idf, name: str, g: Glazing) -> None:
@@ -465,7 +518,7 @@ def zone_layout(b: Building) -> list[tuple[str, float, float]]:
     return [("S", 0.0, d / 2), ("N", d / 2, d)]
 
 
-def build_idf(b: Building, ground_temperatures_c: list[float]):
+def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None, cooling_split: bool = False):
     """The eppy IDF of a building (ideal loads, annual run on the weather file).
 
     Parameters
@@ -474,6 +527,13 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
         The building.
     ground_temperatures_c
         Twelve monthly ground temperatures [C] under the slab.
+    design_days
+        A :class:`simulator.design_days.DesignDays`: adds EnergyPlus zone
+        sizing on a heating and a cooling design day (design loads in the
+        SQL ``ZoneSizes`` table). The weather-file run is unchanged by it.
+    cooling_split
+        Also report the ideal loads' sensible and latent cooling
+        (:data:`VAR_COOLING_SENSIBLE`, :data:`VAR_COOLING_LATENT`).
     """
     g = b.geometry
     op = b.operation
@@ -484,7 +544,7 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
     _add(
         idf,
         "SimulationControl",
-        Do_Zone_Sizing_Calculation="No",
+        Do_Zone_Sizing_Calculation="No" if design_days is None else "Yes",
         Do_System_Sizing_Calculation="No",
         Do_Plant_Sizing_Calculation="No",
         Run_Simulation_for_Sizing_Periods="No",
@@ -537,7 +597,7 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
         "Occupancy": ("Fraction", s.fraction(op.occupancy)),
         "Lighting": ("Fraction", s.fraction(op.lighting)),
         "Equipment": ("Fraction", s.fraction(op.equipment)),
-        "Heating Setpoint": ("Temperature", s.heating_setpoint()),
+        "Heating Setpoint": ("Temperature", s.heating_setpoint(design_day=design_days is not None)),
         "Cooling Setpoint": ("Temperature", s.cooling_setpoint()),
         "Window Opening": ("Fraction", s.outside_heating_season()),
         "Activity": ("Any Number", ["Through: 12/31", "For: AllDays", "Until: 24:00",
@@ -575,7 +635,10 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
             _add(idf, "Zone", Name=zone, Multiplier=st.multiplier)
             # floor
             fv = horizontal_vertices(0, y0, length, y1, z0, facing_up=False)
-            if st.is_ground:
+            if st.is_ground and g.ground_floor_exposure == "outdoor_air":
+                # raised floor: outdoor air below, no sun, sheltered from wind
+                _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Outdoors", "", fv, sun=False)
+            elif st.is_ground:
                 _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Ground", "", fv, sun=False)
             elif linked:
                 below = f"F{st.index:02d}{suffix} Ceiling"
@@ -621,11 +684,17 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
                              f"F{st.index + 1:02d}{other} Partition", pv, sun=False)
             _add_zone_loads(idf, b, zone)
 
+    if design_days is not None:
+        _add_design_days(idf, design_days, [z.Name for z in idf.idfobjects["ZONE"]], s)
+
     # --- outputs
     _add(idf, "Output:SQLite", Option_Type="Simple")
     for meter in METERS:
         _add(idf, "Output:Meter", Key_Name=meter, Reporting_Frequency="Hourly")
     _add(idf, "Output:Variable", Key_Value="*", Variable_Name=VAR_WINDOW_SOLAR, Reporting_Frequency="Hourly")
+    if cooling_split:
+        for var in (VAR_COOLING_SENSIBLE, VAR_COOLING_LATENT):
+            _add(idf, "Output:Variable", Key_Value="*", Variable_Name=var, Reporting_Frequency="Hourly")
     _add(idf, "OutputControl:Files", Output_CSV="No", Output_MTR="No", Output_ESO="No",
          Output_EIO="No", Output_Tabular="No", Output_SQLite="Yes", Output_JSON="No",
          Output_AUDIT="No", Output_Space_Sizing="No", Output_Zone_Sizing="No",
@@ -636,6 +705,63 @@ def build_idf(b: Building, ground_temperatures_c: list[float]):
          Output_SLN="No", Output_SCI="No", Output_WRL="No", Output_Screen="No",
          Output_ExtShd="No", Output_Tarcog="No")
     return idf
+
+
+def design_day_date(schedules: ScheduleSet, month: int, heating: bool) -> tuple[int, int]:
+    """(month, day) of a design day: the 21st of ``month``, or the nearest day in use.
+
+    A day outside the heating (cooling) season or in a vacation would size
+    a building that is not running (a school's summer cooling design day
+    falls in the summer vacation); the nearest day that is in season and not
+    a vacation is taken instead. The design conditions stay those of the
+    weather statistics; only the sun's path and the day's schedules change.
+    """
+    from simulator.design_days import DESIGN_DAY_OF_MONTH
+
+    start = day_of_year(f"{month:02d}-{DESIGN_DAY_OF_MONTH:02d}")
+    season = schedules.heating_days if heating else schedules.cooling_days
+    for offset in range(0, 183):
+        for doy in ((start + offset - 1) % 365 + 1, (start - offset - 1) % 365 + 1):
+            if doy in season and doy not in schedules.vacation_days:
+                m, d = _month_day(doy).split("/")
+                return int(m), int(d)
+    return month, DESIGN_DAY_OF_MONTH
+
+
+def _add_design_days(idf, dd, zones: list[str], schedules: ScheduleSet) -> None:
+    """Zone sizing on the heating and cooling design days (ideal loads, no sizing factor).
+
+    The averaging window is one hour (``TIMESTEPS_PER_HOUR`` steps), so the
+    design loads are hourly means like the annual peaks.
+    """
+    heat_month, heat_day = design_day_date(schedules, dd.heating_month, heating=True)
+    cool_month, cool_day = design_day_date(schedules, dd.cooling_month, heating=False)
+    common = {"DryBulb_Temperature_Range_Modifier_Type": "DefaultMultipliers",
+              "Humidity_Condition_Type": "Dewpoint", "Barometric_Pressure": dd.pressure_pa, "Wind_Direction": 0,
+              "Rain_Indicator": "No", "Snow_Indicator": "No", "Daylight_Saving_Time_Indicator": "No",
+              "Solar_Model_Indicator": "ASHRAEClearSky"}
+    _add(idf, "SizingPeriod:DesignDay", Name=DESIGN_HEATING_DAY, Month=heat_month, Day_of_Month=heat_day,
+         Day_Type="WinterDesignDay",
+         Maximum_DryBulb_Temperature=dd.heating_dry_bulb_c, Daily_DryBulb_Temperature_Range=0,
+         Wetbulb_or_DewPoint_at_Maximum_DryBulb=dd.heating_dew_point_c, Wind_Speed=dd.heating_wind_m_s,
+         Sky_Clearness=0, **common)
+    _add(idf, "SizingPeriod:DesignDay", Name=DESIGN_COOLING_DAY, Month=cool_month, Day_of_Month=cool_day,
+         Day_Type="SummerDesignDay",
+         Maximum_DryBulb_Temperature=dd.cooling_dry_bulb_c, Daily_DryBulb_Temperature_Range=dd.cooling_daily_range_k,
+         Wetbulb_or_DewPoint_at_Maximum_DryBulb=dd.cooling_dew_point_c, Wind_Speed=dd.cooling_wind_m_s,
+         Sky_Clearness=1, **common)
+    _add(idf, "Sizing:Parameters", Heating_Sizing_Factor=1, Cooling_Sizing_Factor=1,
+         Timesteps_in_Averaging_Window=TIMESTEPS_PER_HOUR)
+    for zone in zones:
+        _add(idf, "Sizing:Zone", Zone_or_ZoneList_Name=zone,
+             Zone_Cooling_Design_Supply_Air_Temperature_Input_Method="SupplyAirTemperature",
+             Zone_Cooling_Design_Supply_Air_Temperature=13,
+             Zone_Heating_Design_Supply_Air_Temperature_Input_Method="SupplyAirTemperature",
+             Zone_Heating_Design_Supply_Air_Temperature=50,
+             Zone_Cooling_Design_Supply_Air_Humidity_Ratio=0.0077,
+             Zone_Heating_Design_Supply_Air_Humidity_Ratio=0.0156,
+             Zone_Heating_Sizing_Factor=1, Zone_Cooling_Sizing_Factor=1,
+             Cooling_Design_Air_Flow_Method="DesignDay", Heating_Design_Air_Flow_Method="DesignDay")
 
 
 def _add_zone_loads(idf, b: Building, zone: str) -> None:
@@ -653,7 +779,7 @@ def _add_zone_loads(idf, b: Building, zone: str) -> None:
     if op.equipment_w_m2 > 0:
         _add(idf, "ElectricEquipment", Name=f"{zone} Equipment", **{zkey: zone},
              Schedule_Name="Equipment", Design_Level_Calculation_Method="Watts/Area",
-             Watts_per_Floor_Area=op.equipment_w_m2, Fraction_Radiant=0.3)
+             Watts_per_Floor_Area=op.equipment_w_m2, Fraction_Radiant=op.equipment_radiant_fraction)
     if op.infiltration_ach > 0:
         _add(idf, "ZoneInfiltration:DesignFlowRate", Name=f"{zone} Infiltration", **{zkey: zone},
              Schedule_Name="Always On", Design_Flow_Rate_Calculation_Method="AirChanges/Hour",

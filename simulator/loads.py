@@ -22,6 +22,15 @@ _MONTH_INDEX = np.repeat(np.arange(12), MONTH_HOURS)
 SERIES = ("heating", "cooling", "lighting", "equipment", "window_solar")
 
 
+#: Scalars compared by :meth:`Loads.equals` (besides the hourly series).
+_SCALARS = ("floor_area_m2", "peak_heating_w", "peak_cooling_w", "engine", "weather_id", "cooling_sensible_kwh",
+            "cooling_latent_kwh", "peak_cooling_sensible_w", "design_heating_w", "design_cooling_w")
+
+
+def _round_or_none(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
 def monthly_sums(hourly: np.ndarray) -> np.ndarray:
     """Sum an 8760-hour series into 12 months (non-leap year)."""
     return np.bincount(_MONTH_INDEX, weights=hourly, minlength=12)
@@ -41,6 +50,17 @@ class Loads:
         Solar radiation transmitted through the windows [kWh] (a gain, for diagnosis).
     peak_heating_w, peak_cooling_w
         Largest hourly-mean heating and cooling load [W].
+    cooling_sensible_kwh, cooling_latent_kwh
+        Annual sensible and latent parts of the cooling [kWh] (EnergyPlus
+        ideal-loads supply-air split; their sum is ``cooling_kwh``). None where
+        the engine does not split cooling (the surrogate, runs cached before
+        the split existed).
+    peak_cooling_sensible_w
+        Largest hourly-mean sensible cooling load [W], or None.
+    design_heating_w, design_cooling_w
+        Design loads [W] from EnergyPlus zone sizing on the 99.6 % heating
+        and 0.4 % cooling design days of the weather (see
+        :mod:`simulator.design_days`), or None.
     """
 
     floor_area_m2: float
@@ -55,6 +75,11 @@ class Loads:
     weather_id: str = ""
     building_name: str = ""
     meta: dict = field(default_factory=dict)
+    cooling_sensible_kwh: float | None = None
+    cooling_latent_kwh: float | None = None
+    peak_cooling_sensible_w: float | None = None
+    design_heating_w: float | None = None
+    design_cooling_w: float | None = None
 
     def __post_init__(self):
         for name in SERIES:
@@ -137,6 +162,12 @@ class Loads:
         out["peak_cooling_w"] = round(self.peak_cooling_w, 1)
         out["peak_heating_w_m2"] = round(self.peak_heating_w / self.floor_area_m2, 3)
         out["peak_cooling_w_m2"] = round(self.peak_cooling_w / self.floor_area_m2, 3)
+        for name in ("cooling_sensible_kwh", "cooling_latent_kwh"):
+            out[name] = _round_or_none(getattr(self, name), 3)
+        for name in ("design_heating", "design_cooling"):
+            w = getattr(self, f"{name}_w")
+            out[f"{name}_w"] = _round_or_none(w, 1)
+            out[f"{name}_w_m2"] = _round_or_none(None if w is None else w / self.floor_area_m2, 3)
         for name in SERIES:
             out[f"monthly_{name}_kwh"] = [round(float(v), 3) for v in getattr(self, f"monthly_{name}_kwh")]
         return out
@@ -166,6 +197,4 @@ class Loads:
         same_series = all(
             np.array_equal(getattr(self, f"hourly_{n}_kwh"), getattr(other, f"hourly_{n}_kwh")) for n in SERIES
         )
-        return same_series and (
-            self.floor_area_m2, self.peak_heating_w, self.peak_cooling_w, self.engine, self.weather_id
-        ) == (other.floor_area_m2, other.peak_heating_w, other.peak_cooling_w, other.engine, other.weather_id)
+        return same_series and all(getattr(self, n) == getattr(other, n) for n in _SCALARS)

@@ -63,6 +63,35 @@ def read_hourly_kwh(sql_path: Path, meters: tuple[str, ...], zone_variables: tup
     return out
 
 
+def read_design_loads_w(sql_path: Path) -> dict[str, float] | None:
+    """Design heating and cooling loads [W] of the building from EnergyPlus zone sizing.
+
+    Sums ``ZoneSizes.CalcDesLoad`` (the calculated zone design load, before any
+    sizing factor; EnergyPlus has already multiplied it by the zone
+    multiplier, as it does the ideal-loads energy variables) over zones. Zone
+    peaks are summed as they occur (not coincident across zones), as a plant
+    serving every zone is sized. Cooling is the sensible zone load
+    (EnergyPlus's default "Sensible Load Only" zone sizing). None when the
+    run did no zone sizing.
+
+    Returns
+    -------
+    ``{"heating": W, "cooling": W}``
+    """
+    with sqlite3.connect(f"file:{sql_path}?mode=ro", uri=True) as con:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'ZoneSizes'").fetchone():
+            return None
+        rows = con.execute("SELECT ZoneName, LoadType, CalcDesLoad FROM ZoneSizes").fetchall()
+    if not rows:
+        return None
+    out = {"heating": 0.0, "cooling": 0.0}
+    for _zone, load_type, load_w in rows:
+        kind = str(load_type).strip().lower()
+        if kind in out:
+            out[kind] += float(load_w)
+    return out
+
+
 def _series(sql_path: Path, name: str, series: list[float] | None) -> np.ndarray:
     if series is None:
         return np.zeros(HOURS_PER_YEAR)
