@@ -24,14 +24,33 @@ class Material:
     density_kg_m3: float
     specific_heat_j_kgk: float
     source: str
+    # Surface properties of the material as an exposed face (a finish); None: not given.
+    solar_absorptance: float | None = None
+    thermal_emittance: float | None = None
+    surface_source: str = ""
 
     def properties(self) -> dict[str, float]:
-        """The thermal properties as layer fields."""
+        """The thermal properties as layer fields.
+
+        Surface properties are not included: an archetype's layers keep
+        EnergyPlus's defaults (solar 0.7, thermal 0.9) until the surrogate is
+        retrained on sourced values (see ``surface_source``); a measure that
+        puts a finish outside uses :meth:`surface`.
+        """
         return {
             "conductivity_w_mk": self.conductivity_w_mk,
             "density_kg_m3": self.density_kg_m3,
             "specific_heat_j_kgk": self.specific_heat_j_kgk,
         }
+
+    def surface(self) -> dict[str, float]:
+        """The surface properties as layer fields (only those the data gives)."""
+        out = {}
+        if self.solar_absorptance is not None:
+            out["solar_absorptance"] = self.solar_absorptance
+        if self.thermal_emittance is not None:
+            out["thermal_emittance"] = self.thermal_emittance
+        return out
 
 
 @cache

@@ -32,7 +32,9 @@ from simulator.exceptions import UnknownNameError, ValidationError
 #: Canonical order: envelope first, then operation, then systems.
 KINDS = (
     "wall_insulation",
+    "light_render",
     "roof_insulation",
+    "cool_roof",
     "floor_insulation",
     "window_replacement",
     "airtightness",
@@ -50,6 +52,8 @@ PARAMETERS: dict[str, dict[str, tuple]] = {
     "roof_insulation": {"material": (str, None, None, ""), "thickness_mm": (float, 10, 400, "mm")},
     "floor_insulation": {"material": (str, None, None, ""), "thickness_mm": (float, 10, 200, "mm")},
     "window_replacement": {"level": (str, None, None, "")},
+    "light_render": {"solar_absorptance": (float, 0.1, 0.9, "-")},
+    "cool_roof": {"solar_absorptance": (float, 0.1, 0.9, "-")},
     "airtightness": {"target_ach": (float, 0.1, 2.0, "1/h")},
     "heat_metering_trv": {},
     "led_lighting": {"target_w_m2": (float, 1.0, 20.0, "W/m2")},
@@ -58,7 +62,8 @@ PARAMETERS: dict[str, dict[str, tuple]] = {
     "inverter_ac": {},
     "rooftop_pv": {"roof_share": (float, 0.0, 1.0, "-")},
 }
-OPTIONAL = {"led_lighting": {"target_w_m2"}, "ashp": {"replace_ac"}}
+OPTIONAL = {"led_lighting": {"target_w_m2"}, "ashp": {"replace_ac"}, "light_render": {"solar_absorptance"},
+            "cool_roof": {"solar_absorptance"}}
 HEAT_SOURCE_KINDS = ("ashp", "electric_storage")
 
 
@@ -316,6 +321,28 @@ def _roof(b: Building, m: Measure) -> Building:
     return _add_outer_layers(b, "roof", layers)
 
 
+def _finish(b: Building, m: Measure, surface: str) -> Building:
+    """A 1 mm finish outside ``surface`` with the finish material's surface properties.
+
+    Applied after the insulation measures (canonical order), so the finish is
+    always the outermost layer; ``solar_absorptance`` overrides the finish's.
+    """
+    name = kind_data(m.kind)["finish"]
+    mat = materials.get(name)
+    surface_props = mat.surface()
+    if m.get("solar_absorptance") is not None:
+        surface_props["solar_absorptance"] = float(m.get("solar_absorptance"))
+    return _add_outer_layers(b, surface, (Layer(name, 0.001, **mat.properties(), **surface_props),))
+
+
+def _light_render(b: Building, m: Measure) -> Building:
+    return _finish(b, m, "wall")
+
+
+def _cool_roof(b: Building, m: Measure) -> Building:
+    return _finish(b, m, "roof")
+
+
 def _floor(b: Building, m: Measure) -> Building:
     # insulation on top of the existing slab, under a new screed: inside of the old layers
     c = b.constructions
@@ -417,7 +444,9 @@ def _pv(b: Building, m: Measure) -> Building:
 
 _APPLY = {
     "wall_insulation": _wall,
+    "light_render": _light_render,
     "roof_insulation": _roof,
+    "cool_roof": _cool_roof,
     "floor_insulation": _floor,
     "window_replacement": _windows,
     "airtightness": _airtight,

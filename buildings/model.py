@@ -41,6 +41,10 @@ COOLING_SYSTEMS = ("split_ac", "chiller", "ashp", "none")
 HEAT_EMITTERS = ("radiator", "floor_heating", "fan_coil")
 BUILDING_TYPES = ("residential", "office", "school", "hospital", "mall")
 SURFACE_TYPES = ("wall", "roof", "ground_floor", "internal_floor")
+#: Surface properties of a layer that gives none: EnergyPlus's Material defaults
+#: (Input Output Reference, Material: Thermal/Solar Absorptance 0.9/0.7).
+DEFAULT_SOLAR_ABSORPTANCE = 0.7
+DEFAULT_THERMAL_EMITTANCE = 0.9
 
 
 def _rng(lo: float | None, hi: float | None, unit: str = "") -> dict:
@@ -102,6 +106,13 @@ class Layer:
     # which every archetype used before these fields existed.
     solar_absorptance: float | None = field(default=None, metadata=_rng(0.02, 0.99, "-"))
     thermal_emittance: float | None = field(default=None, metadata=_rng(0.02, 0.99, "-"))
+
+    @property
+    def surface_properties(self) -> tuple[float, float]:
+        """(solar absorptance, thermal emittance) the engine uses for this layer's faces [-]."""
+        solar = DEFAULT_SOLAR_ABSORPTANCE if self.solar_absorptance is None else self.solar_absorptance
+        thermal = DEFAULT_THERMAL_EMITTANCE if self.thermal_emittance is None else self.thermal_emittance
+        return (solar, thermal)
 
     @property
     def r_value_m2k_w(self) -> float:

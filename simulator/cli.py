@@ -307,6 +307,10 @@ def _print_loads(out: dict) -> None:
         print(f"  {name:<10} {out[f'{name}_kwh']:>14,.0f} kWh  {out[f'{name}_kwh_m2']:>8.1f} kWh/m2")
     print(f"  peak heating {out['peak_heating_w'] / 1000:,.1f} kW ({out['peak_heating_w_m2']:.1f} W/m2),"
           f" peak cooling {out['peak_cooling_w'] / 1000:,.1f} kW ({out['peak_cooling_w_m2']:.1f} W/m2)")
+    if out.get("design_heating_w") is not None:
+        print(f"  design heating {out['design_heating_w'] / 1000:,.1f} kW ({out['design_heating_w_m2']:.1f} W/m2),"
+              f" design cooling {out['design_cooling_w'] / 1000:,.1f} kW ({out['design_cooling_w_m2']:.1f} W/m2)"
+              f"; cooling sensible {out['cooling_sensible_kwh']:,.0f} kWh, latent {out['cooling_latent_kwh']:,.0f} kWh")
     print("  month        " + " ".join(f"{m:>7}" for m in _MONTHS))
     print("  heating MWh  " + " ".join(f"{v / 1000:>7.1f}" for v in out["monthly_heating_kwh"]))
     print("  cooling MWh  " + " ".join(f"{v / 1000:>7.1f}" for v in out["monthly_cooling_kwh"]))

@@ -662,6 +662,14 @@ def _fixed_fields(b: Building) -> dict[str, object]:
         "operation.fresh_air_m3_h_person": op.fresh_air_m3_h_person,
         "operation.natural_ventilation_ach": op.natural_ventilation_ach,
         "operation.vacations": op.vacations,
+        # no surrogate feature describes surface finishes or these model options:
+        # the training data used EnergyPlus's default absorptance 0.7 and emittance 0.9
+        "constructions.wall outer surface (solar absorptance, thermal emittance)":
+            b.constructions.wall.layers[0].surface_properties,
+        "constructions.roof outer surface (solar absorptance, thermal emittance)":
+            b.constructions.roof.layers[0].surface_properties,
+        "geometry.ground_floor_exposure": g.ground_floor_exposure,
+        "operation.equipment_radiant_fraction": op.equipment_radiant_fraction,
     }
 
 
