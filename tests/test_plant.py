@@ -43,6 +43,8 @@ gas_boiler_share = 1.2
 electric_boiler_share = 0.5
 storage_h = 6.0
 storage_medium = "solid"
+[params.chp]
+heat_price_cny_gj = 35.0
 [sweep]
 heat_pump_shares = [0.0, 0.5]
 storage_h = [0.0, 6.0]
@@ -205,6 +207,7 @@ def test_cost_and_co2_per_gj_recomputed_from_the_results(small_result):
         assert o.co2_kg_per_gj == pytest.approx(co2 / gj, rel=1e-9)
         assert d.eb_heat_kw.sum() == pytest.approx(d.eb_electricity_kw.sum(), rel=0.02)  # efficiency 0.99
     gas, es = res.option("gas_boiler"), res.option("electric_storage")
+    assert p.chp_cny_gj == 35.0  # the spec's [params] override
     assert p.grid_kg_kwh == carbon.grid_factor_kgco2_kwh("north_china_2023")[1]
     g = es.turning["grid_factor_turn_kg_kwh"]
     # at the turning grid factor both options emit the same per GJ (fixed dispatches: exact)
@@ -270,6 +273,13 @@ def test_bad_plant_file_lists_every_problem(tmp_path):
                   "options[1].name = 'gas': used twice", "options[1]: no heat source", "supply.design_return_c",
                   "params: chp.heat_price_cny_gj"):
         assert field in msg, field
+
+
+def test_a_season_without_heat_is_a_clear_error(tmp_path):
+    p = tmp_path / "summer.toml"
+    p.write_text(SMALL_SPEC.replace('"01-01"', '"07-01"').replace('"01-14"', '"07-10"'), encoding="utf-8")
+    with pytest.raises(ValidationError, match="need no heat"):
+        run_plant(p, sweep=False)
 
 
 @pytest.mark.parametrize("text", ["this is [not toml", "\xff\xfe garbage", ""])

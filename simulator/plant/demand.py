@@ -157,6 +157,12 @@ def plant_load(spec: PlantSpec, params: dict, progress: Callable[[int, int], Non
     net = params["network"]
     ground = P.ground_from_air_c(t_out, net["pipe_depth_m"], net["soil_diffusivity_m2_day"])[idx]
     demand = heat[idx]
+    if not demand.sum() > 0.0:
+        from simulator.exceptions import ValidationError
+
+        raise ValidationError([f"heating_season {spec.season_start[0]:02d}-{spec.season_start[1]:02d} to "
+                               f"{spec.season_end[0]:02d}-{spec.season_end[1]:02d}: the buildings need no heat in "
+                               "these days; choose heating-season dates"], source=spec.source)
     mean_water = float(np.mean(0.5 * (supply + ret)))
     ua = P.network_ua_kw_k(float(demand.mean()), mean_water, float(ground.mean()), net["transport_efficiency"])
     loss = P.network_loss_kw(ua, supply, ret, ground)
