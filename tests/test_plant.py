@@ -240,6 +240,7 @@ def test_roadmap_entry_point(small_spec_path):
 BAD_SPEC = """
 name = "Bad Name!"
 engine = "magic"
+weather = "nowhere.epw"
 objective = "cheapest"
 [heating_season]
 start = "13-01"
@@ -268,7 +269,7 @@ def test_bad_plant_file_lists_every_problem(tmp_path):
         load_spec(p)
     msg = str(exc.value)
     assert str(p) in msg
-    for field in ("name = 'Bad Name!'", "engine = 'magic'", "objective = 'cheapest'", "heating_season.start",
+    for field in ("name = 'Bad Name!'", "engine = 'magic'", "weather = 'nowhere.epw'", "objective = 'cheapest'", "heating_season.start",
                   "buildings[0].archetype = 'castle'", "buildings[0].floor_area_m2", "options[0]: unknown keys colour",
                   "options[1].name = 'gas': used twice", "options[1]: no heat source", "supply.design_return_c",
                   "params: chp.heat_price_cny_gj"):
@@ -306,3 +307,15 @@ def test_plant_page_renders(_isolated_cache_dir, lang):
     assert len(at.dataframe) >= 1
     title = at.title[0].value
     assert ("锅炉房" in title) if lang == "zh" else ("Heat plant" in title)
+
+
+def test_archetype_file_next_to_the_spec_is_found(tmp_path):
+    import shutil
+
+    shutil.copy(Path(__file__).resolve().parents[1] / "archetypes" / "data" / "estate_1990s.toml",
+                tmp_path / "my_block.toml")
+    spec_file = tmp_path / "plant.toml"
+    spec_file.write_text(SMALL_SPEC.replace('archetype = "old_estate_pre1990"', 'archetype = "my_block.toml"'),
+                         encoding="utf-8")
+    spec = load_spec(spec_file)
+    assert spec.buildings[0].archetype == str(tmp_path / "my_block.toml")

@@ -169,7 +169,15 @@ _KNOWN_TOP = {"schema_version", "name", "title", "title_zh", "engine", "weather"
 _OPTION_KEYS = {"name", "label", "label_zh", "storage_h", "storage_medium", *SHARE_KEYS}
 
 
-def _buildings(raw: Any, problems: list[str]) -> tuple[BuildingGroup, ...]:
+def _near(path: str, base_dir: Path | None) -> str:
+    """A relative path resolved against the spec file's folder when the file is there."""
+    p = Path(path)
+    if base_dir is not None and not p.is_absolute() and (base_dir / p).is_file():
+        return str(base_dir / p)
+    return path
+
+
+def _buildings(raw: Any, problems: list[str], base_dir: Path | None = None) -> tuple[BuildingGroup, ...]:
     if not isinstance(raw, list) or not raw:
         problems.append("buildings: at least one [[buildings]] table with archetype and floor_area_m2")
         return ()
@@ -186,10 +194,13 @@ def _buildings(raw: Any, problems: list[str]) -> tuple[BuildingGroup, ...]:
         if unknown:
             problems.append(f"{where}: unknown keys {', '.join(sorted(unknown))}; valid: archetype, floor_area_m2, package")
         arch = b.get("archetype")
+        if isinstance(arch, str) and arch.endswith(".toml"):
+            arch = _near(arch, base_dir)
         if not isinstance(arch, str) or not arch:
             problems.append(f"{where}.archetype: missing; valid names: {', '.join(names)} (or a TOML path)")
-        elif arch not in names and not arch.endswith(".toml"):
-            problems.append(f"{where}.archetype = {arch!r}: unknown; valid names: {', '.join(names)} (or a TOML path)")
+        elif arch not in names and not (arch.endswith(".toml") and Path(arch).is_file()):
+            problems.append(f"{where}.archetype = {arch!r}: unknown name or missing file; valid names: "
+                            f"{', '.join(names)} (or the path of an archetype TOML file)")
         area = _number(b, "floor_area_m2", where, problems, 1.0, 1.0e8, required=True)
         package = b.get("package", "")
         if not isinstance(package, str):
@@ -290,8 +301,11 @@ def _supply(raw: Any, problems: list[str]) -> SupplyCurve:
     return c
 
 
-def parse_spec(raw: dict, source: str) -> PlantSpec:
+def parse_spec(raw: dict, source: str, base_dir: Path | None = None) -> PlantSpec:
     """Validate a parsed spec (a dict as read from TOML) into a :class:`PlantSpec`.
+
+    Relative archetype and weather paths are looked up in ``base_dir`` (the
+    spec file's folder) first, then in the working directory.
 
     Raises
     ------
@@ -313,8 +327,13 @@ def parse_spec(raw: dict, source: str) -> PlantSpec:
         name = "plant"
     engine = _choice(raw, "engine", "", problems, ENGINES, "surrogate")
     weather = raw.get("weather", "tianjin")
-    if not isinstance(weather, str) or not weather:
-        problems.append("weather: must be a built-in weather name or an EPW path")
+    if isinstance(weather, str) and weather.lower().endswith(".epw"):
+        weather = _near(weather, base_dir)
+    import weather as weather_lib
+
+    if not isinstance(weather, str) or not (weather in weather_lib.BUILT_IN or Path(weather).is_file()):
+        problems.append(f"weather = {weather!r}: must be a built-in weather name "
+                        f"({', '.join(weather_lib.BUILT_IN)}) or the path of an EPW file")
         weather = "tianjin"
     objective = _choice(raw, "objective", "", problems, OBJECTIVES, "cost")
     grids = carbon.grid_factor_names()
@@ -330,7 +349,7 @@ def parse_spec(raw: dict, source: str) -> PlantSpec:
     end = _date(season.get("end"), "heating_season.end", problems) or (3, 15)
     if start == end:
         problems.append("heating_season: start and end must differ")
-    buildings = _buildings(raw.get("buildings"), problems)
+    buildings = _buildings(raw.get("buildings"), problems, base_dir)
     options_raw = raw.get("options")
     options: list[OptionSpec] = []
     if not isinstance(options_raw, list) or not options_raw:
@@ -385,4 +404,4 @@ def load_spec(path: str | Path | None = None) -> PlantSpec:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError([f"not valid TOML: {exc}"], source=str(p)) from None
-    return parse_spec(raw, source=str(p))
+    return parse_spec(raw, source=str(p), base_dir=p.resolve().parent)
