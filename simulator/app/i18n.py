@@ -162,6 +162,8 @@ ZH: dict[str, str] = {
     "Heat-pump capacity [% of design load]": "热泵容量 [占设计负荷 %]",
     "CO₂ against the grid factor": "二氧化碳与电网排放因子",
     "Grid factor [kgCO₂/kWh]": "电网排放因子 [kgCO₂/kWh]",
+    "CO₂ on the grid path in {year} [kg/GJ]": "按电网因子路径{year}年二氧化碳 [kg/GJ]",
+    "Sweep table": "扫描结果表",
     "Weather file read": "已读取气象文件",
     "EnergyPlus run failed": "EnergyPlus 计算失败",
     # calibrate page (simulator/app/pages/calibrate.py, simulator/calibration/charts.py)

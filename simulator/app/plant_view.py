@@ -24,6 +24,7 @@ def option_label(o, lang: str) -> str:
 def options_frame(res, lang: str) -> pd.DataFrame:
     """One row per option: capex, cost and CO2 per GJ, grid figures, turning points (units in the headers)."""
     rows = []
+    last_year = max(res.grid_path)
     for o in res.options:
         tp = o.turning
         rows.append({
@@ -32,6 +33,8 @@ def options_frame(res, lang: str) -> pd.DataFrame:
             t("Cost of heat [CNY/GJ]", lang): round(o.cost_cny_per_gj, 1),
             t("CO₂ [kg/GJ]", lang): round(o.co2_kg_per_gj, 1),
             t("CO₂ with green power [kg/GJ]", lang): round(o.co2_at(0.0) / o.heat_delivered_gj, 1),
+            t("CO₂ on the grid path in {year} [kg/GJ]", lang, year=last_year):
+                round(o.co2_at(res.grid_path[last_year]) / o.heat_delivered_gj, 1),
             t("Grid peak [kW]", lang): round(o.peak_grid_kw),
             t("Valley share of electricity [%]", lang): None if o.valley_share is None else round(100 * o.valley_share),
             t("Grid factor where CO₂ ranking turns [kg/kWh]", lang): _r(tp.get("grid_factor_turn_kg_kwh"), 3),
@@ -117,3 +120,16 @@ def co2_vs_grid_figure(res, lang: str, max_factor: float = 1.0) -> go.Figure:
     fig.update_layout(height=360, margin={"t": 30}, xaxis_title=t("Grid factor [kgCO₂/kWh]", lang),
                       yaxis_title=t("CO₂ [kg/GJ]", lang), legend={"orientation": "h", "y": -0.25})
     return fig
+
+
+def sweep_frame(res, lang: str) -> pd.DataFrame:
+    """The sizing sweep as a table (units in the headers)."""
+    return pd.DataFrame([{
+        t("Heat-pump capacity [% of design load]", lang): round(100 * r["heat_pump_share"]),
+        t("Storage [h of design load]", lang): r["storage_h"],
+        t("Capex [万元]", lang): round(wan_cny(r["capex_cny"])),
+        t("Cost of heat [CNY/GJ]", lang): round(r["cost_cny_per_gj"], 1),
+        t("CO₂ [kg/GJ]", lang): round(r["co2_kg_per_gj"], 1),
+        t("Grid peak [kW]", lang): round(r["peak_grid_kw"]),
+        t("Valley share of electricity [%]", lang): None if r["valley_share"] is None else round(100 * r["valley_share"]),
+    } for r in res.sweep])

@@ -60,7 +60,7 @@ from simulator.plant.appraise import (
 )
 from simulator.plant.demand import PlantLoad, plant_load
 from simulator.plant.params import load_plant_params
-from simulator.plant.prices import plant_prices
+from simulator.plant.prices import KWH_PER_GJ, plant_prices
 from simulator.plant.spec import OBJECTIVES, PlantSpec, load_spec, parse_spec
 
 __all__ = ["PlantResult", "PlantSpec", "OptionResult", "load_spec", "parse_spec", "run_plant",
@@ -113,9 +113,9 @@ class PlantResult:
                 "name": self.spec.name, "title": self.spec.title, "source": self.spec.source,
                 "engine": self.spec.engine, "objective": self.spec.objective,
                 "floor_area_m2": ld.floor_area_m2, "season_hours": int(len(ld.demand_kw)),
-                "heat_demand_gj": ld.demand_kwh / 277.7777777777778,
+                "heat_demand_gj": ld.demand_kwh / KWH_PER_GJ,
                 "heat_demand_kwh_m2": ld.demand_kwh / ld.floor_area_m2,
-                "network_losses_gj": ld.loss_kwh / 277.7777777777778,
+                "network_losses_gj": ld.loss_kwh / KWH_PER_GJ,
                 "network_loss_share": ld.loss_kwh / (ld.demand_kwh + ld.loss_kwh),
                 "design_load_kw": ld.design_load_kw, "design_load_w_m2": ld.design_load_kw * 1000 / ld.floor_area_m2,
                 "existing_gas_boiler_kw": self.context.existing_gas_kw,
@@ -222,6 +222,6 @@ def cost_and_co2_per_gj(option_name: str, spec: PlantSpec | str | None = None) -
         with _LOCK:
             _CACHE[key] = res
     out = res.option(option_name).to_dict(res.grid_path)
-    out["plant_heat_demand_gj"] = res.load.demand_kwh / 277.7777777777778
+    out["plant_heat_demand_gj"] = res.load.demand_kwh / KWH_PER_GJ
     out["plant_floor_area_m2"] = res.load.floor_area_m2
     return out

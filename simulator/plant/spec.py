@@ -53,7 +53,20 @@ class BuildingGroup:
 
 @dataclass(frozen=True)
 class OptionSpec:
-    """One supply option: capacities as shares of the design load, storage in hours of it."""
+    """One supply option: capacities as shares of the design load, storage in hours of it.
+
+    Attributes
+    ----------
+    name, label, label_zh
+        Identifier (lower case, digits, _) and display labels.
+    gas_boiler_share, heat_pump_share, electric_boiler_share, chp_share
+        Heat capacity of each source as a share of the design load [-]; the
+        heat pumps' at the design outdoor and supply temperatures.
+    storage_h
+        Storage capacity in hours of the design load [h].
+    storage_medium
+        "water_tank" or "solid" (parameters in plant.toml [storage.*]).
+    """
 
     name: str
     label: str = ""
@@ -361,6 +374,9 @@ def parse_spec(raw: dict, source: str, base_dir: Path | None = None) -> PlantSpe
             if opt is not None:
                 options.append(opt)
     house = raw.get("boiler_house", {})
+    if isinstance(house, dict) and set(house) - {"existing_gas_boiler_share"}:
+        problems.append(f"boiler_house: unknown keys {', '.join(sorted(set(house) - {'existing_gas_boiler_share'}))}; "
+                        "valid: existing_gas_boiler_share")
     existing = _number(house if isinstance(house, dict) else {}, "existing_gas_boiler_share", "boiler_house",
                        problems, 0.0, MAX_SHARE, 1.2)
     params = raw.get("params", {})

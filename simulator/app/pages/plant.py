@@ -50,6 +50,8 @@ st.subheader(t("Sizing sweep: heat pumps × storage (gas peak boilers kept)", L)
 s1, s2 = st.columns(2)
 s1.plotly_chart(V.sweep_figure(res, "cost_cny_per_gj", L), width="stretch")
 s2.plotly_chart(V.sweep_figure(res, "co2_kg_per_gj", L), width="stretch")
+with st.expander(t("Sweep table", L)):
+    st.dataframe(V.sweep_frame(res, L), hide_index=True, width="stretch")
 
 st.subheader(t("CO₂ against the grid factor", L))
 st.plotly_chart(V.co2_vs_grid_figure(res, L), width="stretch")
