@@ -96,6 +96,25 @@ def test_downloads_are_valid_files():
     assert page.startswith(b"<!doctype html>") and b"plotly" in page and b"wall_eps_70mm" in page
 
 
+def test_report_charts_keep_their_colours():
+    """Streamlit's default plotly template holds placeholder colours (#000001...) that only its own
+    page replaces: a report figure must carry the project template and the heating/cooling colours."""
+    import plotly.io as pio
+    import streamlit  # noqa: F401 - importing it sets the placeholder template as plotly's default
+
+    assert "#000001" in pio.templates[pio.templates.default].layout.colorway  # the hazard is real
+    fig = charts.monthly_figure({"heating": [1.0] * 12, "cooling": [2.0] * 12}, "en", "x", "y [MWh]",
+                                colors=[charts.COLORS["heating"], charts.COLORS["cooling"]])
+    bare = __import__("plotly.graph_objects", fromlist=["Figure"]).Figure()
+    bare.add_bar(x=[1, 2], y=[3, 4])  # a figure built elsewhere, without the template
+    result = {"baseline": {"heating_kwh": 1.0}, "retrofit": {"heating_kwh": 0.5}, "engine": "test",
+              "floor_area_m2": 1.0}
+    page = report.html_report("T", result, [fig, bare], {}).decode()
+    assert "#000001" not in page and "#000002" not in page
+    assert charts.COLORS["heating"] in page and charts.COLORS["cooling"] in page
+    assert '"automargin":true' in page.replace(" ", "")
+
+
 def _t_literals() -> set[str]:
     found = set()
     for path in APP.rglob("*.py"):

@@ -13,10 +13,42 @@ import plotly.graph_objects as go
 from buildings.model import Building
 from simulator.idf import window_box
 
+# One palette for the app and the reports: heating red, cooling blue, everywhere.
+COLORS = {"baseline": "#8c8c8c", "retrofit": "#1f77b4", "heating": "#d62728", "heating_light": "#f4a3a3",
+          "cooling": "#1f77b4", "cooling_light": "#9ecae1", "lighting": "#ffbf00", "equipment": "#9467bd",
+          "pv": "#2ca02c", "district_heat": "#c0392b", "gas": "#ff7f0e", "electricity": "#6a51a3",
+          "front": "#d62728", "points": "#9db4c0", "saving": "#2ca02c", "cost": "#d62728"}
+COLORWAY = ["#d62728", "#1f77b4", "#ff7f0e", "#6a51a3", "#2ca02c", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+            "#17becf"]
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
+
+
+def _template() -> go.layout.Template:
+    """The project's plotly template: explicit colours (Streamlit's default template holds only
+    placeholders ``#000001``... that its own page replaces, so a figure saved elsewhere would be
+    black), readable fonts, axes that make room for their tick labels."""
+    axis = {"automargin": True, "gridcolor": "#e5e5e5", "linecolor": "#444", "ticks": "outside",
+            "title": {"standoff": 8}, "zerolinecolor": "#bbb"}
+    return go.layout.Template(layout={
+        "colorway": COLORWAY, "font": {"family": FONT, "size": 13, "color": "#222"},
+        "paper_bgcolor": "white", "plot_bgcolor": "white", "xaxis": axis, "yaxis": axis,
+        "legend": {"orientation": "h", "y": -0.18, "yanchor": "top"},
+        "title": {"x": 0.0, "xanchor": "left", "font": {"size": 15}},
+        "hoverlabel": {"font": {"family": FONT}},
+    })
+
+
+TEMPLATE = _template()
+
+
+def styled(fig: go.Figure) -> go.Figure:
+    """Apply the project template (call on every figure, also ones built elsewhere)."""
+    fig.update_layout(template=TEMPLATE)
+    return fig
+
+
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_ZH = [f"{m}月" for m in range(1, 13)]
-COLORS = {"baseline": "#8c8c8c", "retrofit": "#1f77b4", "heating": "#d62728", "cooling": "#1f77b4",
-          "lighting": "#ffbf00", "equipment": "#9467bd", "pv": "#2ca02c"}
 
 
 def months(lang: str) -> list[str]:
@@ -86,29 +118,38 @@ def massing_figure(b: Building, t=lambda s: s) -> go.Figure:
         scene={"xaxis": {"title": "x [m] (E)"}, "yaxis": {"title": "y [m] (N)"}, "zaxis": {"title": "z [m]"},
                "aspectmode": "data", "camera": {"eye": {"x": 1.2, "y": -1.8, "z": 0.9}}},
         margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=420,
-        legend={"orientation": "h"},
     )
-    return fig
+    return styled(fig)
 
 
-def monthly_figure(series: dict[str, np.ndarray], lang: str, title: str, y_title: str) -> go.Figure:
-    """Grouped monthly bars, one trace per named 12-value series."""
+def monthly_figure(series: dict[str, np.ndarray], lang: str, title: str, y_title: str,
+                   colors: list[str] | None = None) -> go.Figure:
+    """Grouped monthly bars, one trace per named 12-value series (``colors``: one per series)."""
     fig = go.Figure()
-    for name, values in series.items():
-        fig.add_bar(x=months(lang), y=np.asarray(values), name=name)
-    fig.update_layout(title=title, yaxis_title=y_title, barmode="group", height=360,
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h"})
-    return fig
+    for i, (name, values) in enumerate(series.items()):
+        marker = {"color": colors[i]} if colors else None
+        fig.add_bar(x=months(lang), y=np.asarray(values), name=name, marker=marker,
+                    hovertemplate=f"%{{x}}: %{{y:,.1f}} {_unit(y_title)}<extra>{name}</extra>")
+    fig.update_layout(title=title, yaxis_title=y_title, barmode="group", height=380,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return styled(fig)
 
 
-def stacked_bar(frame: pd.DataFrame, title: str, y_title: str) -> go.Figure:
-    """Stacked bars: index = bars (e.g. baseline / retrofit), columns = components."""
+def _unit(title: str) -> str:
+    """The unit in an axis title "Name [unit]" (empty when there is none)."""
+    return title[title.rfind("[") + 1:title.rfind("]")] if "[" in title else ""
+
+
+def stacked_bar(frame: pd.DataFrame, title: str, y_title: str, colors: list[str] | None = None) -> go.Figure:
+    """Stacked bars: index = bars (e.g. baseline / retrofit), columns = components (``colors``: one per column)."""
     fig = go.Figure()
-    for col in frame.columns:
-        fig.add_bar(x=list(frame.index), y=frame[col].to_numpy(), name=str(col))
-    fig.update_layout(title=title, yaxis_title=y_title, barmode="stack", height=360,
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h"})
-    return fig
+    for i, col in enumerate(frame.columns):
+        marker = {"color": colors[i]} if colors else None
+        fig.add_bar(x=list(frame.index), y=frame[col].to_numpy(), name=str(col), marker=marker,
+                    hovertemplate=f"%{{x}}: %{{y:,.1f}} {_unit(y_title)}<extra>{col}</extra>")
+    fig.update_layout(title=title, yaxis_title=y_title, barmode="stack", height=380,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return styled(fig)
 
 
 def pareto_mask(cost: np.ndarray, benefit: np.ndarray) -> np.ndarray:
@@ -130,16 +171,16 @@ def pareto_figure(df: pd.DataFrame, x: str, y: str, label: str, x_title: str, y_
     mask = pareto_mask(df[x].to_numpy(), df[y].to_numpy())
     fig = go.Figure()
     fig.add_scatter(x=df[x], y=df[y], mode="markers", name=title, text=df[label],
-                    marker={"color": "#9db4c0", "size": 7}, customdata=np.arange(len(df)),
+                    marker={"color": COLORS["points"], "size": 7}, customdata=np.arange(len(df)),
                     hovertemplate="%{text}<br>%{x:,.0f}, %{y:,.1f}<extra></extra>")
     front = df[mask].sort_values(x)
     fig.add_scatter(x=front[x], y=front[y], mode="lines+markers", name=front_name, text=front[label],
-                    marker={"color": "#d62728", "size": 9}, line={"color": "#d62728"},
+                    marker={"color": COLORS["front"], "size": 9}, line={"color": COLORS["front"]},
                     customdata=front.index.to_numpy(),
                     hovertemplate="%{text}<br>%{x:,.0f}, %{y:,.1f}<extra></extra>")
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, height=420,
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"})
-    return fig
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return styled(fig)
 
 
 def mac_curve_figure(df: pd.DataFrame, cost_col: str, saved_col: str, label: str, x_title: str,
@@ -148,9 +189,9 @@ def mac_curve_figure(df: pd.DataFrame, cost_col: str, saved_col: str, label: str
     d = df.sort_values(cost_col).reset_index(drop=True)
     widths = d[saved_col].to_numpy(float)
     left = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
-    colors = np.where(d[cost_col] < 0, "#2ca02c", "#d62728")
+    colors = np.where(d[cost_col] < 0, COLORS["saving"], COLORS["cost"])
     fig = go.Figure(go.Bar(x=left + widths / 2, y=d[cost_col], width=widths, marker_color=colors,
                            text=d[label], hovertemplate="%{text}<br>%{y:,.0f}<extra></extra>"))
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, height=420, bargap=0,
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    return fig
+    return styled(fig)

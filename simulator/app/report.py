@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulator.app.charts import styled
 from simulator.app.i18n import t
 
 
@@ -60,7 +61,8 @@ def html_report(title: str, result: dict[str, Any], figures: list, assumptions: 
     res_rows = "".join("<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>" for row in res.itertuples(index=False))
     charts = []
     for i, fig in enumerate(figures):
-        charts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
+        charts.append(styled(fig).to_html(full_html=False, include_plotlyjs=(i == 0),
+                                          config={"displayModeBar": False}))
     ass = "".join(f"<li>{html.escape(str(k))}: {fmt(v)}</li>" for k, v in assumptions.items())
     measures = ", ".join(html.escape(m) for m in result.get("measures", [])) or "-"
     page = f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

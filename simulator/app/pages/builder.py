@@ -150,7 +150,8 @@ with results:
          f"{t('Heating', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_heating_kwh"]],
          f"{t('Cooling', L)} · {t('Baseline', L)}": [v / 1000 for v in base["monthly_cooling_kwh"]],
          f"{t('Cooling', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_cooling_kwh"]]},
-        L, t("Monthly heating and cooling load", L), t("Load [MWh]", L))
+        L, t("Monthly heating and cooling load", L), t("Load [MWh]", L),
+        colors=[charts.COLORS[c] for c in ("heating_light", "heating", "cooling_light", "cooling")])
     st.plotly_chart(monthly, width="stretch")
 
     def energy_row(d):
@@ -162,8 +163,9 @@ with results:
     co2 = pd.DataFrame([{t("District heat", L): d["heat_co2_kg"] / 1000, t("Gas", L): d["gas_co2_kg"] / 1000,
                          t("Grid electricity", L): d["electricity_co2_kg"] / 1000} for d in (base, after)],
                        index=energy.index)
-    e_fig = charts.stacked_bar(energy, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L))
-    c_fig = charts.stacked_bar(co2, t("Annual CO₂", L), t("CO₂ [t/a]", L))
+    carrier_colors = [charts.COLORS[c] for c in ("district_heat", "gas", "electricity", "pv")]
+    e_fig = charts.stacked_bar(energy, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L), carrier_colors)
+    c_fig = charts.stacked_bar(co2, t("Annual CO₂", L), t("CO₂ [t/a]", L), carrier_colors[:3])
     a, b_ = st.columns(2)
     a.plotly_chart(e_fig, width="stretch")
     b_.plotly_chart(c_fig, width="stretch")

@@ -67,7 +67,8 @@ with right:
 st.plotly_chart(charts.monthly_figure(
     {t("Heating", L): [v / 1000 for v in base["monthly_heating_kwh"]],
      t("Cooling", L): [v / 1000 for v in base["monthly_cooling_kwh"]]},
-    L, t("Monthly heating and cooling load", L), t("Load [MWh]", L)), width="stretch")
+    L, t("Monthly heating and cooling load", L), t("Load [MWh]", L),
+    colors=[charts.COLORS["heating"], charts.COLORS["cooling"]]), width="stretch")
 
 carriers = pd.DataFrame(
     {t("District heat", L): [base["district_heat_kwh"] / 1000],
@@ -77,6 +78,8 @@ carriers = pd.DataFrame(
      f"{t('Grid electricity', L)} · {t('Lighting', L)}": [base["electricity_lighting_kwh"] / 1000],
      f"{t('Grid electricity', L)} · {t('Plugs', L)}": [base["electricity_equipment_kwh"] / 1000]},
     index=[t("Baseline", L)])
-st.plotly_chart(charts.stacked_bar(carriers, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L)),
+st.plotly_chart(charts.stacked_bar(carriers, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L),
+                                   [charts.COLORS[c] for c in ("district_heat", "gas", "heating_light", "cooling_light",
+                                                               "lighting", "equipment")]),
                 width="stretch")
 st.caption(f"{area:,.0f} m² · {res['engine']}")
