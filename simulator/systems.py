@@ -58,7 +58,7 @@ import numpy as np
 
 from simulator import pv as pvmod
 from simulator.delivered import ELECTRIC_END_USES, Delivered
-from simulator.exceptions import ValidationError
+from simulator.exceptions import ValidationError, WeatherError
 
 log = logging.getLogger(__name__)
 
@@ -550,6 +550,25 @@ def hp_seasonal_cop(weather, supply_temperature_c: float, hourly_heat_kwh: np.nd
     return float(res.scop)
 
 
+def check_same_weather(loads, weather) -> None:
+    """Raise :class:`~simulator.exceptions.WeatherError` if loads and weather come from different files.
+
+    ``loads.weather_id`` is the content id of the weather file the loads were
+    simulated on; ``weather.id`` that of the weather given for the systems step
+    (outdoor temperature for the heat pump, sun for PV). Hour-by-hour systems on
+    another year's weather would pair, say, a cold night's load with a mild
+    night's COP. An empty id (loads built by hand) is not checked.
+    """
+    loads_id = getattr(loads, "weather_id", "") or ""
+    weather_id = getattr(weather, "id", "") or ""
+    if loads_id and weather_id and loads_id != weather_id:
+        loads_name = (getattr(loads, "meta", None) or {}).get("weather", "?")
+        raise WeatherError(
+            f"loads and weather come from different weather files: the loads were simulated on "
+            f"{loads_name!r} (id {loads_id}), the weather given is {getattr(weather, 'name', '?')!r} "
+            f"(id {weather_id}); pass the weather the loads were simulated on")
+
+
 def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
     """Delivered energy by carrier for one building on one weather year.
 
@@ -563,7 +582,8 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
         ``systems.heat_metering`` switches district heat to the metered
         overheating allowance, ``systems.split_ac_inverter`` to inverter ACs.
     weather
-        :class:`weather.Weather` (or an EPW path) of the same year as the loads.
+        :class:`weather.Weather` (or an EPW path) of the same file as the loads
+        (checked by content id, see :func:`check_same_weather`).
     params
         Overrides of systems.toml, ``{section: {key: value}}``.
 
@@ -580,9 +600,12 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
     ValidationError
         Bad params, an unknown heating source or cooling system, or a weather
         year without 8760 hours.
+    WeatherError
+        If the loads were simulated on another weather file (:func:`check_same_weather`).
     """
     p = load_system_params(params)
     w_obj = _resolve_weather(weather)
+    check_same_weather(loads, w_obj)
     w = _weather_arrays(w_obj)
     sysd = building.systems
     problems = []

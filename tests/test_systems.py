@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 import archetypes
-import weather
 from simulator import pv, systems
 from simulator.batch import Case, run_batch
 from simulator.delivered import Delivered
-from simulator.exceptions import ValidationError
+from simulator.exceptions import ValidationError, WeatherError
 from simulator.loads import Loads
 from tests.conftest import CSWD
 from weather.epw import read_epw
@@ -38,13 +37,13 @@ def _colder(w, delta_k: float):
     return w.replace(data=d)
 
 
-def _loads(heat=None, cool=None, light=None, equip=None, area=1000.0) -> Loads:
+def _loads(heat=None, cool=None, light=None, equip=None, area=1000.0, weather_id: str = "") -> Loads:
     z = np.zeros(8760)
     arrays = [z if a is None else np.asarray(a, dtype=float) for a in (heat, cool, light, equip)]
     return Loads(floor_area_m2=area, hourly_heating_kwh=arrays[0], hourly_cooling_kwh=arrays[1],
                  hourly_lighting_kwh=arrays[2], hourly_equipment_kwh=arrays[3],
                  hourly_window_solar_kwh=z, peak_heating_w=float(arrays[0].max() * 1000),
-                 peak_cooling_w=float(arrays[1].max() * 1000), engine="synthetic")
+                 peak_cooling_w=float(arrays[1].max() * 1000), engine="synthetic", weather_id=weather_id)
 
 
 def _with_systems(building, measures=(), **changes):
@@ -323,6 +322,20 @@ def test_weather_must_be_a_full_year(tianjin, residential):
         systems.deliver(_loads(), residential, Short())
 
 
+def test_loads_and_weather_must_come_from_one_file(tianjin, residential):
+    cold = _colder(tianjin, -3.0)
+    heat = np.full(8760, 1.0)
+    same = systems.deliver(_loads(heat, weather_id=tianjin.id), residential, tianjin)
+    assert same.useful_heat_kwh == pytest.approx(8760.0)
+    with pytest.raises(WeatherError) as err:
+        systems.deliver(_loads(heat, weather_id=tianjin.id), residential, cold)
+    assert tianjin.id in str(err.value) and cold.id in str(err.value)  # names both files
+    # the evaluation path checks too (it calls deliver)
+    from simulator.evaluate import outcome
+    with pytest.raises(WeatherError, match="different weather files"):
+        outcome(residential, _loads(heat, weather_id=cold.id), tianjin)
+
+
 # ------------------------------------------------------- with real EnergyPlus
 
 
@@ -334,7 +347,7 @@ def old_estate_loads(tianjin_epw, session_cache, residential):
 
 
 def test_real_loads_every_heating_source(old_estate_loads, residential, tianjin_epw):
-    w = weather.load("tianjin")
+    w = read_epw(tianjin_epw)  # the file the loads were simulated on (HONGQIAO_TEST_EPW or built-in)
     loads = old_estate_loads
     out: dict[str, Delivered] = {}
     for source in systems.HEATING_SOURCES:
