@@ -49,6 +49,17 @@ def tianjin_epw(_isolated_cache_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def builtin_epw(_isolated_cache_dir) -> Path:
+    """The built-in Tianjin typical year as an EPW, whatever ``HONGQIAO_TEST_EPW`` says.
+
+    For tests tied to that year: the surrogate is trained on it, the regression results pinned on it.
+    """
+    import weather
+
+    return Path(weather.epw_path("tianjin"))
+
+
+@pytest.fixture(scope="session")
 def session_cache(tmp_path_factory):
     """One run cache shared by the EnergyPlus tests, so a case runs once per session."""
     from simulator.cache import RunCache

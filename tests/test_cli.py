@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import archetypes
@@ -45,6 +46,21 @@ def test_simulate_json_has_the_promised_keys(tianjin_epw, session_cache):
     again = json.loads(retrofit("simulate", "--archetype", "public_school", "--weather", str(tianjin_epw),
                                 "--json", "--cache", str(session_cache.path), "-q").stdout)
     assert again["cached"] and again["heating_kwh"] == data["heating_kwh"]
+    # the figures are those of the run itself (read back from the same cache), summed here
+    from simulator.batch import Case, run_batch
+
+    [r] = run_batch([Case(archetypes.load("public_school"), str(tianjin_epw))], cache=session_cache, workers=1)
+    loads = r.loads
+    month_hours = np.repeat(np.arange(12), np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24)
+    for s in ("heating", "cooling"):
+        hourly = getattr(loads, f"hourly_{s}_kwh")
+        # the JSON rounds kWh to 3 decimals and kWh/m2 to 4
+        assert data[f"{s}_kwh"] == pytest.approx(hourly.sum(), abs=5e-4)
+        assert data[f"{s}_kwh_m2"] == pytest.approx(hourly.sum() / 4480.0, abs=5e-5)
+        monthly = np.bincount(month_hours, weights=hourly, minlength=12)
+        assert data[f"monthly_{s}_kwh"] == pytest.approx(monthly, abs=5e-4)
+        assert data[f"peak_{s}_w"] == pytest.approx(hourly.max() * 1000.0, abs=0.05)
+    assert data["floor_area_m2"] == 4 * 70.0 * 16.0  # 4 storeys x 70 m x 16 m (public_school.toml)
 
 
 def test_simulate_table_output(tianjin_epw, session_cache):

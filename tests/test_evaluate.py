@@ -12,7 +12,9 @@ from buildings import measures as M
 from simulator.batch import Case, run_batch
 from simulator.evaluate import Options, evaluate
 from simulator.exceptions import UnknownNameError, ValidationError
+from tests.helpers import assert_evaluation_matches, recompute_evaluation
 from tests.test_cli import retrofit
+from weather.epw import read_epw
 
 ENVELOPE_AND_OPERATION = ["wall_eps_70mm", "roof_xps_100mm", "floor_xps_50mm", "windows_pvc_double",
                           "airtight_0_3", "trv_metering", "led"]
@@ -75,6 +77,14 @@ def test_package_json_has_keys_with_units(envelope_hp_pv):
     assert d["capex_cny"] == pytest.approx(sum(d["capex_by_measure_cny"].values()))
 
 
+def test_package_json_recomputed_from_the_parts(envelope_hp_pv, tianjin_epw):
+    ev = envelope_hp_pv
+    hand = recompute_evaluation(archetypes.load("old_estate_pre1990"), "envelope_hp_pv", ev.baseline.loads,
+                                ev.retrofit.loads, read_epw(tianjin_epw))
+    assert_evaluation_matches(ev.to_dict(), hand)
+    assert hand["retrofit"]["renewable_share"] > 0 and hand["baseline"]["renewable_share"] == 0
+
+
 def test_package_saves_carbon_and_money(envelope_hp_pv):
     ev = envelope_hp_pv
     assert ev.co2_saved_kg > 0 and ev.annual_saving_cny > 0
@@ -112,13 +122,18 @@ def test_bad_inputs_give_clear_errors(tianjin_epw, session_cache):
         evaluate(b, "envelope", weather=tianjin_epw, cache=session_cache.path, options=Options(subsidy_cny_m2=-1))
 
 
-def test_cli_evaluate_json(tianjin_epw, session_cache):
+def test_cli_evaluate_json(tianjin_epw, session_cache, envelope_hp_pv):
     out = retrofit("evaluate", "--archetype", "old_estate_pre1990", "--package", "envelope_hp_pv", "--json",
                    "--weather", str(tianjin_epw), "--cache", str(session_cache.path), "-q")
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["archetype"] == "old_estate_pre1990" and d["package"] == "envelope_hp_pv"
     assert d["hp_scop"] > 1 and d["pv_kwh"] > 0 and not math.isnan(d["npv_cny"])
+    # the CLI's figures, recomputed from the library's parts on the same (cached) loads
+    ev = envelope_hp_pv
+    hand = recompute_evaluation(archetypes.load("old_estate_pre1990"), "envelope_hp_pv", ev.baseline.loads,
+                                ev.retrofit.loads, read_epw(tianjin_epw))
+    assert_evaluation_matches(d, hand)
 
 
 def test_cli_lists_measures_and_packages():

@@ -188,18 +188,18 @@ def test_predictions_are_consistent(tmp_path):
     assert df["heating_kwh_m2_m07"].max() == 0
 
 
-def test_engine_warns_outside_its_domain(tmp_path, tianjin_epw):
+def test_engine_warns_outside_its_domain(tmp_path, builtin_epw):
     _write_synthetic_dataset(tmp_path, n=20)
     engine = SurrogateEngine(tmp_path)
     b = archetypes.load("old_estate_pre1990")
     with warnings.catch_warnings():
         warnings.simplefilter("error", SurrogateDomainWarning)
-        engine.simulate(b, tianjin_epw)  # inside: no warning
+        engine.simulate(b, builtin_epw)  # inside: no warning
     assert engine.last_violations == []
     leaky = b.replace(operation=dataclasses.replace(b.operation, infiltration_ach=3.0))
     assert engine.check_domain(leaky)
     with pytest.warns(SurrogateDomainWarning, match="infiltration_ach"):
-        loads = engine.simulate(leaky, tianjin_epw)
+        loads = engine.simulate(leaky, builtin_epw)
     assert engine.last_violations and loads.meta["domain_violations"] == engine.last_violations
 
 
@@ -253,17 +253,17 @@ def test_sample_extends_a_dataset_and_resumes(tmp_path, session_cache):
 
 
 @pytest.fixture(scope="module")
-def walkup_check(tianjin_epw, session_cache):
+def walkup_check(builtin_epw, session_cache):
     """Three fresh random packages on the old estate and its baseline, in EnergyPlus and the surrogate."""
     base = archetypes.load("old_estate_pre1990")
     rng = np.random.default_rng(20251125)  # not a seed the training design uses (Sobol)
     buildings = [base] + [M.apply(base, random_package(rng)).replace(name=f"test-surrogate-{i}") for i in range(3)]
-    results = run_batch([Case(b, str(tianjin_epw)) for b in buildings], cache=session_cache, workers=2)
+    results = run_batch([Case(b, str(builtin_epw)) for b in buildings], cache=session_cache, workers=2)
     assert all(r.ok for r in results), [r.error for r in results]
     engine = SurrogateEngine()
     with warnings.catch_warnings():
         warnings.simplefilter("error", SurrogateDomainWarning)
-        surrogate = [engine.simulate(b, tianjin_epw) for b in buildings]
+        surrogate = [engine.simulate(b, builtin_epw) for b in buildings]
     return buildings, [r.loads for r in results], surrogate
 
 

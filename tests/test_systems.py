@@ -190,10 +190,42 @@ def test_backup_only_below_cutoff_or_above_capacity(tianjin, t_out, degree_hour_
     assert r2.heat_backup_kwh.sum() == 0.0 and r2.scop > r.scop
 
 
+# Staffell et al. (2012) ASHP regression, written here: COP = 6.81 - 0.121 dT + 0.00063 dT^2,
+# dT = supply - outdoor [K], clamped to 15 K below; circulator 2 % of the heat (systems.toml).
+STAFFELL = (6.81, -0.121, 0.00063)
+AUX_FRACTION = 0.02
+
+
+def _scop_by_hand(t_out, heat, supply_c):
+    """Seasonal COP without defrost and backup: heat / (sum of heat / hourly COP + circulator)."""
+    dt = np.maximum(supply_c - t_out, 15.0)
+    cop = STAFFELL[0] + STAFFELL[1] * dt + STAFFELL[2] * dt * dt
+    return heat.sum() / ((heat / cop).sum() + AUX_FRACTION * heat.sum())
+
+
 @pytest.mark.parametrize("supply_c", [35.0, 45.0])
-def test_scop_in_plausible_band_for_tianjin(tianjin, supply_c):
-    scop = systems.hp_seasonal_cop(tianjin, supply_c)
-    assert SCOP_BAND[0] <= scop <= SCOP_BAND[1], scop
+def test_scop_matches_the_cop_model_by_hand(tianjin, t_out, supply_c):
+    d = tianjin.data
+    heat = systems.synthetic_heat_profile_kwh(t_out, d["month"].to_numpy(), d["day"].to_numpy())
+    hand = _scop_by_hand(t_out, heat, supply_c)
+    # no defrost, no cut-off, a heat pump big enough never to need its backup: the same sum
+    plain = {"ashp": {"defrost": False, "cutoff_c": -40.0, "sizing_factor": 3.0}}
+    assert systems.hp_seasonal_cop(tianjin, supply_c, params=plain) == pytest.approx(hand, rel=1e-12)
+    # Defaults add defrost and backup, both only lower the SCOP. Defrost multiplies an
+    # hour's COP by (1 - f), f < 0.25 (test_defrost_fraction_shape), only at or below 5 C:
+    # at most that share of the heat is served a quarter less efficiently.
+    full = systems.hp_seasonal_cop(tianjin, supply_c)
+    frosty = heat[t_out <= 5.0].sum() / heat.sum()
+    assert hand * (1 - 0.25 * frosty) < full < hand
+
+
+def test_scop_by_hand_depends_on_the_supply_temperature(tianjin, t_out):
+    d = tianjin.data
+    heat = systems.synthetic_heat_profile_kwh(t_out, d["month"].to_numpy(), d["day"].to_numpy())
+    # 10 K more lift costs about 0.121 - 2 x 0.00063 x 35 K = 0.077 COP per K at mean lifts of 30-40 K:
+    # the 35 C and 45 C SCOPs must differ by far more than any rounding (README: 2.9 vs 2.27).
+    assert _scop_by_hand(t_out, heat, 35.0) - _scop_by_hand(t_out, heat, 45.0) > 0.4
+    assert systems.hp_seasonal_cop(tianjin, 35.0) - systems.hp_seasonal_cop(tianjin, 45.0) > 0.4
 
 
 @needs_cswd
