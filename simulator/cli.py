@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -396,10 +397,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("simulator.cache").setLevel(logging.INFO if args.verbose else logging.WARNING)  # cache faults: one line
+    # an unreadable cached surrogate model: one warning naming the file (it is moved aside and retrained)
+    logging.getLogger("simulator.surrogate.model").setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         return int(args.func(args) or 0)
     except RetrofitError as exc:
         print(f"retrofit: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return 1
+    except OSError as exc:  # the file system refused (permissions, disk full, a name too long)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"retrofit: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("retrofit: interrupted", file=sys.stderr)

@@ -164,6 +164,15 @@ def test_built_in_weather_not_shadowed_by_working_directory(tmp_path, monkeypatc
         cli.weather_path("./tianjin.epw")
 
 
+def test_planted_cached_weather_file_is_not_reused(tmp_path):
+    w = weather.load("tianjin")
+    path = weather.write_cached_epw(w, tmp_path)
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"LOCATION,Tianjin", b"LOCATION,Elsewhere", 1))  # same name, other content
+    assert weather.write_cached_epw(w, tmp_path) == path
+    assert path.read_bytes() == good
+
+
 # ----------------------------------------------------------------------------- numbers
 
 

@@ -94,23 +94,38 @@ def write_cached_epw(w: Weather, directory: Path | None = None) -> Path:
     """
     directory = directory or cache_dir()
     path = directory / f"{safe_file_stem(w.name)}-{w.id}.epw"
-    if path.is_file():
+    text = w.to_epw_text().encode("utf-8")
+    if _holds(path, text):
         return path
+    _write_atomic(path, text, "cached weather file")
+    log.info("wrote %s", path)
+    return path
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """True if ``path`` is a regular file holding exactly ``data`` (a planted or stale file is not reused)."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        return path.is_file() and not path.is_symlink() and path.stat().st_size == len(data) \
+            and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _write_atomic(path: Path, data: bytes, what: str) -> None:
+    """Write ``data`` to ``path`` through a random temporary name in the same folder, then ``os.replace``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(w.to_epw_text())
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
             os.chmod(tmp, 0o644)  # mkstemp makes 0600; the cache is meant to be shared
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise WeatherError(f"{directory}: cannot write cached weather file: {exc}") from exc
-    log.info("wrote %s", path)
-    return path
+        raise WeatherError(f"{path.parent}: cannot write the {what}: {exc.strerror or exc}") from exc
 
 
 def is_built_in(spec: str) -> bool:
@@ -152,23 +167,10 @@ def resolve(spec: str) -> Path:
 
 def _write_normalised(w: Weather, stem: str, text: bytes) -> Path:
     """Write the normalised EPW text as ``normalised/{id}/{stem}.epw`` in the cache (atomic)."""
-    directory = cache_dir() / "normalised" / w.id
-    path = directory / f"{safe_file_stem(stem)}.epw"
-    if path.is_file() and path.read_bytes() == text:
-        return path
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise WeatherError(f"cannot write the normalised weather file into the cache: {exc.strerror or exc}") from exc
-    log.info("%s: EnergyPlus gets the normalised copy %s", stem, path)
+    path = cache_dir() / "normalised" / w.id / f"{safe_file_stem(stem)}.epw"
+    if not _holds(path, text):
+        _write_atomic(path, text, "normalised weather file")
+        log.info("%s: EnergyPlus gets the normalised copy %s", stem, path)
     return path
 
 

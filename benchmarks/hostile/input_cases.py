@@ -385,6 +385,7 @@ def measure_cases() -> list[dict]:
 # ----------------------------------------------------------------------------- archetype files
 
 BASE = '[meta]\nbase = "old_estate_pre1990"\n'
+WALL = BASE + '[constructions.wall]\nname = "w"\nlayers = '
 
 
 def archetype_cases() -> list[dict]:
@@ -417,22 +418,22 @@ def archetype_cases() -> list[dict]:
         ("window-to-wall is a number", BASE + "[geometry]\nwindow_to_wall = 0.3\n", "window_to_wall"),
         ("unknown section", BASE + "[garden]\ntrees = 3\n", "garden"),
         ("unknown geometry field", BASE + "[geometry]\nmoat_m = 3\n", "moat_m"),
-        ("layers not a list", BASE + '[constructions.wall]\nname = "w"\nlayers = 5\n', "layers"),
-        ("layers empty", BASE + '[constructions.wall]\nname = "w"\nlayers = []\n', "layers"),
-        ("layer material a list", BASE + '[constructions.wall]\nname = "w"\nlayers = [{material = ["x"], thickness_m = 0.2}]\n',
+        ("layers not a list", WALL + '5\n', "layers"),
+        ("layers empty", WALL + '[]\n', "layers"),
+        ("layer material a list", WALL + '[{material = ["x"], thickness_m = 0.2}]\n',
          "layers[0]"),
-        ("layer material unknown", BASE + '[constructions.wall]\nname = "w"\nlayers = [{material = "unobtainium", thickness_m = 0.2}]\n',
+        ("layer material unknown", WALL + '[{material = "unobtainium", thickness_m = 0.2}]\n',
          "unobtainium"),
-        ("layer without material", BASE + '[constructions.wall]\nname = "w"\nlayers = [{thickness_m = 0.2}]\n',
+        ("layer without material", WALL + '[{thickness_m = 0.2}]\n',
          "layers[0]"),
-        ("layer is a number", BASE + '[constructions.wall]\nname = "w"\nlayers = [3]\n', "layers[0]"),
-        ("layer thickness nan", BASE + '[constructions.wall]\nname = "w"\nlayers = [{material = "solid_clay_brick", thickness_m = nan}]\n',
+        ("layer is a number", WALL + '[3]\n', "layers[0]"),
+        ("layer thickness nan", WALL + '[{material = "solid_clay_brick", thickness_m = nan}]\n',
          "thickness_m"),
-        ("layer thickness negative", BASE + '[constructions.wall]\nname = "w"\nlayers = [{material = "solid_clay_brick", thickness_m = -0.2}]\n',
+        ("layer thickness negative", WALL + '[{material = "solid_clay_brick", thickness_m = -0.2}]\n',
          "thickness_m"),
-        ("layer thickness 100 m", BASE + '[constructions.wall]\nname = "w"\nlayers = [{material = "solid_clay_brick", thickness_m = 100.0}]\n',
+        ("layer thickness 100 m", WALL + '[{material = "solid_clay_brick", thickness_m = 100.0}]\n',
          "thickness_m"),
-        ("layer conductivity 0", BASE + '[constructions.wall]\nname = "w"\nlayers = [{material = "solid_clay_brick", thickness_m = 0.2, conductivity_w_mk = 0}]\n',
+        ("layer conductivity 0", WALL + '[{material = "solid_clay_brick", thickness_m = 0.2, conductivity_w_mk = 0}]\n',
          "conductivity"),
         ("window U 0", BASE + "[constructions.window]\nu_value_w_m2k = 0\n", "u_value"),
         ("window SHGC 2", BASE + "[constructions.window]\nshgc = 2\n", "shgc"),
@@ -486,25 +487,27 @@ def _planted(write):
     return setup
 
 
+class _Bomb:
+    """Pickles to a call of ``os.system`` that creates the case's canary file."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
 def _pickle_bomb(path: Path, marker: Path) -> None:
     import pickle
 
-    class Bomb:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
-    path.write_bytes(pickle.dumps({"metadata": {}, "model": Bomb()}))
+    path.write_bytes(pickle.dumps({"metadata": {}, "model": _Bomb(marker)}))
 
 
 def _npz_with_object_array(path: Path, marker: Path) -> None:
     import numpy as np
 
-    class Bomb:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
     with path.open("wb") as fh:
-        np.savez(fh, **{"state.json": np.array([Bomb()], dtype=object)})
+        np.savez(fh, **{"state.json": np.array([_Bomb(marker)], dtype=object)})
 
 
 def _garbage(path: Path, marker: Path) -> None:
