@@ -76,6 +76,16 @@ def _choice_label(key: str, v) -> str:
     return str(v)
 
 
+def _upload_bytes(up, fallback: str) -> tuple[bytes | None, str]:
+    """An upload's bytes and its safe display name; ``None`` (with the message shown) when it is too large."""
+    shown = display_name(up.name, fallback)
+    if up.size > MAX_UPLOAD_BYTES:
+        st.error(t("Could not read this file", L))
+        st.text(f"{shown}: {too_large_message(up.size)}")
+        return None, shown
+    return up.getvalue(), shown
+
+
 def _submit_form() -> None:
     st.session_state["ob_submitted"] = True
 
@@ -116,26 +126,22 @@ if source == "form":
                                "application/toml", key="ob_download")
 elif source == "upload":
     up = st.file_uploader(t("Archetype file (.toml)", L), type=["toml"], key="cal_arch_upload")
-    if up is not None:
-        shown = display_name(up.name, "archetype.toml")
-        if up.size > MAX_UPLOAD_BYTES:
+    data, shown = _upload_bytes(up, "archetype.toml") if up is not None else (None, "")
+    if data is not None:
+        try:
+            text = data.decode("utf-8")
+            b = ob.check_text(text, shown)
+        except UnicodeDecodeError:
             st.error(t("Could not read this file", L))
-            st.text(f"{shown}: {too_large_message(up.size)}")
+            st.text(f"{shown}: not UTF-8 text")
+        except RetrofitError as exc:
+            st.error(t("The archetype file has problems", L))
+            for line in getattr(exc, "problems", [str(exc)]):
+                st.text(public_message(line))
         else:
-            try:
-                text = up.getvalue().decode("utf-8")
-                b = ob.check_text(text, shown)
-            except UnicodeDecodeError:
-                st.error(t("Could not read this file", L))
-                st.text(f"{shown}: not UTF-8 text")
-            except RetrofitError as exc:
-                st.error(t("The archetype file has problems", L))
-                for line in getattr(exc, "problems", [str(exc)]):
-                    st.text(public_message(line))
-            else:
-                building_text, building_label = text, b.name
-                st.success(t("Archetype file read", L))
-                st.text(f"{b.name}: {b.floor_area_m2:,.0f} m², {b.geometry.storeys} {t('storeys', L)}")
+            building_text, building_label = text, b.name
+            st.success(t("Archetype file read", L))
+            st.text(f"{b.name}: {b.floor_area_m2:,.0f} m², {b.geometry.storeys} {t('storeys', L)}")
 else:
     st.text(f"{t('Archetype', L)}: {building_label}")
 
@@ -155,12 +161,7 @@ epw_up = c5.file_uploader(t("Weather of the metered period (EPW, optional)", L),
 
 meter_bytes, meter_name = None, None
 if meter_up is not None:
-    meter_name = display_name(meter_up.name, "meter.csv")
-    if meter_up.size > MAX_UPLOAD_BYTES:
-        st.error(t("Could not read this file", L))
-        st.text(f"{meter_name}: {too_large_message(meter_up.size)}")
-    else:
-        meter_bytes = meter_up.getvalue()
+    meter_bytes, meter_name = _upload_bytes(meter_up, "meter.csv")
 elif pasted.strip():
     meter_bytes, meter_name = pasted.encode("utf-8"), "pasted.csv"
 
@@ -182,11 +183,12 @@ def _archetype_arg(tmp: Path) -> str:
 with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
     tmp = Path(tmp_name)
     weather_path = None
-    if epw_up is not None:
+    epw_bytes, epw_name = _upload_bytes(epw_up, "metered.epw") if epw_up is not None else (None, "")
+    if epw_bytes is not None:
         import weather
 
         try:
-            w = weather.parse_epw(epw_up.getvalue(), display_name(epw_up.name))
+            w = weather.parse_epw(epw_bytes, epw_name)
             weather_path = w.to_epw(tmp / "metered.epw")  # EnergyPlus reads a normalised copy, never the upload
         except RetrofitError as exc:
             st.error(t("Could not read this file", L))

@@ -1,0 +1,142 @@
+"""Calibration to meters (issue 13): run time, synthetic-truth recovery, Guideline 14, savings intervals.
+
+Synthetic truth: EnergyPlus simulates old_estate_pre1990 with hidden parameter
+values; its monthly heat and electricity get 5 % Gaussian noise and become the
+meter file; the calibration (default settings, as ``retrofit calibrate``) must
+find the hidden values inside its 90 % intervals and meet ASHRAE Guideline 14.
+
+Cases
+-----
+* A, B: two hidden buildings on the built-in Tianjin year (the surrogate's
+  year), heat metered at the building.
+* C: heat metered at the substation, hidden network efficiency 0.90.
+* D: meter data from EnergyPlus on the TMYx 2011-2025 Tianjin year (another
+  weather), calibrated with ``--weather`` TMYx: the heat is degree-day
+  normalised to the built-in year (the approximation used until the
+  weather-aware surrogate of issue 12 exists). Skipped when ../shared/weather
+  is absent.
+
+Writes benchmarks/results/calibration.json and calibration.md. Run::
+
+    .venv/bin/python benchmarks/bench_calibration.py
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results_io import RESULTS, save  # noqa: E402
+
+import archetypes  # noqa: E402
+import weather  # noqa: E402
+from simulator.calibration.calibrate import Options, calibrate  # noqa: E402
+from simulator.calibration.synthetic import synthetic_meter_csv  # noqa: E402
+
+ARCHETYPE = "old_estate_pre1990"
+PACKAGE = "envelope"
+TMYX = Path(__file__).resolve().parents[2] / "shared" / "weather" / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"
+CASES = [
+    ("A", "built-in year, building meter", {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2,
+                                            "internal_gains_factor": 0.85, "envelope_u_factor": 1.15},
+     "building", None),
+    ("B", "built-in year, building meter", {"heating_setpoint_c": 18.5, "infiltration_factor": 0.75,
+                                            "internal_gains_factor": 1.2, "envelope_u_factor": 1.0},
+     "building", None),
+    ("C", "built-in year, substation meter", {"heating_setpoint_c": 21.0, "infiltration_factor": 1.0,
+                                              "internal_gains_factor": 1.0, "envelope_u_factor": 1.1,
+                                              "network_efficiency": 0.90}, "substation", None),
+    ("D", "TMYx 2011-2025 weather, degree-day normalised", {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2,
+                                                            "internal_gains_factor": 0.85, "envelope_u_factor": 1.15},
+     "building", TMYX),
+]
+
+
+def cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)  # EnergyPlus runs in child processes
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+def run_case(key, label, hidden, heat_meter, epw) -> dict:
+    b = archetypes.load(ARCHETYPE)
+    w = epw if epw is not None else weather.epw_path("tianjin")
+    csv, truth = synthetic_meter_csv(b, hidden, w, noise=0.05, seed=11)
+    load0 = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), cpu_s()
+    res = calibrate(ARCHETYPE, csv, meter_name=f"synthetic_{key}.csv", weather_path=epw, heat_meter=heat_meter,
+                    options=Options(package=PACKAGE))
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+    d = res.to_dict()
+    rows = []
+    for name, value in hidden.items():
+        p = d["posterior"][name]
+        rows.append({"parameter": name, "hidden": value, "mean": round(p["mean"], 3), "p05": round(p["p05"], 3),
+                     "p95": round(p["p95"], 3), "prior_p05": round(p["prior_p05"], 3),
+                     "prior_p95": round(p["prior_p95"], 3), "inside_90": bool(p["p05"] <= value <= p["p95"]),
+                     "ess": round(p["ess"]), "rhat": round(p["rhat"], 3)})
+    return {"case": key, "label": label, "heat_meter": heat_meter, "weather": "built-in" if epw is None else epw.name,
+            "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "load_avg_1min_at_start": round(load0, 2),
+            "timings_s": d["timings_s"], "recovery": rows, "metrics": d["metrics"], "diagnostics": d["diagnostics"],
+            "savings": d["savings"], "warnings": d["warnings"]}
+
+
+def markdown(out: dict) -> str:
+    lines = ["# Calibration to meters: synthetic truth (benchmarks/bench_calibration.py)", "",
+             f"Machine: {out['machine']}. Default settings: {out['settings']}.", "",
+             "## Run time of one calibration", "",
+             "| case | wall s | CPU s | MCMC s | EnergyPlus s | savings s | load avg at start |", "|---|---|---|---|---|---|---|"]
+    for c in out["cases"]:
+        t = c["timings_s"]
+        lines.append(f"| {c['case']} | {c['wall_s']} | {c['cpu_s']} | {t.get('mcmc')} | {t.get('energyplus')} | "
+                     f"{t.get('savings')} | {c['load_avg_1min_at_start']} |")
+    lines += ["", "## Recovery of the hidden parameters (90 % credible intervals)", "",
+              "| case | parameter | hidden | posterior mean | 90 % interval | prior 90 % | inside | ESS | R-hat |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for c in out["cases"]:
+        for r in c["recovery"]:
+            lines.append(f"| {c['case']} | {r['parameter']} | {r['hidden']} | {r['mean']} | {r['p05']} – {r['p95']} | "
+                         f"{r['prior_p05']} – {r['prior_p95']} | {'yes' if r['inside_90'] else 'NO'} | {r['ess']} | "
+                         f"{r['rhat']} |")
+    lines += ["", "## ASHRAE Guideline 14, monthly (CV(RMSE) ≤ 15 %, |NMBE| ≤ 5 %; n − p, p = 1)", "",
+              "| case | model | meter | CV(RMSE) % | NMBE % | met |", "|---|---|---|---|---|---|"]
+    for c in out["cases"]:
+        for engine in ("energyplus", "surrogate", "uncalibrated_surrogate"):
+            for meter, m in c["metrics"][engine].items():
+                lines.append(f"| {c['case']} | {engine} | {meter} | {m['cvrmse_pct']:.1f} | {m['nmbe_pct']:+.1f} | "
+                             f"{'yes' if m['calibrated'] else 'no'} |")
+    lines += ["", f"## Heating savings of `{PACKAGE}`, 90 % credible interval (kWh/m² a)", "",
+              "| case | before calibration (prior) | after calibration (posterior) | width ratio after/before |",
+              "|---|---|---|---|"]
+    for c in out["cases"]:
+        s = c["savings"]
+
+        def fmt(r):
+            return f"{r['mean']:.1f} ({r['p05']:.1f} – {r['p95']:.1f})"
+
+        lines.append(f"| {c['case']} | {fmt(s['before']['saved_kwh_m2'])} | {fmt(s['after']['saved_kwh_m2'])} | "
+                     f"{s['interval_width_ratio_after_before']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    cases = [c for c in CASES if c[4] is None or c[4].is_file()]
+    out = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other jobs (load averages noted)",
+           "settings": "64 walkers x 1000 steps, burn-in 300, DEMove/DESnookerMove, EnergyPlus check on, "
+                       f"savings of {PACKAGE} from 300 draws",
+           "archetype": ARCHETYPE, "noise": "5 % Gaussian, seed 11",
+           "cases": [run_case(*c) for c in cases]}
+    save("calibration.json", out, show={"cases": [{k: c[k] for k in ("case", "wall_s", "cpu_s", "recovery")}
+                                                  for c in out["cases"]]})
+    (RESULTS / "calibration.md").write_text(markdown(out), encoding="utf-8")
+    print(markdown(out))
+
+
+if __name__ == "__main__":
+    main()
