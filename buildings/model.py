@@ -526,8 +526,78 @@ def building_from_dict(data: dict[str, Any], source: str | None = None) -> Build
 #: total", Energy+.idd 25.2, object Construction).
 MAX_CONSTRUCTION_LAYERS = 10
 
+# EnergyPlus computes conduction transfer functions (CTF) by the state-space
+# method (Construction.cc, calculateTransferFunction; Engineering Reference,
+# "Conduction Transfer Function Module"): each layer gets between 6 and 19
+# finite-difference nodes, spaced sqrt(2 alpha dt) apart; a layer at the
+# 19-node cap sets the CTF time step rho c dx^2 / k, rounded to whole zone
+# time steps, and the CTF series may have at most 18 history terms at a time
+# step of at most 4 h. Past that EnergyPlus stops with "CTF calculation
+# convergence problem" or, for very massive walls, crashes (a 10 x 2 m
+# concrete wall: segmentation fault after 50 s).
+CTF_MIN_NODES_PER_LAYER = 6
+CTF_MAX_NODES_PER_LAYER = 19
+CTF_MAX_TIMESTEP_H = 4.0
+#: Zone time step the checks assume [h]: 1 / simulator.idf.TIMESTEPS_PER_HOUR.
+ZONE_TIMESTEP_H = 0.25
+#: Most conduction modes slower than :data:`CTF_MAX_TIMESTEP_H` a construction
+#: may have. Measured with EnergyPlus 25.2 on walls of n equal concrete layers
+#: (1.74 W/(m K), 2500 kg/m3, 920 J/(kg K)): 7 x 0.5 m (10 such modes) runs,
+#: 8 x 0.45 m (11), 4 x 1 m (12) and 2 x 2 m (12) fail; 3 x 1 m (9),
+#: 2 x 1.3 m (8) and 1 x 2 m (6) run. Insulated walls of real buildings have
+#: 1 or 2 (tests/test_hostile_engine.py).
+CTF_MAX_SLOW_MODES = 10
 
-def energyplus_limits(b: Building) -> list[str]:
+
+def ctf_layer_timestep_h(thickness_m: float, conductivity_w_mk: float, density_kg_m3: float,
+                         specific_heat_j_kgk: float, zone_timestep_h: float = ZONE_TIMESTEP_H) -> float:
+    """The CTF time step [h] EnergyPlus derives from one layer (0 if the layer does not set it).
+
+    A layer whose node count ``d / sqrt(2 alpha dt)`` reaches the cap of
+    :data:`CTF_MAX_NODES_PER_LAYER` sets the step ``rho c (d / 19)^2 / k``,
+    which EnergyPlus rounds to whole zone time steps.
+    """
+    alpha = conductivity_w_mk / (density_kg_m3 * specific_heat_j_kgk)  # [m2/s]
+    nodes = int(thickness_m / math.sqrt(2.0 * alpha * zone_timestep_h * 3600.0))
+    if nodes < CTF_MAX_NODES_PER_LAYER:
+        return 0.0
+    step_h = (thickness_m / CTF_MAX_NODES_PER_LAYER) ** 2 / alpha / 3600.0
+    return round(step_h / zone_timestep_h) * zone_timestep_h
+
+
+def conduction_time_constants_h(layers, zone_timestep_h: float = ZONE_TIMESTEP_H) -> list[float]:
+    """Time constants [h] of the conduction modes of a construction, slowest first.
+
+    The eigenvalues of the finite-difference network EnergyPlus builds for its
+    CTFs (nodes per layer as EnergyPlus places them; both surfaces held at
+    their temperatures): each mode decays as exp(-t / tau).
+
+    Parameters
+    ----------
+    layers
+        :class:`Layer` objects, outside to inside.
+    """
+    import numpy as np
+
+    conductances, capacities = [], []
+    for ly in layers:
+        alpha = ly.conductivity_w_mk / (ly.density_kg_m3 * ly.specific_heat_j_kgk)
+        n = int(ly.thickness_m / math.sqrt(2.0 * alpha * zone_timestep_h * 3600.0))
+        n = min(max(n, CTF_MIN_NODES_PER_LAYER), CTF_MAX_NODES_PER_LAYER)
+        dx = ly.thickness_m / n
+        conductances += [ly.conductivity_w_mk / dx] * n  # [W/(m2 K)]
+        capacities += [ly.density_kg_m3 * ly.specific_heat_j_kgk * dx] * n  # [J/(m2 K)]
+    g = np.asarray(conductances)
+    c = np.asarray(capacities)
+    node_c = (np.concatenate([c, [0.0]]) + np.concatenate([[0.0], c])) / 2.0  # half of each element per node
+    k = np.diag(np.concatenate([g, [0.0]]) + np.concatenate([[0.0], g])) - np.diag(g, 1) - np.diag(g, -1)
+    k, node_c = k[1:-1, 1:-1], node_c[1:-1]  # the surface nodes are boundary conditions
+    scale = 1.0 / np.sqrt(node_c)
+    rates = np.linalg.eigvalsh(scale[:, None] * k * scale[None, :])  # [1/s]
+    return sorted((1.0 / rates / 3600.0).tolist(), reverse=True)
+
+
+def energyplus_limits(b: Building, zone_timestep_h: float = ZONE_TIMESTEP_H) -> list[str]:
     """Problems of constructions EnergyPlus cannot simulate, each naming the construction and field.
 
     Checked before every run (a measure can add a layer) and when a building is
@@ -541,6 +611,25 @@ def energyplus_limits(b: Building) -> list[str]:
         if len(c.layers) > MAX_CONSTRUCTION_LAYERS:
             problems.append(f"{where}: {len(c.layers)} layers; EnergyPlus accepts at most "
                             f"{MAX_CONSTRUCTION_LAYERS} per construction (merge thin layers)")
+            continue
+        too_slow = False
+        for i, ly in enumerate(c.layers):
+            step_h = ctf_layer_timestep_h(ly.thickness_m, ly.conductivity_w_mk, ly.density_kg_m3,
+                                          ly.specific_heat_j_kgk, zone_timestep_h)
+            if step_h > CTF_MAX_TIMESTEP_H:
+                alpha = ly.conductivity_w_mk / (ly.density_kg_m3 * ly.specific_heat_j_kgk)
+                max_d = CTF_MAX_NODES_PER_LAYER * math.sqrt((CTF_MAX_TIMESTEP_H + zone_timestep_h / 2) * 3600 * alpha)
+                problems.append(f"{where}[{i}].thickness_m: {ly.thickness_m:g} m of {ly.material!r} needs a "
+                                f"conduction-transfer-function time step of {step_h:g} h; EnergyPlus allows at "
+                                f"most {CTF_MAX_TIMESTEP_H:g} h (split it into layers of at most {max_d:.2f} m)")
+                too_slow = True
+        if too_slow:
+            continue
+        slow = sum(1 for tau in conduction_time_constants_h(c.layers, zone_timestep_h) if tau > CTF_MAX_TIMESTEP_H)
+        if slow > CTF_MAX_SLOW_MODES:
+            problems.append(f"{where}: this {c.thickness_m:g} m construction has {slow} conduction modes slower "
+                            f"than {CTF_MAX_TIMESTEP_H:g} h; EnergyPlus's conduction transfer functions handle at "
+                            f"most {CTF_MAX_SLOW_MODES} (use thinner or lighter layers)")
     return problems
 
 

@@ -203,7 +203,7 @@ def prepare(building: Building, w, epw: NormalisedEpw | None = None) -> Prepared
     from buildings.model import energyplus_limits
     from simulator.exceptions import ValidationError
 
-    problems = energyplus_limits(building)
+    problems = energyplus_limits(building, zone_timestep_h=1.0 / idfw.TIMESTEPS_PER_HOUR)
     if problems:
         raise ValidationError(problems, f"building {building.name!r}")
     t0 = time.perf_counter()

@@ -12,9 +12,11 @@ import json
 import logging
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -334,3 +336,162 @@ def test_too_many_layers_are_refused_before_the_run(tmp_path, tiny, tianjin_epw)
     assert not (tmp_path / "runs").exists()
     [r] = run_batch([Case(eleven, str(tianjin_epw))], cache=False)
     assert not r.ok and "constructions.wall.layers" in r.error
+
+
+# --------------------------------------------------------------------------- batch interrupts
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process below ``root`` (from /proc: pid -> parent pid)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat_line = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat_line.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _ok_rows(db: Path) -> int:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT COUNT(*) FROM runs WHERE status = 'ok'").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _start_batch(tmp_path: Path):
+    """A real ``retrofit batch`` on 2 workers: a 1 s case first, then two full archetypes."""
+    tiny_path = tiny_toml(tmp_path, "tiny")
+    cache_dir = tmp_path / "cache"
+    env = {**os.environ, "HONGQIAO_CACHE_DIR": str(cache_dir)}
+    proc = subprocess.Popen([*RETROFIT, "batch", "--archetypes", f"{tiny_path},public_office,estate_1990s",
+                             "--workers", "2", "-q"], cwd=tmp_path, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc, cache_dir / "runs.sqlite"
+
+
+def _wait_for(condition, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _energyplus_running(proc) -> bool:
+    return any(_comm(p) == "energyplus" for p in _descendants(proc.pid))
+
+
+# Exit and clean-up bounds: the stop sends SIGTERM, waits for the workers up to 5 s
+# (batch._stop_pool), and each worker kills its EnergyPlus group at once; 10 s leaves
+# room for a loaded 2-core CI machine.
+STOP_WITHIN_S = 10.0
+
+
+def test_first_ctrl_c_stops_the_batch_and_keeps_finished_results(tmp_path):
+    proc, db = _start_batch(tmp_path)
+    try:
+        assert _wait_for(lambda: _ok_rows(db) >= 1 and _energyplus_running(proc), 90), "batch never got going"
+        below = _descendants(proc.pid)
+        t0 = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+        _, err = proc.communicate(timeout=STOP_WITHIN_S)
+        assert time.monotonic() - t0 < STOP_WITHIN_S
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    assert _wait_for(lambda: not any(_alive(p) for p in below), STOP_WITHIN_S), \
+        [(p, _comm(p)) for p in below if _alive(p)]
+    assert _ok_rows(db) >= 1  # the finished case stays in the cache
+
+
+def test_workers_and_energyplus_die_with_a_killed_parent(tmp_path):
+    proc, _ = _start_batch(tmp_path)
+    try:
+        assert _wait_for(lambda: _energyplus_running(proc), 90), "batch never got going"
+        below = _descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=STOP_WITHIN_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert _wait_for(lambda: not any(_alive(p) for p in below), STOP_WITHIN_S), \
+        [(p, _comm(p)) for p in below if _alive(p)]
+
+
+# EnergyPlus 25.2 outcomes measured on the tiny building's wall (benchmarks/hostile/ctf_limits.py
+# reruns them): n layers x thickness [m] of a material -> runs?
+MEASURED_CTF = [
+    ("reinforced_concrete", 1, 2.0, True), ("reinforced_concrete", 2, 1.3, True),
+    ("reinforced_concrete", 3, 1.0, True), ("reinforced_concrete", 7, 0.5, True),
+    ("reinforced_concrete", 8, 0.45, False), ("reinforced_concrete", 4, 1.0, False),
+    ("reinforced_concrete", 2, 2.0, False), ("reinforced_concrete", 10, 2.0, False),  # the issue's wall: segfault
+    ("solid_clay_brick", 1, 1.5, True), ("solid_clay_brick", 1, 2.0, False),
+]
+
+
+def test_ctf_check_assumes_the_engine_timestep():
+    from buildings import model
+
+    assert model.ZONE_TIMESTEP_H == 1.0 / idfw.TIMESTEPS_PER_HOUR
+
+
+@pytest.mark.parametrize("material, n, thickness_m, runs", MEASURED_CTF)
+def test_ctf_check_matches_what_energyplus_can_run(tiny, material, n, thickness_m, runs):
+    from buildings.model import energyplus_limits
+
+    problems = energyplus_limits(_with_wall_layers(tiny, n, thickness_m, material))
+    assert (problems == []) == runs, problems
+    assert all(p.startswith("constructions.wall.layers") for p in problems)
+
+
+def test_shipped_constructions_and_retrofits_pass_the_ctf_check():
+    from buildings import measures as M
+    from buildings.model import energyplus_limits
+
+    for name in archetypes.names():
+        b = archetypes.load(name)
+        assert energyplus_limits(b) == []
+        for package in M.packages():
+            assert energyplus_limits(M.apply(b, M.package(package))) == [], (name, package)
+
+
+def test_massive_wall_is_refused_before_energyplus_starts(tmp_path, tiny, tianjin_epw):
+    """The issue's 10 x 2 m concrete wall made EnergyPlus crash after 50 s; now a message names it at once."""
+    wall = _with_wall_layers(tiny, 10, 2.0)
+    t0 = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"constructions\.wall\.layers: .* conduction modes"):
+        EnergyPlusEngine(runs_dir=tmp_path / "runs").simulate(wall, tianjin_epw)
+    assert time.perf_counter() - t0 < 5.0  # refused up front (EnergyPlus took 50 s to crash)
+    assert not (tmp_path / "runs").exists()
