@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import time
 import zlib
 from dataclasses import dataclass
@@ -125,6 +126,15 @@ class RunCache:
         except OSError as exc:
             raise CacheError(f"run cache {self.path}: cannot create its folder ({exc.strerror or exc})") from None
         try:
+            st = os.stat(self.path)  # follows a symlink: what SQLite would open
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise CacheError(f"run cache {self.path}: cannot be read ({exc.strerror or exc})") from None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            # a folder, a device (/dev/zero) or a FIFO: never opened (a FIFO would block), never moved
+            raise CacheError(f"run cache {self.path}: not a regular file")
+        try:
             self._open()
         except _Unusable as exc:
             raise CacheError(f"run cache {self.path}: cannot be written ({exc})") from None
@@ -202,6 +212,8 @@ class RunCache:
             con.close()
 
     def _move_aside(self, problem: str) -> None:
+        if not self.path.is_symlink() and self.path.exists() and not self.path.is_file():
+            raise _Unusable(f"{problem}; not a regular file, left as it is")
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         target = self.path.with_name(f"{self.path.name}.unreadable-{stamp}-{os.getpid()}")
         try:

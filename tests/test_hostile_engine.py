@@ -450,7 +450,7 @@ def test_workers_and_energyplus_die_with_a_killed_parent(tmp_path):
         [(p, _comm(p)) for p in below if _alive(p)]
 
 
-# EnergyPlus 25.2 outcomes measured on the tiny building's wall (benchmarks/hostile/ctf_limits.py
+# EnergyPlus 25.2 outcomes measured on the tiny building's wall (benchmarks/bench_ctf_limits.py
 # reruns them): n layers x thickness [m] of a material -> runs?
 MEASURED_CTF = [
     ("reinforced_concrete", 1, 2.0, True), ("reinforced_concrete", 2, 1.3, True),
