@@ -387,6 +387,11 @@ def _ok_rows(db: Path) -> int:
         return 0
 
 
+def _default_sigint() -> None:
+    """As in a terminal: pytest run in the background inherits SIGINT ignored, and Python would keep it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_batch(tmp_path: Path):
     """A real ``retrofit batch`` on 2 workers: a 1 s case first, then two full archetypes."""
     tiny_path = tiny_toml(tmp_path, "tiny")
@@ -394,7 +399,8 @@ def _start_batch(tmp_path: Path):
     env = {**os.environ, "HONGQIAO_CACHE_DIR": str(cache_dir)}
     proc = subprocess.Popen([*RETROFIT, "batch", "--archetypes", f"{tiny_path},public_office,estate_1990s",
                              "--workers", "2", "-q"], cwd=tmp_path, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
     return proc, cache_dir / "runs.sqlite"
 
 
