@@ -139,7 +139,25 @@ def test_injected_names_leave_exactly_the_clean_objects(tiny, tianjin):
 # --------------------------------------------------------------------------- cache key and poisoning
 
 
-def test_injected_name_cannot_poison_the_cache(tmp_path, tiny):
+@pytest.fixture(scope="module")
+def fresh_cli_run(tmp_path_factory):
+    """The clean tiny building through the CLI with --no-cache, pointed at a garbage cache file.
+
+    Returns the parsed JSON; asserts the cache file was never opened (not moved aside, no -wal/-shm).
+    """
+    tmp = tmp_path_factory.mktemp("fresh")
+    clean = tiny_toml(tmp, "tiny", "clean.toml")
+    garbage = tmp / "garbage.sqlite"
+    garbage.write_bytes(b"not a database" * 100)
+    proc = _cli(["simulate", "--archetype", str(clean), "--json", "-q", "--no-cache", "--cache", str(garbage)],
+                tmp / "cache", tmp)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "" and garbage.read_bytes() == b"not a database" * 100
+    assert [p.name for p in tmp.glob("garbage.sqlite*")] == ["garbage.sqlite"]  # no -wal, -shm or moved copy
+    return json.loads(proc.stdout)
+
+
+def test_injected_name_cannot_poison_the_cache(tmp_path, fresh_cli_run):
     """Issue 10's attack, end to end through the CLI: run the injected archetype first, then the clean one."""
     cache_dir = tmp_path / "cache"
     evil = tiny_toml(tmp_path, INJECTION, "evil.toml")
@@ -147,8 +165,7 @@ def test_injected_name_cannot_poison_the_cache(tmp_path, tiny):
     first = _cli(["simulate", "--archetype", str(evil), "--json", "-q"], cache_dir, tmp_path)
     assert first.returncode == 0, first.stderr
     second = _cli(["simulate", "--archetype", str(clean), "--json", "-q"], cache_dir, tmp_path)
-    fresh = _cli(["simulate", "--archetype", str(clean), "--json", "-q", "--no-cache"], cache_dir, tmp_path)
-    a, b, c = (json.loads(p.stdout) for p in (first, second, fresh))
+    a, b, c = json.loads(first.stdout), json.loads(second.stdout), fresh_cli_run
     assert b["cached"] and not c["cached"]
     # the shared cache entry is the clean physics: equal to a fresh run, to the last digit
     for k in ("heating_kwh", "cooling_kwh", "peak_heating_w", "monthly_heating_kwh"):
@@ -255,27 +272,20 @@ def test_failed_run_never_replaces_a_good_result(tmp_path):
     assert cache.get("e").status == "ok"
 
 
-def test_cli_runs_with_a_read_only_cache_and_no_cache_never_opens_it(tmp_path):
+def test_cli_runs_with_a_read_only_cache(tmp_path, fresh_cli_run):
     clean = tiny_toml(tmp_path, "tiny", "clean.toml")
-    cache_dir = tmp_path / "cache"
-    garbage = tmp_path / "garbage.sqlite"
-    garbage.write_bytes(b"not a database" * 100)
-    no_cache = _cli(["simulate", "--archetype", str(clean), "--json", "-q", "--no-cache", "--cache", str(garbage)],
-                    cache_dir, tmp_path)
-    assert no_cache.returncode == 0, no_cache.stderr
-    assert no_cache.stderr == "" and garbage.read_bytes() == b"not a database" * 100  # never opened
-    assert [p.name for p in tmp_path.glob("garbage.sqlite*")] == ["garbage.sqlite"]  # no -wal, -shm or moved copy
     ro = tmp_path / "ro"
     ro.mkdir()
     _make_read_only(ro)
     try:
         run = _cli(["simulate", "--archetype", str(clean), "--json", "-q", "--cache", str(ro / "runs.sqlite")],
-                   cache_dir, tmp_path)
+                   tmp_path / "cache", tmp_path)
     finally:
         _make_writable(ro)
     assert run.returncode == 0, run.stderr
     assert run.stderr.count("\n") == 1 and str(ro / "runs.sqlite") in run.stderr and "Traceback" not in run.stderr
-    assert json.loads(run.stdout)["heating_kwh"] == json.loads(no_cache.stdout)["heating_kwh"]
+    assert json.loads(run.stdout)["heating_kwh"] == fresh_cli_run["heating_kwh"]
+    assert not list(ro.iterdir())
 
 
 # --------------------------------------------------------------------------- names and run folders
