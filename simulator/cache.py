@@ -236,6 +236,7 @@ class RunCache:
     # ------------------------------------------------------------------ reading
 
     def _query(self, sql: str, params=()) -> list:
+        """Rows of a read; a cache that fails to read is moved aside (if broken) or skipped, never fatal."""
         try:
             con = self._connect()
             try:
@@ -244,14 +245,19 @@ class RunCache:
                 con.close()
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
-                raise CacheError(f"run cache {self.path}: {exc}") from None
-            log.warning("run cache %s: %s", self.path, exc)
+                self._warn_once(f"run cache {self.path}: not read ({exc}); running as if empty")
+                return []
             try:
                 self._move_aside(str(exc))
                 self._open()
             except _Unusable as again:
-                raise CacheError(f"run cache {self.path}: {again}") from None
+                self._warn_once(f"run cache {self.path}: {again}; running as if empty")
             return []
+
+    def _warn_once(self, message: str) -> None:
+        if not self._write_warned:  # one message per cache, not one per run
+            log.warning("%s", message)
+            self._write_warned = True
 
     def get(self, key: str) -> CacheRecord | None:
         """The stored record of ``key``, or None."""
@@ -285,9 +291,7 @@ class RunCache:
                 con.close()
             return True
         except sqlite3.Error as exc:
-            if not self._write_warned:  # one message per cache, not one per run
-                log.warning("run cache %s: results not stored (%s)", self.path, exc)
-                self._write_warned = True
+            self._warn_once(f"run cache {self.path}: results not stored ({exc})")
             return False
 
     def put(self, key: str, loads: Loads, elapsed_s: float = 0.0) -> bool:

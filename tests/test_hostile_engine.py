@@ -228,6 +228,21 @@ def test_broken_cache_is_moved_aside_with_one_message(tmp_path, caplog, make):
     assert len(messages) == 1 and str(path) in messages[0] and str(kept[0]) in messages[0]
 
 
+def test_cache_broken_while_in_use_is_moved_aside_not_fatal(tmp_path, caplog):
+    path = tmp_path / "runs.sqlite"
+    cache = RunCache(path)
+    cache.put("k", _loads(1.0))
+    for side in ("-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    path.write_bytes(b"overwritten by something else" * 200)  # another program, a disk fault...
+    with caplog.at_level(logging.WARNING, logger="simulator.cache"):
+        assert cache.get_loads("k") is None  # a miss, not a traceback
+        assert cache.put("k", _loads(2.0))  # the fresh cache takes the new result
+    assert len(list(tmp_path.glob("runs.sqlite.unreadable-*"))) == 1
+    assert len(caplog.records) == 1 and str(path) in caplog.records[0].getMessage()
+    assert cache.get_loads("k").heating_kwh == pytest.approx(2.0 * HOURS_PER_YEAR)
+
+
 def _make_read_only(path: Path) -> None:
     """Read-only even for root (CI containers): chattr +i where we are root, else chmod."""
     if os.geteuid() == 0:
