@@ -412,9 +412,10 @@ def _ok_rows(db: Path) -> int:
         return 0
 
 
-def _default_sigint() -> None:
-    """As in a terminal: pytest run in the background inherits SIGINT ignored, and Python would keep it so."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+#: Start with SIGINT at its default, as in a terminal (pytest run in the background inherits
+#: SIGINT ignored, and Python would keep it so).
+SIGINT_DEFAULT = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                  "os.execv(sys.argv[1], sys.argv[1:])"]
 
 
 def _start_batch(tmp_path: Path):
@@ -422,10 +423,9 @@ def _start_batch(tmp_path: Path):
     tiny_path = tiny_toml(tmp_path, "tiny")
     cache_dir = tmp_path / "cache"
     env = {**os.environ, "HONGQIAO_CACHE_DIR": str(cache_dir)}
-    proc = subprocess.Popen([*RETROFIT, "batch", "--archetypes", f"{tiny_path},public_office,estate_1990s",
+    proc = subprocess.Popen([*SIGINT_DEFAULT, *RETROFIT, "batch", "--archetypes", f"{tiny_path},public_office,estate_1990s",
                              "--workers", "2", "-q"], cwd=tmp_path, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_default_sigint)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return proc, cache_dir / "runs.sqlite"
 
 

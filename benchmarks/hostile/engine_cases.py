@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.hostile import CANARY_NAME, cache_dir_of
+
 RETROFIT = str(Path(sys.executable).parent / "retrofit")
 CLEAN = "clean.toml"
 CACHE = "runs.sqlite"  # an explicit --cache file in the case folder
@@ -47,7 +49,7 @@ from pyenergyplus.plugin import EnergyPlusPlugin
 
 class Pwn(EnergyPlusPlugin):
     def on_begin_new_environment(self, state) -> int:
-        Path(__file__).with_name("PWNED").write_text("code ran")
+        Path(__file__).with_name("{canary}").write_text("code ran")
         return 0
 """
 
@@ -72,8 +74,13 @@ def _rows(proc) -> list[dict]:
     return data if isinstance(data, list) else [data]
 
 
+def _write_plugin(tmp: Path) -> None:
+    """The module an injected PythonPlugin:Instance would load; it creates the runner's canary file."""
+    (tmp / "pwn.py").write_text(PWN_MODULE.replace("{canary}", CANARY_NAME))
+
+
 def _pwned(tmp: Path) -> str | None:
-    hits = [p for p in tmp.rglob("PWNED")]
+    hits = [p for p in tmp.rglob(CANARY_NAME)]
     return f"code executed: {hits[0]}" if hits else None
 
 
@@ -123,7 +130,7 @@ INJECTIONS = {
 def _injection_case(label: str, payload: str, field: str) -> dict:
     def setup(tmp: Path) -> None:
         text = payload.replace("{tmp}", str(tmp))
-        (tmp / "pwn.py").write_text(PWN_MODULE)
+        _write_plugin(tmp)
         write_tiny(tmp, CLEAN)
         if field == "name":
             write_tiny(tmp, "evil.toml", name=text)
@@ -142,7 +149,7 @@ def _poisoning_case() -> dict:
     def setup(tmp: Path) -> None:
         write_tiny(tmp, CLEAN)
         write_tiny(tmp, "evil.toml", name=INJECTIONS["rotate the building"])
-        (tmp / "pwn.py").write_text(PWN_MODULE)
+        _write_plugin(tmp)
         _run(tmp, ["simulate", "--archetype", "evil.toml", "--cache", CACHE, "-q"])
 
     def check(tmp: Path, proc) -> str | None:
@@ -384,9 +391,10 @@ def _ok_rows(db: Path) -> int:
         return 0
 
 
-def _default_sigint() -> None:
-    """As in a terminal: a runner started in the background inherits SIGINT ignored, which Python keeps."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+#: Start a command with SIGINT at its default, as in a terminal (a runner started in the
+#: background inherits SIGINT ignored, which Python would keep); thread-safe, unlike preexec_fn.
+SIGINT_DEFAULT = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                  "os.execv(sys.argv[1], sys.argv[1:])"]
 
 
 def _interrupt_experiment(how: str, need_result: bool):
@@ -395,10 +403,9 @@ def _interrupt_experiment(how: str, need_result: bool):
     def check(tmp: Path, proc) -> str | None:  # noqa: ARG001 - the probe process is not the experiment
         db = tmp / "interrupt.sqlite"
         batch = subprocess.Popen(
-            [RETROFIT, "batch", "--archetypes", f"{CLEAN},public_office,estate_1990s", "--workers", "2",
+            [*SIGINT_DEFAULT, RETROFIT, "batch", "--archetypes", f"{CLEAN},public_office,estate_1990s", "--workers", "2",
              "--cache", str(db), "-q"], cwd=tmp, env={**os.environ, "HONGQIAO_CACHE_DIR": str(tmp / "ic")},
-            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            preexec_fn=_default_sigint)
+            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
@@ -513,8 +520,39 @@ def _plant_run_folder_links(victim: Path, tmp_root: Path) -> list[Path]:
     return links
 
 
+def _tampered_weather_case() -> dict:
+    """The built-in weather's cached EPW in the case's cache folder is tampered (-30 C all year)."""
+
+    def setup(tmp: Path) -> None:
+        write_tiny(tmp, CLEAN)
+        env = {**os.environ, "HONGQIAO_CACHE_DIR": str(cache_dir_of(tmp))}
+        subprocess.run([RETROFIT, "weather", "info", "tianjin"], cwd=tmp, env=env, capture_output=True, timeout=120)
+        subprocess.run([sys.executable, "-c", "import weather; weather.epw_path('tianjin')"], cwd=tmp, env=env,
+                       capture_output=True, timeout=120)
+        for epw in (cache_dir_of(tmp) / "weather").glob("*.epw"):
+            lines = epw.read_text().splitlines()
+            lines[8:] = [",".join("-30" if i == 6 else f for i, f in enumerate(ln.split(","))) for ln in lines[8:]]
+            epw.write_text("\n".join(lines) + "\n")
+
+    def check(tmp: Path, proc) -> str | None:
+        if proc.returncode != 0:
+            return None
+        if not list((cache_dir_of(tmp) / "weather").glob("*.epw")):
+            return "setup wrote no cached weather file to tamper with"
+        ref = _run(tmp, ["simulate", "--archetype", CLEAN, "--no-cache", "--json", "-q"])
+        a, b = _rows(proc), _rows(ref)
+        if not a or not b or a[0]["heating_kwh"] != b[0]["heating_kwh"]:
+            return "silent wrong: the tampered cached weather file reached EnergyPlus"
+        return None
+
+    return {"class": "temp files", "name": "tampered built-in weather file in the cache folder",
+            "argv": ["simulate", "--archetype", CLEAN, "--no-cache", "--json", "-q"], "setup": setup,
+            "expect": "ok", "check": check}
+
+
 def _temp_cases() -> list[dict]:
     return [
+        _tampered_weather_case(),
         _planted_tmp_case("old weather temp folder planted as a symlink", _plant_old_epw_dir),
         _planted_tmp_case("30 symlinks named like failed run folders", _plant_run_folder_links),
     ]
@@ -527,7 +565,7 @@ ODD_NAMES = {
     "path traversal": "../../etc/passwd", "dot": ".", "dot dot": "..", "tab": "tab\there", "NUL": "nul\x00byte",
     "IDF syntax": "semi;colon!bang", "padded": "  padded  ", "right-to-left override": "\u202eright-to-left",
     "emoji": "🏠 emoji", "only spaces": "   ", "backslash": "C:\\Windows\\x", "markdown": "**bold** [x](http://e)",
-    "shell": "$(touch PWNED); `touch PWNED`", "long Chinese": "红桥区" * 120,
+    "shell": f"$(touch {CANARY_NAME}); `touch {CANARY_NAME}`", "long Chinese": "红桥区" * 120,
 }
 
 
@@ -585,7 +623,8 @@ def _layers_toml(surface: str, material: str, n: int, thickness_m: float) -> str
 
 
 def _construction_case(label: str, extra: str, expect: str) -> dict:
-    return {"class": "constructions", "name": label, "expect": expect,
+    surface = extra.split("[constructions.", 1)[1].split("]", 1)[0] if "[constructions." in extra else "wall"
+    return {"class": "constructions", "name": label, "expect": expect, "mentions": f"constructions.{surface}",
             "setup": lambda tmp: write_tiny(tmp, "c.toml", extra=extra),
             "argv": ["simulate", "--archetype", "c.toml", "--json", "-q", "--no-cache"]}
 
