@@ -132,7 +132,7 @@ area_m2 = { 2040 = 5 }
 existing_public_roof_share = { 2025 = 1.5 }
 source = "x"
 [[boiler_house_conversion]]
-heat_source = "coal"
+plant_option = "coal"
 served_area_m2 = { 2025 = 1 }
 source = "x"
 """, encoding="utf-8")
@@ -141,7 +141,7 @@ source = "x"
     msg = str(e.value)
     for part in ("unknown key 'colour'", "grid.kgco2_kwh.2025", "select.building_type = 'castle'",
                  "unknown key 'storeys'", "no_such_package", "year 2040 outside the scenario's 2020-2030",
-                 "needs a source", "pv.existing_public_roof_share.2025", "heat_source = 'coal'"):
+                 "needs a source", "pv.existing_public_roof_share.2025", "plant_option = 'coal'"):
         assert part in msg, part
     assert len(e.value.problems) >= 9
 

@@ -18,8 +18,11 @@ arrays:
 3. **Systems.** The per-kWh factors of :func:`simulator.systems.annual_heating_factors`
    (district heat with and without metering, gas boiler, electric storage,
    heat pump by month and flow temperature) and
-   :func:`simulator.systems.cooling_seasonal_cop`; heat-pump and boiler-house
-   conversions and metering enter as shares of the area; PV as kWp x the
+   :func:`simulator.systems.cooling_seasonal_cop`; heat-pump conversions and
+   metering enter as shares of the area; boiler-house conversions as the
+   served share of the district-heated area whose heat carries the converted
+   plant's extra electricity, CO2 and ambient heat per GJ against its gas
+   boilers (:func:`plant_factors`, from :mod:`simulator.plant`'s hourly LP); PV as kWp x the
    specific yield with the self-consumed share from
    :func:`simulator.systems.pv_self_consumption_curve` of the family's hourly
    demand.
@@ -52,10 +55,12 @@ GROUP_COLUMNS = ("family", "public_institution", "new_construction")
 TOTAL_COLUMNS = (
     "area_m2", "heat_useful_kwh", "cooling_useful_kwh", "district_heat_kwh", "gas_m3", "el_heating_kwh",
     "el_cooling_kwh", "el_lighting_kwh", "el_equipment_kwh", "ambient_heat_kwh", "pv_kwh", "pv_self_kwh",
-    "bills_cny", "heat_log_std_kwh",
+    "bills_cny", "heat_log_std_kwh", "plant_el_kwh", "plant_co2_kg", "dh_renewable_kwh",
 )
 #: Totals that scale with the heating load (for the surrogate's error in the Monte Carlo).
-HEATING_LINEAR = ("heat_useful_kwh", "district_heat_kwh", "gas_m3", "el_heating_kwh", "ambient_heat_kwh")
+HEATING_LINEAR = ("heat_useful_kwh", "district_heat_kwh", "gas_m3", "el_heating_kwh", "ambient_heat_kwh",
+                  "plant_el_kwh", "plant_co2_kg", "dh_renewable_kwh")
+GJ_PER_KWH = 0.0036
 NEW_PER_ENTRY = 12  # buildings drawn per new-construction entry (at least)
 
 
@@ -210,8 +215,53 @@ class Context:
     cooling_params: dict
     prices: dict
     hp_supply_c: float
+    plant: tuple = ()
     with_std: bool = False
     surrogate_dir: str | None = None
+
+
+def plant_factors(scenario: Scenario) -> tuple[dict, ...]:
+    """Per boiler-house conversion: what one GJ of district heat from the converted plant changes.
+
+    From :func:`simulator.plant.cost_and_co2_per_gj` of the option and of the
+    plant's ``baseline_option`` (its gas boilers), per GJ delivered:
+
+    ``el_kwh_per_gj``
+        Extra electricity of the plant [kWh/GJ] (CO2 at each year's grid factor).
+    ``co2_nonel_kg_per_gj``
+        Change of the plant's non-electric CO2 (gas) [kg/GJ].
+    ``renewable_per_gj``
+        Ambient heat of the plant's heat pumps per GJ delivered [GJ/GJ]:
+        heat-pump heat x (1 - 1/SCOP) / heat delivered (renewable under GB 55015).
+    ``capex_cny_m2``
+        Capital cost per m2 of served floor area [CNY/m2].
+
+    The district keeps its district-heat factor (110 kgCO2/GJ) for the heat
+    bought and adds these changes, so a conversion counts what the plant's
+    dispatch changes, not the difference between two accounting conventions.
+    """
+    if not scenario.boiler_conversions:
+        return ()
+    from simulator.plant import cost_and_co2_per_gj
+
+    out = []
+    for b in scenario.boiler_conversions:
+        opt = cost_and_co2_per_gj(b.plant_option, b.plant_spec)
+        base = cost_and_co2_per_gj(b.baseline_option, b.plant_spec)
+        hp_gj = float(opt["heat_by_source_gj"].get("heat_pump", 0.0))
+        scop = opt.get("hp_seasonal_cop") or 0.0
+        ambient = hp_gj * (1.0 - 1.0 / scop) if scop > 1.0 else 0.0
+        out.append({
+            "option": b.plant_option,
+            "el_kwh_per_gj": float(opt["electricity_kwh_per_gj"] - base["electricity_kwh_per_gj"]),
+            "co2_nonel_kg_per_gj": float(opt["co2_nonelectric_kg_per_gj"] - base["co2_nonelectric_kg_per_gj"]),
+            "renewable_per_gj": ambient / float(opt["heat_delivered_gj"]),
+            "capex_cny_m2": float(opt["capex_cny"] - base["capex_cny"]) / float(opt["plant_floor_area_m2"]),
+            "cost_cny_per_gj": float(opt["cost_cny_per_gj"]),
+            "co2_kg_per_gj": float(opt["co2_kg_per_gj"]),
+            "baseline_co2_kg_per_gj": float(base["co2_kg_per_gj"]),
+        })
+    return tuple(out)
 
 
 @cache
@@ -325,6 +375,7 @@ def make_context(buildings: pd.DataFrame, scenario: Scenario, with_std: bool = F
         cooling_params=systems.load_system_params(),
         prices=_prices(),
         hp_supply_c=float(M._value(M.kind_data("ashp")["supply_temperature_c"])),
+        plant=plant_factors(scenario),
         with_std=with_std,
         surrogate_dir=surrogate_dir,
     )
@@ -485,28 +536,12 @@ def row_quantities(rows: pd.DataFrame, loads: pd.DataFrame, ctx: Context) -> dic
             m &= rows["heating_source"].to_numpy() == c.select["heating_source"]
         conv[m] += share[None, :]
     conv = np.minimum(conv, 1.0)
-    boil_total = np.zeros((n, ny))
-    el_boiler = np.zeros((n, ny))
-    for b, share in zip(s.boiler_conversions, plan.boiler_share, strict=True):
-        frac = np.where(is_dh[:, None], share[None, :] * (1.0 - conv), 0.0)
-        if b.heat_source == "ashp":
-            per = _ashp_per_kwh(np.full(n, b.supply_temperature_c), mshare, ctx, hf.ashp_kwh_per_kwh)
-        else:
-            per = np.full(n, hf.storage_kwh_per_kwh)
-        el_boiler += frac * per[:, None]
-        boil_total += frac
-    own = 1.0 - conv - boil_total
+    own = 1.0 - conv
     hp_conv_supply = np.minimum(supply, ctx.hp_supply_c)
     e_hp_own = _ashp_per_kwh(supply, mshare, ctx, hf.ashp_kwh_per_kwh)
     a_hp_own = _ashp_per_kwh(supply, mshare, ctx, hf.ashp_ambient_kwh_per_kwh)
     e_hp_conv = _ashp_per_kwh(hp_conv_supply, mshare, ctx, hf.ashp_kwh_per_kwh)
     a_hp_conv = _ashp_per_kwh(hp_conv_supply, mshare, ctx, hf.ashp_ambient_kwh_per_kwh)
-    amb_boiler = np.zeros((n, ny))
-    for b, share in zip(s.boiler_conversions, plan.boiler_share, strict=True):
-        if b.heat_source == "ashp":
-            frac = np.where(is_dh[:, None], share[None, :] * (1.0 - conv), 0.0)
-            amb_boiler += frac * _ashp_per_kwh(np.full(n, b.supply_temperature_c), mshare, ctx,
-                                               hf.ashp_ambient_kwh_per_kwh)[:, None]
     # metering
     metered = np.repeat(rows["heat_metering"].to_numpy(dtype=float)[:, None], ny, axis=1)
     if s.metering_select or np.any(s.metering_share > 0):
@@ -516,8 +551,15 @@ def row_quantities(rows: pd.DataFrame, loads: pd.DataFrame, ctx: Context) -> dic
     dh = heat * own * is_dh[:, None] * dh_factor
     gas = heat * own * is_gas[:, None] * hf.gas_m3_per_kwh
     el_heat = heat * (own * (is_gas * hf.gas_aux_kwh_per_kwh + is_st * hf.storage_kwh_per_kwh
-                             + is_hp * e_hp_own)[:, None] + conv * e_hp_conv[:, None] + el_boiler)
-    ambient = heat * (own * (is_hp * a_hp_own)[:, None] + conv * a_hp_conv[:, None] + amb_boiler)
+                             + is_hp * e_hp_own)[:, None] + conv * e_hp_conv[:, None])
+    ambient = heat * (own * (is_hp * a_hp_own)[:, None] + conv * a_hp_conv[:, None])
+    # boiler-house conversions: the served share of district heat carries the plant's changes
+    plant_el, plant_co2, dh_ren = np.zeros((n, ny)), np.zeros((n, ny)), np.zeros((n, ny))
+    for pf, share in zip(ctx.plant, plan.boiler_share, strict=True):
+        gj = dh * GJ_PER_KWH * share[None, :]
+        plant_el += gj * pf["el_kwh_per_gj"]
+        plant_co2 += gj * pf["co2_nonel_kg_per_gj"]
+        dh_ren += gj * pf["renewable_per_gj"] / GJ_PER_KWH
     cop = np.array([systems_cop(cs, bool(inv), ctx.cooling_params)
                     for cs, inv in zip(rows["cooling_system"], rows["split_ac_inverter"], strict=True)])
     el_cool = cool / cop[:, None]
@@ -573,6 +615,9 @@ def row_quantities(rows: pd.DataFrame, loads: pd.DataFrame, ctx: Context) -> dic
         "pv_self_kwh": pv_self,
         "bills_cny": bills,
         "heat_log_std_kwh": heat * std,
+        "plant_el_kwh": plant_el,
+        "plant_co2_kg": plant_co2,
+        "dh_renewable_kwh": dh_ren,
     }
 
 

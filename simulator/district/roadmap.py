@@ -37,10 +37,10 @@ DEFAULT_BUILDINGS = 2000
 CLIMATE_NOTE = ("Loads come from the surrogate trained on the built-in Tianjin typical year; every year uses that "
                 "year unless the scenario asks for degree-day scaling (an estimate). A weather-aware surrogate "
                 "(issue 12) is needed for a climate path through the model.")
-PLANT_NOTE = ("Boiler-house conversions are modelled as the served floor area switching its heat source to an "
-              "air-source heat pump or electric storage with the building-level systems code "
-              "(simulator/systems.py); network losses and plant dispatch (simulator/plant, issue 15) are not "
-              "included, and the conversions carry no capital cost here.")
+PLANT_NOTE = ("Boiler-house conversions use the plant model (simulator/plant, hourly LP dispatch on the built-in "
+              "year): the served district heat keeps the 110 kgCO2/GJ factor and adds the converted plant's extra "
+              "electricity (at each year's grid factor) and change of gas CO2 against the same plant's gas boilers; "
+              "its heat pumps' ambient heat counts as renewable; capex per m2 served from the plant's option.")
 BILLS_NOTE = ("Bills use each building class's flat or first-tier prices (simulator/data/tariffs.toml); the hourly "
               "tiered and time-of-use billing of simulator.economics.annual_bills is not applied at district scale.")
 
@@ -163,6 +163,7 @@ def _with_scenario(p: Prepared, scenario: Scenario) -> A.Context:
     import dataclasses
 
     return dataclasses.replace(p.ctx, scenario=scenario, plan=A.make_plan(p.buildings, scenario),
+                               plant=A.plant_factors(scenario),
                                climate_heating=A.climate_ratios(scenario.climate_method, scenario.climate_scenario,
                                                                 tuple(int(y) for y in scenario.years))[0],
                                climate_cooling=A.climate_ratios(scenario.climate_method, scenario.climate_scenario,
@@ -176,7 +177,8 @@ def capex_by_year(p: Prepared, scenario: Scenario | None = None) -> pd.DataFrame
     package's cost per m2 (:func:`simulator.district.packages.package_effect`).
     PV: kWp added on public roofs x the PV measure's cost per kWp. Heat-pump
     conversions: area x the ``ashp`` measure's cost per m2 on the archetype.
-    Boiler-house conversions and new buildings are not costed (see notes).
+    Boiler-house conversions: served area x the plant option's extra capex per
+    m2 served. New buildings are not costed (they are built in any case).
     """
     import archetypes
     from buildings import measures as M
@@ -209,8 +211,13 @@ def capex_by_year(p: Prepared, scenario: Scenario | None = None) -> pd.DataFrame
             cost = float(np.average([package_effect(a, "ashp").capex_cny_m2 for a in archs],
                                     weights=b.loc[m, "weight_m2"]))
             hp += c.area_m2 * cost
+    plant_ctx = p.ctx.plant if scenario is None else A.plant_factors(s)
+    plant = np.zeros(n)
+    for b, pf in zip(s.boiler_conversions, plant_ctx, strict=True):
+        plant += b.served_area_m2 * pf["capex_cny_m2"]
     return pd.DataFrame({"year": s.years.astype(int), "capex_retrofit_cny": retro, "capex_pv_cny": pv,
-                         "capex_heat_pump_cny": hp, "capex_cny": retro + pv + hp})
+                         "capex_heat_pump_cny": hp, "capex_boiler_house_cny": plant,
+                         "capex_cny": retro + pv + hp + plant})
 
 
 def gas_lhv(p: Prepared) -> float:

@@ -23,8 +23,10 @@ holds, for each year from ``start_year`` to ``end_year``:
   switched to air-source heat pumps;
 - ``[heat_metering]``: the metered share of the matching district-heated area (a path);
 - ``[[boiler_house_conversion]]``: floor area served by a converted boiler house
-  (per year of conversion) and its new ``heat_source`` (``ashp`` or
-  ``electric_storage``).
+  (per year of conversion) and the ``plant_option`` it is converted to, an
+  option of the plant spec ``plant_spec`` (default: the built-in gas boiler
+  house of :mod:`simulator.plant`), whose hourly dispatch (LP, HiGHS) gives the
+  electricity, CO2 and cost per GJ (:func:`simulator.plant.cost_and_co2_per_gj`).
 
 Series are tables year -> value. *Flows* (``area_m2``, ``served_area_m2``)
 count only the years listed (0 elsewhere); *paths* (``kgco2_kwh``, shares) are
@@ -50,7 +52,6 @@ from simulator.exceptions import UnknownNameError, ValidationError
 BUILTIN = ("default", "do_nothing")
 SELECT_KEYS = ("building_type", "period", "envelope_state", "heating_source", "public_institution")
 CLIMATE_METHODS = ("none", "degree_days")
-CONVERSION_SOURCES = ("ashp", "electric_storage")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_FILE_BYTES = 2_000_000
 
@@ -95,12 +96,17 @@ class NewBuild:
 
 @dataclass(frozen=True)
 class BoilerConversion:
-    """A boiler house switched to another heat source; ``served_area_m2`` per year of conversion."""
+    """A boiler house converted to a plant option; ``served_area_m2`` per year of conversion.
+
+    ``baseline_option`` is the plant option the boiler house runs today (the
+    conversion's effect is counted against it).
+    """
 
     name: str
-    heat_source: str
-    supply_temperature_c: float
+    plant_option: str
     served_area_m2: np.ndarray
+    plant_spec: str | None = None
+    baseline_option: str = "gas_boiler"
     source: str = ""
 
 
@@ -411,14 +417,17 @@ def parse_scenario(raw: dict, origin: str = "scenario") -> Scenario:
 
     boilers = []
     for where, e in _entries(raw, "boiler_house_conversion", c):
-        c.keys(where, e, ("name", "heat_source", "supply_temperature_c", "served_area_m2", "source"))
-        hs = e.get("heat_source")
-        if hs not in CONVERSION_SOURCES:
-            c.add(f"{where}.heat_source = {str(hs)[:30]!r}: valid: {', '.join(CONVERSION_SOURCES)}")
-        boilers.append(BoilerConversion(str(e.get("name", "")), str(hs),
-                                        c.number(f"{where}.supply_temperature_c", e.get("supply_temperature_c", 55.0),
-                                                 30.0, 70.0),
+        c.keys(where, e, ("name", "plant_option", "plant_spec", "baseline_option", "served_area_m2", "source"))
+        spec = e.get("plant_spec")
+        option, baseline = e.get("plant_option"), e.get("baseline_option", "gas_boiler")
+        valid = _plant_options(spec, where, c)
+        if valid is not None:
+            for key, name in (("plant_option", option), ("baseline_option", baseline)):
+                if name not in valid:
+                    c.add(f"{where}.{key} = {str(name)[:40]!r}: valid: {', '.join(valid)}")
+        boilers.append(BoilerConversion(str(e.get("name", "")), str(option),
                                         c.flow(f"{where}.served_area_m2", e.get("served_area_m2")),
+                                        str(spec) if spec is not None else None, str(baseline),
                                         c.source(where, e)))
     if c.problems:
         raise ValidationError(c.problems, source=origin)
@@ -431,6 +440,18 @@ def parse_scenario(raw: dict, origin: str = "scenario") -> Scenario:
         heat_pump_conversions=tuple(conversions), metering_select=m_select, metering_share=m_share,
         boiler_conversions=tuple(boilers), sources=sources, origin=origin,
     )
+
+
+def _plant_options(spec, where: str, c: _Checker) -> list[str] | None:
+    """Option names of a plant spec (None, with a problem recorded, if the spec cannot be read)."""
+    from simulator.exceptions import RetrofitError
+    from simulator.plant import load_spec
+
+    try:
+        return [o.name for o in load_spec(spec).options]
+    except RetrofitError as exc:
+        c.add(f"{where}.plant_spec: {str(exc)[:200]}")
+        return None
 
 
 # --------------------------------------------------------------------------- levers
@@ -446,8 +467,9 @@ def with_levers(s: Scenario, rollout: float = 1.0, pv_share: float | None = None
     rollout
         Multiplies every retrofit flow [-].
     pv_share
-        Replaces the PV share path of existing and new public roofs by this
-        value from the second year (None: unchanged) [-].
+        Share of public-institution roofs with PV: new roofs from the second
+        year, existing roofs reached along the scenario's path (its shape
+        rescaled; a 10-year ramp if it is flat) (None: unchanged) [-].
     heat_pump
         Multiplies the heat-pump and boiler-house conversion flows [-].
     grid_scale_2035
@@ -484,10 +506,13 @@ def with_levers(s: Scenario, rollout: float = 1.0, pv_share: float | None = None
         metering_share=np.minimum(s.metering_share * metering, 1.0),
     )
     if pv_share is not None:
-        later = np.arange(len(s.years)) >= 1
+        ex = s.pv_existing_public_share
+        top = float(ex.max())
+        first = float(ex[0])
+        # the existing-roof path keeps its shape, rescaled to reach pv_share; new roofs get pv_share from year 2
+        ramp = (ex - first) / (top - first) if top > first else np.clip((s.years - s.years[0]) / 10.0, 0.0, 1.0)
         out = dataclasses.replace(
             out,
-            pv_existing_public_share=np.where(later, np.maximum(pv_share, s.pv_existing_public_share[0]),
-                                              s.pv_existing_public_share),
-            pv_new_public_share=np.where(later, pv_share, s.pv_new_public_share))
+            pv_existing_public_share=first + (max(pv_share, first) - first) * ramp,
+            pv_new_public_share=np.where(np.arange(len(s.years)) >= 1, pv_share, s.pv_new_public_share))
     return out

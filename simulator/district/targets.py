@@ -13,7 +13,12 @@ Per year (:func:`year_table`), from the weighted totals of
     :func:`simulator.carbon.co2_kg_of_totals` (the formula of
     ``carbon.emissions_kg``): grid import x the year's grid factor, gas x
     55.54 kgCO2/GJ, district heat x 110 kgCO2/GJ; exported PV is not credited
-    (location-based, as for one building) [t].
+    (location-based, as for one building); plus, for heat from converted boiler
+    houses, the plant's extra electricity x the grid factor and its change of
+    gas CO2 against its gas boilers (:func:`simulator.district.accounting.plant_factors`) [t].
+``plant_electricity_kwh``, ``district_heat_renewable_kwh``
+    Converted boiler houses' extra electricity, and their heat pumps' ambient
+    heat inside the district heat (counted as renewable heat) [kWh].
 ``renewable_share``
     :func:`simulator.carbon.renewable_share_of_totals` (the formula of
     ``carbon.renewable_share``) on the district totals: (PV generated, exported
@@ -128,11 +133,18 @@ def year_table(totals: pd.DataFrame, scenario: Scenario, gas_lhv_mj_m3: float, f
     g = np.asarray(grid_path, dtype=float)[years - int(scenario.years[0])]
     co2 = carbon.co2_kg_of_totals(by_year["grid_kwh"].to_numpy(), by_year["gas_m3"].to_numpy(),
                                   by_year["district_heat_kwh"].to_numpy(), g, gas_lhv_mj_m3, f)
-    rs = carbon.renewable_share_of_totals(by_year["pv_kwh"].to_numpy(), by_year["ambient_heat_kwh"].to_numpy(),
-                                          by_year["demand_kwh"].to_numpy(), by_year["district_heat_kwh"].to_numpy(),
+    plant_co2 = by_year["plant_co2_kg"].to_numpy() + by_year["plant_el_kwh"].to_numpy() * g
+    co2["heat_co2_kg"] = co2["heat_co2_kg"] + plant_co2
+    co2["total_co2_kg"] = co2["total_co2_kg"] + plant_co2
+    # renewable heat inside district heat (converted plants' heat pumps) moves from the heat to the renewable term
+    dh_ren = by_year["dh_renewable_kwh"].to_numpy()
+    rs = carbon.renewable_share_of_totals(by_year["pv_kwh"].to_numpy(), by_year["ambient_heat_kwh"].to_numpy() + dh_ren,
+                                          by_year["demand_kwh"].to_numpy(),
+                                          by_year["district_heat_kwh"].to_numpy() - dh_ren,
                                           by_year["gas_m3"].to_numpy(), gas_lhv_mj_m3, "final_kwh", f)
     pub_co2 = carbon.co2_kg_of_totals(pub["grid_kwh"].to_numpy(), pub["gas_m3"].to_numpy(),
-                                      pub["district_heat_kwh"].to_numpy(), g, gas_lhv_mj_m3, f)["total_co2_kg"]
+                                      pub["district_heat_kwh"].to_numpy(), g, gas_lhv_mj_m3, f)["total_co2_kg"] \
+        + pub["plant_co2_kg"].to_numpy() + pub["plant_el_kwh"].to_numpy() * g
     pub_kgce = carbon.primary_kgce_of_totals(pub["grid_kwh"].to_numpy(), pub["gas_m3"].to_numpy(),
                                              pub["district_heat_kwh"].to_numpy(), gas_lhv_mj_m3, "calorific", f)
     pub_area = pub["area_m2"].to_numpy()
@@ -150,6 +162,8 @@ def year_table(totals: pd.DataFrame, scenario: Scenario, gas_lhv_mj_m3: float, f
         "gas_kwh": gas_kwh,
         "pv_kwh": by_year["pv_kwh"].to_numpy(),
         "ambient_heat_kwh": by_year["ambient_heat_kwh"].to_numpy(),
+        "plant_electricity_kwh": by_year["plant_el_kwh"].to_numpy(),
+        "district_heat_renewable_kwh": dh_ren,
         "heating_useful_kwh": by_year["heat_useful_kwh"].to_numpy(),
         "co2_t": co2["total_co2_kg"] / 1000.0,
         "co2_electricity_t": co2["electricity_co2_kg"] / 1000.0,
