@@ -346,3 +346,37 @@ def test_cli_bad_stock_message(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "s.csv: 2 problems" in err and "heating_source 'steam'" in err and "floor_area_m2 'abc'" in err
     assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------ what it takes
+
+
+def test_cheapest_programme_meets_the_targets_it_claims(prepared):
+    from simulator.district import optimise as O
+
+    prog = O.cheapest_programme(prepared)
+    d = prog.to_dict()
+    assert d["cost_cny"] == pytest.approx(float(prog.areas["capex_cny"].sum()), rel=1e-9)
+    met = {t.name: t.met for t in prog.check_targets}
+    if prog.feasible:
+        # the LP's linear model is the roadmap's accounting: re-running the roadmap confirms the targets
+        for name in ("renewable_share_2025", "public_energy_per_m2_2025", "public_co2_per_m2_2025",
+                     "co2_peak_before_2030"):
+            assert met[name], name
+    else:
+        assert prog.shortfalls
+    # a budget below the cost cannot meet every target
+    if prog.feasible and prog.cost_cny > 1.0:
+        tight = O.cheapest_programme(prepared, budget_cny=0.5 * prog.cost_cny)
+        assert not tight.feasible and tight.to_dict()["shortfalls"]
+        assert tight.cost_cny <= 0.5 * prog.cost_cny * (1 + 1e-6)
+
+
+def test_tornado_levers(prepared):
+    from simulator.district import optimise as O
+
+    levers = {lv.lever: lv for lv in O.tornado(prepared)}
+    assert set(levers) == set(O.LEVERS)
+    # a flat grid factor emits more in 2030 than a faster-falling one; more PV raises the renewable share
+    assert levers["grid_path"].co2_2030_t_low > levers["grid_path"].co2_2030_t_high
+    assert levers["pv_share"].renewable_share_2025_high > levers["pv_share"].renewable_share_2025_low
