@@ -380,3 +380,28 @@ def test_tornado_levers(prepared):
     # a flat grid factor emits more in 2030 than a faster-falling one; more PV raises the renewable share
     assert levers["grid_path"].co2_2030_t_low > levers["grid_path"].co2_2030_t_high
     assert levers["pv_share"].renewable_share_2025_high > levers["pv_share"].renewable_share_2025_low
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_roadmap_page_renders(_isolated_cache_dir, lang):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "streamlit_app.py"), default_timeout=300)
+    at.session_state["lang"] = lang
+    at.switch_page("simulator/app/pages/roadmap.py").run()
+    assert not at.exception
+    assert len(at.dataframe) >= 1
+    assert {"rm_rollout", "rm_pv", "rm_hp", "rm_grid"} <= {sl.key for sl in at.slider}
+    title = at.title[0].value
+    assert ("区域路线图" in title) if lang == "zh" else ("District roadmap" in title)
+    # a what-if: doubling the retrofit rollout lowers CO2 in 2025 (more retrofitted area, same everything else)
+    before = at.metric[0].value
+    at.slider(key="rm_rollout").set_value(3.0).run()
+    assert not at.exception
+    assert float(at.metric[0].value.split()[0].replace(",", "")) < float(before.split()[0].replace(",", ""))
+    if lang == "en":  # the levers and the cheapest programme, once
+        at.toggle(key="rm_what_it_takes").set_value(True).run()
+        assert not at.exception
+        assert any("cheapest programme" in m.value or "No programme" in m.value for m in at.markdown)

@@ -19,6 +19,7 @@ PAGE_FILES = {
     "climate": ("Climate", ":material/thermostat:"),
     "plant": ("Heat plant", ":material/factory:"),
     "calibrate": ("Calibrate to meters", ":material/tune:"),
+    "roadmap": ("District roadmap", ":material/timeline:"),
 }
 
 
