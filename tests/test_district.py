@@ -405,3 +405,18 @@ def test_roadmap_page_renders(_isolated_cache_dir, lang):
         at.toggle(key="rm_what_it_takes").set_value(True).run()
         assert not at.exception
         assert any("cheapest programme" in m.value or "No programme" in m.value for m in at.markdown)
+
+
+def test_energyplus_check_of_the_sample(prepared, session_cache):
+    from simulator.district.check import check_sample
+
+    seen = []
+    res = check_sample(prepared, 2, seed=4, progress=lambda d, t: seen.append((d, t)), workers=2,
+                       cache=session_cache)
+    d = res.to_dict()
+    assert d["n_ok"] == 2 and not d["failed"] and seen[-1] == (2, 2)
+    # the surrogate's documented accuracy (README: heating CV(RMSE) <= 1.6 %, R2 >= 0.997) on annual
+    # heating of buildings inside its ranges; 10 % covers a low-heating new building's relative error
+    for c in d["cases"]:
+        ep, sg = c["heating_energyplus_kwh_m2"], c["heating_surrogate_kwh_m2"]
+        assert abs(sg - ep) <= max(0.10 * ep, 1.0), c
