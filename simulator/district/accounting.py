@@ -656,18 +656,19 @@ def chunk_totals(buildings: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 def totals_from_rows(rows: pd.DataFrame, q: dict, years: np.ndarray) -> pd.DataFrame:
     """Sum the rows' per-m2 quantities x weights by year and group."""
     w = q["weight_m2"]
-    keys = rows[list(GROUP_COLUMNS)].astype(str).agg("|".join, axis=1).to_numpy()
-    uniq, inv = np.unique(keys, return_inverse=True)
+    grouped = rows.groupby(list(GROUP_COLUMNS), sort=True)
+    inv = grouped.ngroup().to_numpy()
+    keys = list(grouped.groups.keys())
     frames = []
     for col in TOTAL_COLUMNS:
-        acc = np.zeros((len(uniq), len(years)))
+        acc = np.zeros((len(keys), len(years)))
         np.add.at(acc, inv, q[col] * w)
         frames.append(acc)
     recs = []
-    for g, key in enumerate(uniq):
-        fam, pub, new = key.split("|")
+    for g, (fam, pub, new) in enumerate(keys):
         for yi, year in enumerate(years):
-            rec = {"year": int(year), "family": fam, "public_institution": pub == "True", "new_construction": new == "True"}
+            rec = {"year": int(year), "family": str(fam), "public_institution": bool(pub),
+                   "new_construction": bool(new)}
             rec.update({col: frames[c][g, yi] for c, col in enumerate(TOTAL_COLUMNS)})
             recs.append(rec)
     return pd.DataFrame(recs)

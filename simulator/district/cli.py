@@ -15,28 +15,14 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 
 
-def _bar(desc: str, quiet: bool, unit: str = "step"):
-    if quiet:
-        return None, None
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, desc=desc, unit=unit, file=sys.stderr)
-
-    def update(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return bar, update
-
-
 def _run(desc, quiet, fn, unit="step"):
-    bar, update = _bar(desc, quiet, unit)
+    """Call ``fn(progress)`` with a tqdm bar (the surrogate CLI's) or a silent callback."""
+    from simulator.surrogate.cli import _bar
+
+    bar, update = _bar(desc, quiet)
     if update is None:
         def update(done: int, total: int) -> None:
             return None
