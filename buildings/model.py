@@ -182,6 +182,23 @@ class WindowToWall:
 
 
 @dataclass(frozen=True)
+class Overhangs:
+    """Depth of a horizontal overhang along each facade at every storey's ceiling level [m].
+
+    It runs the full width of the facade (a continuous balcony slab or eaves
+    above the windows); 0 = none.
+    """
+
+    south: float = field(default=0.0, metadata=_rng(0.0, 5.0, "m"))
+    north: float = field(default=0.0, metadata=_rng(0.0, 5.0, "m"))
+    east: float = field(default=0.0, metadata=_rng(0.0, 5.0, "m"))
+    west: float = field(default=0.0, metadata=_rng(0.0, 5.0, "m"))
+
+    def depth_m(self, facade: str) -> float:
+        return float(getattr(self, facade))
+
+
+@dataclass(frozen=True)
 class Geometry:
     """A rectangular block: length along the front (south) facade, depth across it."""
 
@@ -194,6 +211,7 @@ class Geometry:
     zoning: str = "storey_ns"  # one of ZONINGS
     use_multipliers: bool = True  # model repeated middle storeys once
     ground_floor_exposure: str = "ground"  # one of GROUND_FLOOR_EXPOSURES
+    overhangs: Overhangs = field(default_factory=Overhangs)
 
     @property
     def floor_area_m2(self) -> float:
@@ -372,6 +390,7 @@ _NESTED = {
     "site": Site,
     "geometry": Geometry,
     "window_to_wall": WindowToWall,
+    "overhangs": Overhangs,
     "constructions": Constructions,
     "operation": Operation,
     "systems": Systems,

@@ -510,6 +510,29 @@ def _add_window(idf, name, wall_name, vertices):
     _add(idf, "FenestrationSurface:Detailed", **fields)
 
 
+def overhang_vertices(origin_xy, direction_xy, width_m: float, z_m: float, depth_m: float):
+    """A horizontal overhang along a wall's top edge, ``depth_m`` outwards, counter-clockwise from above.
+
+    The outward normal of a wall whose left-to-right direction seen from
+    outside is (ex, ey) is (ey, -ex).
+    """
+    ox, oy = origin_xy
+    ex, ey = direction_xy
+    nx, ny = ey, -ex
+    a, b = (ox, oy), (ox + width_m * ex, oy + width_m * ey)
+    a_out, b_out = (a[0] + depth_m * nx, a[1] + depth_m * ny), (b[0] + depth_m * nx, b[1] + depth_m * ny)
+    return [(*a, z_m), (*a_out, z_m), (*b_out, z_m), (*b, z_m)]
+
+
+def _add_overhang(idf, name, wall_name, origin, direction, width, z, depth) -> None:
+    fields = {"Name": name, "Base_Surface_Name": wall_name, "Number_of_Vertices": 4}
+    for i, (x, y, zv) in enumerate(overhang_vertices(origin, direction, width, z, depth), start=1):
+        fields[f"Vertex_{i}_Xcoordinate"] = round(x, 4)
+        fields[f"Vertex_{i}_Ycoordinate"] = round(y, 4)
+        fields[f"Vertex_{i}_Zcoordinate"] = round(zv, 4)
+    _add(idf, "Shading:Zone:Detailed", **fields)
+
+
 def zone_layout(b: Building) -> list[tuple[str, float, float]]:
     """(suffix, y0, y1) of the zones of one storey."""
     d = b.geometry.depth_m
@@ -667,6 +690,9 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
                 wname = f"{zone} Wall {facade}"
                 _add_surface(idf, wname, "Wall", "Wall", zone, "Outdoors", "",
                              wall_vertices(origin, direction, 0.0, width, z0, z1))
+                overhang_m = g.overhangs.depth_m(facade)
+                if overhang_m > 0:
+                    _add_overhang(idf, f"{zone} Overhang {facade}", wname, origin, direction, width, z1, overhang_m)
                 box = window_box(width, h, g.window_to_wall.ratio(facade))
                 if box is not None:
                     u0, u1, wz0, wz1 = box

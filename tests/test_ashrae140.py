@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    """`retrofit validate ashrae140 --cases 600,900 --json`, run as the CLI (two single-zone runs, ~2 s CPU)."""
+    """`retrofit validate ashrae140 --cases 600,610,900 --json`, run as the CLI (three single-zone runs, ~3 s CPU)."""
     out = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "validate", "ashrae140", "--cases", "600,900", "--json"],
+        [sys.executable, "-m", "simulator.cli", "validate", "ashrae140", "--cases", "600,610,900", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert out.returncode in (0, 1), out.stderr  # 1 = a case out of range, reported in the JSON
@@ -47,7 +47,7 @@ def test_json_shape_and_edition(report):
             assert "reference_programs" in c["ranges"][q]
         assert c["in_range"] == all(c["checks"].values())
         assert isinstance(c["differences"], list)
-    assert {d["case"] for d in report["not_run"]} >= {"610", "650", "600FF"}
+    assert {d["case"] for d in report["not_run"]} >= {"630", "650", "600FF"}
     assert report["common_differences"]
 
 
@@ -65,6 +65,24 @@ def test_thermal_mass_lowers_heating_and_cooling(report):
     assert heavy["heating_mwh"] < 0.6 * light["heating_mwh"]
     assert heavy["cooling_mwh"] < 0.6 * light["cooling_mwh"]
     assert heavy["peak_cooling_kw"] < light["peak_cooling_kw"]
+
+
+def test_south_overhang_cuts_cooling_more_than_it_adds_heating(report):
+    # Reference programs: 610 vs 600 heating +1 to +2 %, cooling -24 to -29 % (ashrae140_ranges.toml).
+    base, shaded = _case(report, "600"), _case(report, "610")
+    assert shaded["cooling_mwh"] < 0.9 * base["cooling_mwh"]
+    assert base["heating_mwh"] < shaded["heating_mwh"] < 1.1 * base["heating_mwh"]
+
+
+def test_overhang_geometry():
+    idf = idfw.build_idf(A.build_case("610"), [10.0] * 12)
+    [shade] = idf.idfobjects["SHADING:ZONE:DETAILED"]
+    xs = [shade[f"Vertex_{i}_Xcoordinate"] for i in range(1, 5)]
+    ys = [shade[f"Vertex_{i}_Ycoordinate"] for i in range(1, 5)]
+    zs = [shade[f"Vertex_{i}_Zcoordinate"] for i in range(1, 5)]
+    assert (min(xs), max(xs), min(ys), max(ys)) == (0.0, 8.0, -1.0, 0.0)  # full south wall, 1 m out
+    assert set(zs) == {2.7}  # at roof level
+    assert not idfw.build_idf(A.build_case("600"), [10.0] * 12).idfobjects["SHADING:ZONE:DETAILED"]
 
 
 def test_sensible_cooling_is_part_of_total(report):

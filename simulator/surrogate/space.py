@@ -669,6 +669,7 @@ def _fixed_fields(b: Building) -> dict[str, object]:
         "constructions.roof outer surface (solar absorptance, thermal emittance)":
             b.constructions.roof.layers[0].surface_properties,
         "geometry.ground_floor_exposure": g.ground_floor_exposure,
+        "geometry.overhangs": g.overhangs,
         "operation.equipment_radiant_fraction": op.equipment_radiant_fraction,
     }
 
