@@ -69,6 +69,9 @@ def test_surrogate_domain_flags_a_changed_absorptance():
     flagged = domain_violations(M.apply(b, ["cool_roof"]))
     assert any("roof outer surface" in v and "0.35" in v for v in flagged)
     assert any("wall outer surface" in v for v in domain_violations(M.apply(b, ["light_render"])))
+    from simulator.surrogate.engine import SurrogateEngine
+
+    assert SurrogateEngine().check_domain(M.apply(b, ["cool_roof"])) == flagged  # the engine warns with these
 
 
 @pytest.fixture(scope="module")
