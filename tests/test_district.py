@@ -420,3 +420,13 @@ def test_energyplus_check_of_the_sample(prepared, session_cache):
     for c in d["cases"]:
         ep, sg = c["heating_energyplus_kwh_m2"], c["heating_surrogate_kwh_m2"]
         assert abs(sg - ep) <= max(0.10 * ep, 1.0), c
+
+
+def test_degree_day_climate_path_is_labelled_and_lowers_heating(prepared):
+    """The estimate: heating scaled by the morphed years' HDD18 (warmer -> less heat), cooling by CDD26."""
+    s = dataclasses.replace(prepared.ctx.scenario, climate_method="degree_days", climate_scenario="ssp245")
+    warm = R.result(prepared, R.evaluate(prepared, s), s)
+    base = R.result(prepared, R.evaluate(prepared))
+    assert warm.years["heating_useful_kwh"].iloc[0] == pytest.approx(base.years["heating_useful_kwh"].iloc[0])
+    assert warm.years["heating_useful_kwh"].iloc[-1] < base.years["heating_useful_kwh"].iloc[-1]
+    assert any("degree days" in n for n in warm.notes)
