@@ -410,3 +410,21 @@ def test_page_calibrates_a_pasted_meter_table(_isolated_cache_dir, synthetic_csv
     assert len(at.get("plotly_chart")) == 3  # heat, electricity, posterior
     assert len(at.get("download_button")) == 3
     assert "surrogate" in at.session_state["cal_result"]["json"]["metrics"]
+
+
+def test_monthly_mean_temperatures_morph_the_built_in_year(tianjin):
+    from simulator.calibration.calibrate import hdd_normalisation, plan_from_temperatures
+
+    m = read_meter("月份,供热量(GJ),月平均气温(℃)\n12,5,1.0\n1,6,-2.0\n2,4,\n".encode(), "t.csv")
+    assert m.mean_temp_c[[11, 0]] == pytest.approx([1.0, -2.0]) and np.isnan(m.mean_temp_c[1])
+    plan = plan_from_temperatures(tianjin, m.mean_temp_c)
+    means = plan.metered.data.groupby("month")["dry_bulb_c"].mean()
+    base = tianjin.data.groupby("month")["dry_bulb_c"].mean()
+    # hourly values are rounded to 0.1 K in the EPW, so a monthly mean lands within 0.05 K
+    assert means[12] == pytest.approx(1.0, abs=0.05) and means[1] == pytest.approx(-2.0, abs=0.05)
+    assert means[2] == pytest.approx(base[2], abs=0.05)  # no temperature given: unchanged
+    f = hdd_normalisation(plan.metered, tianjin)
+    # December and January given warmer than the built-in year (-0.6 and -2.4 C): their heat is scaled up
+    assert f[11] > 1.0 and f[0] > 1.0 and f[1] == pytest.approx(1.0, abs=0.01)
+    with pytest.raises(ValidationError, match="not a plausible monthly mean"):
+        read_meter(b"month,heat_gj,mean_temp_c\n1,5,80\n", "t.csv")

@@ -251,6 +251,8 @@ ZH: dict[str, str] = {
     "Download the calibrated archetype": "下载校准后的原型",
     "Download results (JSON)": "下载结果（JSON）",
     "Download monthly table (CSV)": "下载逐月表（CSV）",
+    "Monthly mean temperatures found: the built-in year is morphed to them as the weather of the metered period":
+        "已读取月平均气温：将内置典型年按其调整，作为计量期的气象数据",
     # district roadmap (simulator/app/pages/roadmap.py, roadmap_view.py)
     "District roadmap": "区域路线图",
     "Hongqiao's building stock (about 2 × 10⁷ m²) year by year from 2020 to 2035 against the carbon-peak targets: {n} sampled buildings through the surrogate, systems and carbon accounting.":

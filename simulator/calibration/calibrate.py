@@ -6,7 +6,9 @@
    samples thousands of parameter vectors; only the surrogate is fast enough);
 2. read the meter file (:mod:`.meters`) on the weather's calendar;
 3. weather: the surrogate knows the built-in Tianjin year only (the
-   weather-aware surrogate is issue 12). With another EPW, the heat readings are
+   weather-aware surrogate is issue 12). The weather of the metered period is
+   an EPW (``weather_path``) or the built-in year morphed to the meter file's
+   monthly mean temperatures (:func:`plan_from_temperatures`). With either, the heat readings are
    **degree-day normalised** to the built-in year (:func:`hdd_normalisation`,
    an approximation, reported as a warning) before sampling; the final
    EnergyPlus check runs on the given EPW against the readings as metered;
@@ -27,9 +29,10 @@ over the building's heating-season days of the month)::
     Q_m(built-in) = Q_m(metered) * HDD_m(built-in) / HDD_m(metered)
 
 This is the classic degree-day method of weather correction (ISO 15927-6:2007
-defines the accumulated temperature differences; EN 15603:2008 clause 7.4 / its
-successor ISO 52000-1 corrects measured heating energy to a reference climate
-by the degree-day ratio). It treats all heat as proportional to degree-days:
+defines the accumulated temperature differences; EN 15603:2008 clause 7.4
+"Correction for weather" of the measured energy rating, superseded by
+EN ISO 52000-1:2017, corrects measured heating energy to reference climate
+conditions with degree-days). It treats all heat as proportional to degree-days:
 gains, solar and the base temperature are not corrected, so it is an
 approximation, labelled as such in every output. Electricity is not normalised.
 """
@@ -168,6 +171,36 @@ def plan_weather(weather_path: str | Path | None) -> WeatherPlan:
         "APPROXIMATION: the surrogate knows only the built-in Tianjin year (a weather-aware surrogate is issue 12); "
         "the heat readings were degree-day normalised (HDD18 ratio per month) to that year before calibration. "
         "The EnergyPlus check runs on the given weather against the readings as metered.",))
+
+
+def monthly_mean_deltas_k(reference_w, mean_temp_c: np.ndarray) -> np.ndarray:
+    """Change of each month's mean dry bulb that gives the metered monthly means [K] (0 where none is given)."""
+    d = reference_w.data
+    ref = d.groupby("month")["dry_bulb_c"].mean().reindex(range(1, 13)).to_numpy(dtype=float)
+    given = np.asarray(mean_temp_c, dtype=float)
+    return np.where(np.isfinite(given), given - ref, 0.0)
+
+
+def plan_from_temperatures(reference_w, mean_temp_c: np.ndarray) -> WeatherPlan:
+    """The built-in year morphed to the metered monthly mean temperatures (Belcher et al. 2005 shift).
+
+    Every hour of a month moves by the month's change of the mean (the daily
+    range is kept: max and min change as the mean); months without a
+    temperature keep the built-in year's weather.
+    """
+    import pandas as pd
+
+    from weather.morphing import DELTA_COLUMNS, MonthlyDeltas, morph
+
+    dk = monthly_mean_deltas_k(reference_w, mean_temp_c)
+    table = pd.DataFrame({c: (dk if c.startswith("dry_bulb") else np.zeros(12)) for c in DELTA_COLUMNS},
+                         index=pd.RangeIndex(1, 13, name="month"))
+    metered = morph(reference_w, MonthlyDeltas(table, "metered-monthly-means"))
+    return WeatherPlan(reference_w, metered, None, True, (
+        "APPROXIMATION: the weather of the metered period is the built-in Tianjin year shifted to the meter file's "
+        "monthly mean temperatures (morphing, Belcher et al. 2005); the surrogate knows only the built-in year "
+        "(a weather-aware surrogate is issue 12), so the heat readings were degree-day normalised (HDD18 ratio per "
+        "month) to it before calibration.",))
 
 
 # --------------------------------------------------------------------------- parameters -> building
@@ -364,6 +397,11 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     check_building(building, label)
     plan = plan_weather(weather_path)
     meter = load_meter(meter_file, meter_name, building, plan, heat_meter, floor_area_m2)
+    if meter.has_temperatures:
+        if weather_path is not None:
+            raise ValidationError(["the meter file has monthly mean temperatures and an EPW was given as well: "
+                                   "give one weather of the metered period"], meter.source)
+        plan = plan_from_temperatures(plan.reference, meter.mean_temp_c)
     warnings = [*plan.warnings, *meter.warnings]
     area = meter.floor_area_m2 or building.floor_area_m2
     if meter.floor_area_m2 is None:

@@ -137,8 +137,9 @@ def add_parser(sub) -> None:
     c.add_argument("--archetype", required=True, help="archetype name or path to a TOML file")
     c.add_argument("--meter", required=True, help="meter file (.csv or .xlsx; monthly or billing periods)")
     c.add_argument("--weather", default=None,
-                   help="EPW of the metered period (default: the built-in Tianjin year); until the weather-aware "
-                        "surrogate exists, heat is degree-day normalised to the built-in year (an approximation)")
+                   help="EPW of the metered period (default: the built-in Tianjin year, or that year morphed to a "
+                        "mean_temp_c / 月平均气温 column of the meter file); until the weather-aware surrogate exists, "
+                        "heat is degree-day normalised to the built-in year (an approximation)")
     c.add_argument("--heat-meter", default="building", choices=["building", "substation"],
                    help="where the heat is metered (substation adds the network efficiency parameter)")
     c.add_argument("--floor-area-m2", type=float, default=None, help="floor area the meters serve [m2]")

@@ -12,6 +12,9 @@ column (English / 中文)         meaning
 ``heat (GJ)`` / 供热量(GJ)        ``_mwh``, ``_gj`` or in brackets: (kWh) (MWh) (GJ) (吉焦)
 ``electricity_kwh`` /            electricity in kWh or MWh (度 and 千瓦时 are kWh)
 用电量(kWh)
+``mean_temp_c`` / 月平均气温(℃)    optional: the month's mean outdoor temperature [C];
+                                 it morphs the built-in year into the metered year's
+                                 weather (monthly rows only)
 ============================== ==================================================
 
 At least one of heat and electricity is needed. Other columns (notes, 备注)
@@ -71,7 +74,11 @@ _ROLES = {
     "end": ("end", "end_date", "period_end", "to", "结束日期", "截止日期", "结束", "截止"),
     "heat": ("heat", "heat_energy", "heating", "供热量", "热量", "用热量", "耗热量"),
     "electricity": ("electricity", "electricity_use", "electric", "用电量", "电量", "耗电量"),
+    "temperature": ("mean_temp", "temperature", "outdoor_temperature", "mean_temperature", "月平均气温", "平均气温",
+                    "室外平均温度", "气温"),
 }
+TEMPERATURE_UNITS = (None, "c", "°c", "℃", "degc", "deg_c")
+TEMPERATURE_RANGE_C = (-40.0, 45.0)  # plausible monthly means anywhere people meter heat
 _ENERGY = ("heat", "electricity")
 
 
@@ -109,6 +116,11 @@ class MeterData:
     heat_meter: str = "building"
     floor_area_m2: float | None = None
     warnings: tuple[str, ...] = field(default=())
+    mean_temp_c: np.ndarray | None = None
+
+    @property
+    def has_temperatures(self) -> bool:
+        return self.mean_temp_c is not None and bool(np.isfinite(self.mean_temp_c).any())
 
     @property
     def has_heat(self) -> bool:
@@ -146,7 +158,7 @@ def parse_header(header: str) -> tuple[str | None, str | None, str]:
     else:
         base = h
         m = re.match(r"^(?P<base>[a-z_ ]+?)[_ ](?P<unit>[a-z0-9]+)$", h.lower())
-        if m and m["base"].replace(" ", "_") in _ROLES["heat"] + _ROLES["electricity"]:
+        if m and m["base"].replace(" ", "_") in _ROLES["heat"] + _ROLES["electricity"] + _ROLES["temperature"]:
             base, unit = m["base"], m["unit"]
     key = base.strip().lower().replace(" ", "_")
     for role, names in _ROLES.items():
@@ -240,6 +252,7 @@ class _Columns:
     end: str | None = None
     heat: str | None = None
     electricity: str | None = None
+    temperature: str | None = None
     factor: dict[str, float] = field(default_factory=dict)
 
 
@@ -252,6 +265,9 @@ def _columns(df: pd.DataFrame, problems: list[str], warnings: list[str]) -> _Col
             continue
         if getattr(cols, role) is not None:
             problems.append(f"column {col!r}: a second {role} column (first: {getattr(cols, role)!r}); keep one")
+            continue
+        if role == "temperature" and unit not in TEMPERATURE_UNITS:
+            problems.append(f"column {col!r}: unknown temperature unit {unit!r}; use °C (or no unit)")
             continue
         if role in _ENERGY:
             if unit is None:
@@ -296,6 +312,26 @@ def _energies(df: pd.DataFrame, cols: _Columns, problems: list[str]) -> dict[str
                 vals[i] = x * cols.factor[role]
         out[role] = vals
     return out
+
+
+def _temperatures(df: pd.DataFrame, cols: _Columns, problems: list[str]) -> np.ndarray | None:
+    """Monthly mean outdoor temperatures of the rows [C] (NaN where empty), or None without the column."""
+    col = cols.temperature
+    if col is None:
+        return None
+    lo, hi = TEMPERATURE_RANGE_C
+    vals = np.full(len(df), np.nan)
+    for i, v in enumerate(df[col].tolist()):
+        if _cell_text(v) == "":
+            continue
+        x = _number(v)
+        if x is None:
+            problems.append(f"row {i + 2}, column {col!r}: {_cell_text(v)!r} is not a number")
+        elif not lo <= x <= hi:
+            problems.append(f"row {i + 2}, column {col!r}: {x:g} C is not a plausible monthly mean ({lo:g}..{hi:g} C)")
+        else:
+            vals[i] = x
+    return vals
 
 
 # --------------------------------------------------------------------------- monthly files
@@ -530,11 +566,17 @@ def read_meter(data: bytes | str | Path, name: str | None = None, *, heat_meter:
     heat = np.full(12, np.nan)
     elec = np.full(12, np.nan)
     labels = [""] * 12
+    temps_rows = _temperatures(df, cols, problems)
+    temps = None if temps_rows is None else np.full(12, np.nan)
+    if temps_rows is not None and cols.month is None:
+        problems.append(f"column {cols.temperature!r}: monthly mean temperatures need monthly rows, not billing periods")
     if cols.month is not None:
         by_month, _ = _monthly(df, cols, energies, weather_year, problems)
         kind = "monthly"
         for m, (i, label) in by_month.items():
             labels[m - 1] = label
+            if temps is not None:
+                temps[m - 1] = temps_rows[i]
             if "heat" in energies:
                 heat[m - 1] = energies["heat"][i]
             if "electricity" in energies:
@@ -569,4 +611,4 @@ def read_meter(data: bytes | str | Path, name: str | None = None, *, heat_meter:
     return MeterData(source=name, sha256=hashlib.sha256(data).hexdigest(), heat_kwh=heat, electricity_kwh=elec,
                      labels=tuple(labels), kind=kind, heat_meter=heat_meter,
                      floor_area_m2=None if floor_area_m2 is None else float(floor_area_m2),
-                     warnings=tuple(warnings))
+                     warnings=tuple(warnings), mean_temp_c=temps)

@@ -213,6 +213,9 @@ with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
             n_months = int((np.isfinite(meter.heat_kwh) | np.isfinite(meter.electricity_kwh)).sum())
             st.success(t("Meter data read: {n} months", L, n=n_months))
             st.dataframe(meter.to_frame().round(1), hide_index=True, width="stretch")
+            if meter.has_temperatures:
+                st.info(t("Monthly mean temperatures found: the built-in year is morphed to them as the weather "
+                          "of the metered period", L))
             for wmsg in (*plan.warnings, *meter.warnings):
                 st.warning(public_message(wmsg))
 
