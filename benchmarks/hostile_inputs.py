@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout-s", type=float, default=120.0, help="hang limit per case [s]")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--out", default="hostile_inputs", help="results file stem in benchmarks/results")
+    ap.add_argument("--update", action="store_true",
+                    help="keep the other classes' rows of the existing results file (rerun a subset)")
     args = ap.parse_args(argv)
     if not RETROFIT.exists():
         raise SystemExit(f"{RETROFIT} not found: run `make install` first")
@@ -201,8 +203,15 @@ def main(argv: list[str] | None = None) -> int:
             flag = "" if row["outcome"] in ("clear_error", "ok") else f"  <-- {row['reason']}"
             print(f"[{i}/{len(cases)}] {row['class']}/{row['name']}: {row['outcome']} ({row['seconds']} s){flag}",
                   flush=True)
+    wall_s = round(time.perf_counter() - t0, 1)
+    previous = RESULTS / f"{args.out}.json"
+    if args.update and previous.is_file():
+        ran = {r["class"] for r in rows}
+        old = json.loads(previous.read_text())
+        rows = [r for r in old["cases"] if r["class"] not in ran] + rows
+        wall_s = round(wall_s + sum(r["seconds"] for r in old["cases"] if r["class"] not in ran) / max(1, args.jobs), 1)
     summary = summarise(rows)
-    meta = {"cases": len(rows), "wall_s": round(time.perf_counter() - t0, 1), "jobs": args.jobs,
+    meta = {"cases": len(rows), "wall_s": wall_s, "jobs": args.jobs,
             "timeout_s": args.timeout_s, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "command": "python benchmarks/hostile_inputs.py" + (f" --classes {args.classes}" if args.classes else "")}
     RESULTS.mkdir(exist_ok=True)

@@ -244,6 +244,7 @@ def _archetype(tmp_path: Path, text: str) -> Path:
     ('[meta]\nbase = "old_estate_pre1990"\n[constructions.wall]\nlayers = [{material = ["x"]}]\n',
      "constructions.wall.layers"),
     ('[meta]\nbase = "old_estate_pre1990"\n[operation]\nheating_setpoint_c = {x = 1}\n', "heating_setpoint_c"),
+    ('name = "a\\u001b[2Jb"\n[meta]\nbase = "old_estate_pre1990"\n', "name"),
 ])
 def test_archetype_type_confusion_is_a_clear_error(tmp_path, text, field):
     with pytest.raises(RetrofitError, match=field.replace(".", r"\.")):

@@ -456,6 +456,8 @@ def archetype_cases() -> list[dict]:
         ("site name a number", BASE + "[site]\nname = 5\n", "name"),
         ("name a table", "name = {a = 1}\n" + BASE, "name"),
         ("description a number", "description = 5\n" + BASE, "description"),
+        ("name with a terminal escape", 'name = "a\\u001b[2Jb"\n' + BASE, "control character"),
+        ("description with NUL", 'description = "a\\u0000b"\n' + BASE, "description"),
         ("constructions is a list", "constructions = [1]\n" + BASE, "constructions"),
         ("3 MB file", BASE + "# " + "x" * 3_000_000 + "\n", "larger than"),
         ("deeply nested table", BASE + "[geometry]\n" + "x = " + "[" * 200 + "]" * 200 + "\n", "mine.toml"),
