@@ -165,8 +165,10 @@ def markdown(summary: list[dict], rows: list[dict], meta: dict) -> str:
             "data loss", "code executions", "other failures"]
     keys = ["class", "tried", *OUTCOMES]
     total = {k: sum(s[k] for s in summary) for k in keys[1:]}
-    lines = [f"Hostile and odd inputs through `retrofit` ({meta['cases']} cases, {meta['wall_s']:.0f} s wall, "
-             f"{meta['jobs']} jobs, timeout {meta['timeout_s']:.0f} s per case; {meta['when']}).", "",
+    wall = f"about {meta['wall_s']:.0f} s wall over several runs" if meta.get("assembled") else f"{meta['wall_s']:.0f} s wall"
+    lines = [f"Hostile and odd inputs through `retrofit` ({meta['cases']} cases, {wall}, "
+             f"{meta['jobs']} jobs, timeout {meta['timeout_s']:.0f} s per case, on the shared machine under load; "
+        f"{meta['when']}).", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in [*summary, {"class": "**total**", **total}]:
         lines.append("| " + " | ".join(str(s[k]) for k in keys) + " |")
@@ -213,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(rows)
     meta = {"cases": len(rows), "wall_s": wall_s, "jobs": args.jobs,
             "timeout_s": args.timeout_s, "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "command": "python benchmarks/hostile_inputs.py" + (f" --classes {args.classes}" if args.classes else "")}
+            "command": "python benchmarks/hostile_inputs.py" + (f" --classes {args.classes}" if args.classes else ""),
+            "assembled": bool(args.update and previous.is_file())}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps({"meta": meta, "summary": summary, "cases": rows},
                                                          indent=2, ensure_ascii=False) + "\n")
