@@ -29,7 +29,7 @@ from simulator.exceptions import UnknownNameError, ValidationError
 __all__ = ["names", "load", "load_file", "path", "sources", "missing_sources", "raw"]
 
 _SUFFIX = ".toml"
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")  # terminal escapes, NUL; tabs and newlines pass
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")  # terminal escapes, NUL; tabs and newlines pass
 MAX_FILE_BYTES = 1_000_000
 """Largest archetype file read [bytes]; the shipped ones are 3-8 kB."""
 
@@ -129,7 +129,7 @@ def from_data(data: dict[str, Any], source: str) -> Building:
         raise ValidationError([f"an archetype is a table of tables, got {type(data).__name__}"], source)
     problems: list[str] = [f"{where}: control character {bad.group()!r} in text"
                            for where, value in _walk(data, "") if isinstance(value, str)
-                           for bad in [_CONTROL.search(value)] if bad]
+                           for bad in [CONTROL_CHARS.search(value)] if bad]
     plain = _strip_sources(data, "", problems)
     plain = _resolve_layers(plain, problems)
     plain.pop("meta", None)

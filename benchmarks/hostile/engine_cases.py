@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from archetypes import CONTROL_CHARS  # the loader's own rule for control characters in text
 from benchmarks.hostile import CANARY_NAME, cache_dir_of
 
 RETROFIT = str(Path(sys.executable).parent / "retrofit")
@@ -139,8 +140,11 @@ def _injection_case(label: str, payload: str, field: str) -> dict:
         else:  # the wall construction's name
             write_tiny(tmp, "evil.toml", extra=f"[constructions.wall]\nname = {_s(text)}\n")
 
-    return {"class": "IDF injection", "name": f"{field}: {label}", "argv": _batch_pair("evil.toml"),
+    case = {"class": "IDF injection", "name": f"{field}: {label}", "argv": _batch_pair("evil.toml"),
             "setup": setup, "expect": "ok", "check": _same_as_clean}
+    if CONTROL_CHARS.search(payload):  # the archetype loader refuses control characters in any text (terminal escapes)
+        case.update(expect="error", mentions="control character", check=lambda tmp, proc: _pwned(tmp))
+    return case
 
 
 def _poisoning_case() -> dict:
@@ -576,8 +580,12 @@ def _name_cases() -> list[dict]:
             write_tiny(tmp, CLEAN)
             write_tiny(tmp, "odd.toml", name=name)
 
-        out.append({"class": "names", "name": label, "argv": _batch_pair("odd.toml"), "setup": setup,
-                    "expect": "ok", "check": _same_as_clean})
+        case = {"class": "names", "name": label, "argv": _batch_pair("odd.toml"), "setup": setup,
+                "expect": "ok", "check": _same_as_clean}
+        if CONTROL_CHARS.search(name):  # the archetype loader refuses control characters in any text
+            case = {**case, "expect": "error", "mentions": "control character"}
+            del case["check"]
+        out.append(case)
     for label, rel in [("file in a folder with spaces and Chinese", "我的 文件夹/楼 1.toml"),
                        ("file name with a comma-free odd name", "Block #3 (old).toml")]:
         def setup(tmp: Path, rel=rel) -> None:
