@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT := $(shell command -v apt-get 2>/dev/null)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install browser surrogate bench lint clean
+.PHONY: run test install browser fonts surrogate bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,14 +22,20 @@ browser:
 	  test -n "$(APT)" || { echo "install Chromium (Debian package 'chromium') for the browser tests"; exit 1; }; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# Noto Sans CJK for PDF reports (`retrofit report --out FILE.pdf`, the app's PDF download).
+fonts:
+	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { \
+	  test -n "$(APT)" || { echo "install the Noto Sans CJK font (Debian package 'fonts-noto-cjk') for PDF reports"; exit 1; }; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+
 # Train (or load) the surrogate models once, so the app's first page opens fast.
 surrogate: $(STAMP)
 	$(BIN)/retrofit surrogate train
 
-run: $(STAMP) surrogate
+run: $(STAMP) surrogate fonts
 	$(BIN)/streamlit run streamlit_app.py --server.headless true
 
-test: $(STAMP) browser
+test: $(STAMP) browser fonts
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP) browser

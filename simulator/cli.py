@@ -389,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     __import__("simulator.district.cli", fromlist=["add_parser"]).add_parser(sub)
     __import__("simulator.calibration.cli", fromlist=["add_parser"]).add_parser(sub)
     __import__("simulator.validation.cli", fromlist=["add_parser"]).add_parser(sub)
+    __import__("simulator.reports.cli", fromlist=["add_parser"]).add_parser(sub)
     return p
 
 

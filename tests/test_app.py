@@ -123,8 +123,88 @@ def test_builder_survives_a_stale_chinese_label_after_switching_to_english(_isol
             return WidgetState(id=self.id, string_value=zh_label)
 
     at.selectbox(key="b_preset").__class__ = StaleSelectbox
-    at.slider(key="b_wall_mm").set_value(150).run()
+    at.run()
     assert not at.exception
     assert at.selectbox(key="b_preset").value == "envelope"
+    at.selectbox(key="b_preset").__class__ = StaleSelectbox
+    at.slider(key="b_wall_mm").set_value(150).run()
+    assert not at.exception
+    assert at.selectbox(key="b_preset").value == "custom"  # the user edited the preset's choices
     assert at.slider(key="b_wall_mm").value == 150
     assert at.session_state["choices"]["wall_mm"] == 150
+
+
+def test_builder_preset_turns_custom_on_edit_and_shows_gross_and_net_capex(app):
+    app.switch_page(PAGE.format("builder")).run()
+    app.session_state["subsidy_cny_m2"] = 45
+    app.selectbox(key="b_preset").set_value("envelope").run()
+    assert app.selectbox(key="b_preset").value == "envelope"
+    gross, net = number(metric(app, "Capex before subsidy")), number(metric(app, "Capex after subsidy"))
+    area = 3600  # old estate floor area [m2] (test_explorer_shows_archetype_and_changes_with_it checks it)
+    assert gross - net == pytest.approx(45 * area / 1e4, abs=0.11)  # both rounded to 0.1 (10^4 CNY)
+    app.slider(key="b_wall_mm").set_value(150).run()
+    assert not app.exception
+    assert app.selectbox(key="b_preset").value == "custom"
+    assert any(t.startswith("Energy-saving step met") for t in (m.value for m in app.markdown))
+
+
+def test_a_link_restores_language_archetype_and_scenario(_isolated_cache_dir):
+    """The address written by one session (lang, archetype, choices) reproduces the page in a new one."""
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.switch_page(PAGE.format("builder")).run()
+    at.radio(key="lang").set_value("en").run()
+    at.selectbox(key="archetype").set_value("estate_1990s").run()
+    at.slider(key="b_roof_mm").set_value(150).run()
+    at.radio(key="b_heat_source").set_value("ashp").run()
+    params = dict(at.query_params)
+    heat = metric(at, "Heating")
+    assert params["lang"] == ["en"] or params["lang"] == "en"
+    fresh = AppTest.from_file(APP, default_timeout=300)
+    for key, value in params.items():
+        fresh.query_params[key] = value[0] if isinstance(value, list) else value
+    fresh.switch_page(PAGE.format("builder")).run()
+    assert not fresh.exception
+    assert fresh.session_state["lang"] == "en" and fresh.session_state["archetype"] == "estate_1990s"
+    assert fresh.slider(key="b_roof_mm").value == 150 and fresh.radio(key="b_heat_source").value == "ashp"
+    assert metric(fresh, "Heating") == heat
+
+
+# Strings of other helpers' pages the walk found (issue 16 report); listed one by one so that any new
+# untranslated text still fails the test. Calibrate: preset identifiers and the archetype identifier are
+# shown raw; the meter-file help names the column headers a file must have, in both languages by design.
+KNOWN_UNTRANSLATED = {
+    "zh": {"deep_retrofit", "envelope", "envelope_hp", "envelope_hp_pv", "heat_metering", "old_estate_standard",
+           "public_light_envelope", "pv_only", "建筑原型: old_estate_pre1990"},
+    "en": set(),
+}
+KNOWN_PREFIXES = ("CSV 或 Excel：月份列（month / 月份", "CSV or Excel: a month column (month / 月份")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_walked_has_no_untranslated_text(_isolated_cache_dir, lang):
+    """Every page in one language: no visible label, markdown, metric, option, table header or chart text
+    in the other language (zh: no 4+ letter Latin word outside proper names and units; en: no CJK),
+    see tests/i18n_walk.py for what is walked and the allow-lists."""
+    from simulator.app.main import PAGE_FILES
+    from tests.i18n_walk import untranslated, visible_texts
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = lang
+    at.run()
+    found, walked = {}, 0
+    for key, value in {"c_wall_mm": [0, 100], "c_roof_mm": [0], "c_window_level": ["keep"], "c_airtight_ach": [0.0],
+                       "c_heat_source": ["keep", "ashp"], "c_pv_share_pct": [0]}.items():
+        at.session_state[key] = value  # compare: 4 packages, not 144 (the labels are the same)
+    for page in PAGE_FILES:
+        if page != "explorer":
+            at.switch_page(PAGE.format(page)).run()
+        assert not at.exception, page
+        texts = visible_texts(at)
+        walked += len(texts)
+        bad = sorted({s for s in texts if untranslated(s, lang) and s not in KNOWN_UNTRANSLATED[lang]
+                      and not s.startswith(KNOWN_PREFIXES)})
+        if bad:
+            found[page] = bad
+    print(f"translation walk ({lang}): {walked} strings on {len(PAGE_FILES)} pages")
+    assert walked > 500  # the walk really saw the pages (about 2000 strings per language)
+    assert found == {}

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import ast
-import io
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import archetypes
 from buildings import measures as M
-from simulator.app import charts, report
+from simulator.app import charts
 from simulator.app.choices import Choices, combinations, from_preset
 from simulator.app.i18n import ZH, t
 from simulator.app.jobs import JobQueue, QueueFull
@@ -80,39 +78,6 @@ def test_massing_has_block_and_windows(name):
     fig = charts.massing_figure(archetypes.load(name))
     names = [tr.name for tr in fig.data]
     assert "Block" in names and "Windows" in names
-
-
-def test_downloads_are_valid_files():
-    result = {"baseline": {"heating_kwh": 10.0, "co2_kg": 5.0, "hp_scop": None},
-              "retrofit": {"heating_kwh": 4.0, "co2_kg": 2.0, "hp_scop": 2.5},
-              "capex_cny": 1000.0, "capex_by_measure_cny": {"wall_eps_70mm": 1000.0}, "measures": ["wall_eps_70mm"],
-              "engine": "test", "floor_area_m2": 100.0}
-    frames = {"package": report.package_frame(result), "results": report.results_frame(result)}
-    csv = report.to_csv(frames).decode("utf-8-sig")
-    assert "capex_wall_eps_70mm_cny" in csv and "heating_kwh" in csv
-    back = pd.read_excel(io.BytesIO(report.to_excel(frames)), sheet_name=None)
-    assert set(back) == {"package", "results"}
-    page = report.html_report("T", result, [charts.monthly_figure({"a": [1] * 12}, "en", "x", "y")], {"grid": "n"})
-    assert page.startswith(b"<!doctype html>") and b"plotly" in page and b"wall_eps_70mm" in page
-
-
-def test_report_charts_keep_their_colours():
-    """Streamlit's default plotly template holds placeholder colours (#000001...) that only its own
-    page replaces: a report figure must carry the project template and the heating/cooling colours."""
-    import plotly.io as pio
-    import streamlit  # noqa: F401 - importing it sets the placeholder template as plotly's default
-
-    assert "#000001" in pio.templates[pio.templates.default].layout.colorway  # the hazard is real
-    fig = charts.monthly_figure({"heating": [1.0] * 12, "cooling": [2.0] * 12}, "en", "x", "y [MWh]",
-                                colors=[charts.COLORS["heating"], charts.COLORS["cooling"]])
-    bare = __import__("plotly.graph_objects", fromlist=["Figure"]).Figure()
-    bare.add_bar(x=[1, 2], y=[3, 4])  # a figure built elsewhere, without the template
-    result = {"baseline": {"heating_kwh": 1.0}, "retrofit": {"heating_kwh": 0.5}, "engine": "test",
-              "floor_area_m2": 1.0}
-    page = report.html_report("T", result, [fig, bare], {}).decode()
-    assert "#000001" not in page and "#000002" not in page
-    assert charts.COLORS["heating"] in page and charts.COLORS["cooling"] in page
-    assert '"automargin":true' in page.replace(" ", "")
 
 
 def _t_literals() -> set[str]:

@@ -334,15 +334,109 @@ ZH: dict[str, str] = {
         '锅炉房改造采用锅炉房模型（simulator/plant，内置气象年逐时线性规划调度）：所供区域的市政热力仍按 110 kgCO2/GJ 计，另加改造后锅炉房相对原燃气锅炉增加的用电（按当年电网排放因子）与燃气排放变化；其热泵吸收的空气热能计为可再生能源；投资按锅炉房方案单位供热面积计。',
     "Bills use each building class's flat or first-tier prices (simulator/data/tariffs.toml); the hourly tiered and time-of-use billing of simulator.economics.annual_bills is not applied at district scale.":
         '能源费用按各类建筑的平价或第一档电价计（simulator/data/tariffs.toml）；区域尺度未采用 simulator.economics.annual_bills 的逐时阶梯与分时计价。',
+    # committee-grade app and reports (issue 16)
+    "10⁴ CNY": "万元",
+    "10⁴ CNY/a": "万元/年",
+    "t/a": "吨/年",
+    "tce/a": "吨标准煤/年",
+    "GJ/a": "GJ/年",
+    "MWh/a": "MWh/年",
+    "CNY/m²": "元/m²",
+    "Capex [10⁴ CNY]": "投资 [万元]",
+    "Capex before subsidy": "投资（补贴前）",
+    "Capex after subsidy": "投资（补贴后）",
+    "subsidy": "补贴",
+    "Inverter ACs (grade 1)": "一级能效变频空调",
+    "(PV + heat-pump ambient heat) / total final energy use": "（光伏发电 + 热泵从环境中提取的热量）/ 终端能源消费总量",
+    "GB/T 2589-2020: heat 34.12 kgce/GJ, electricity 0.1229 kgce/kWh (calorific equivalent)":
+        "GB/T 2589-2020：热力 34.12 千克标准煤/GJ，电力 0.1229 千克标准煤/kWh（当量值）",
+    "district heat + gas + grid electricity": "市政热力 + 天然气 + 电网电力",
+    "Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's costs, not the owner's heating bill. Heat metering turns savings into lower bills.":
+        "供热按面积收费：节约的热量降低碳排放和热源成本，但不减少业主的热费。实行供热计量后节能才体现在账单上。",
+    "This package makes the building worse on CO₂ or bills: check it suits this archetype.":
+        "该方案使本建筑的碳排放或能源费用增加：请检查它是否适合此类建筑。",
+    "The package raises the U-value of: {parts}. The building already has a better construction than this measure installs.":
+        "该方案使以下部位的传热系数变大：{parts}。本建筑现有构造已优于该措施安装的构造。",
+    "Standards": "标准符合性",
+    "Energy-saving step met": "达到的节能标准",
+    "GB/T 51350 level": "GB/T 51350 能效等级",
+    "Report and downloads": "报告与下载",
+    "Prepare the report (HTML, PDF, CSV, Excel)": "生成报告（HTML、PDF、CSV、Excel）",
+    "Building the report…": "正在生成报告…",
+    "Download report (PDF)": "下载报告（PDF）",
+    "EnergyPlus run time: {s} s": "EnergyPlus 计算用时 {s} 秒",
+    "Grid CO₂ factor": "电网排放因子",
+    "Discount rate [%]": "折现率 [%]",
+    "Subsidy [CNY/m²]": "补贴 [元/m²]",
+    "e.g. 45 CNY/m² central award for cold-zone residential retrofits": "例如：寒冷地区居住建筑节能改造中央财政奖励 45 元/m²",
+
+    # archetype texts (archetypes/data/*.toml), for the explorer in Chinese
+    "6-storey walk-up of the late 1990s built to Tianjin DB29-1-97 (= JGJ 26-95, 50 % step): 370 mm brick with an inner insulation lining, plastic-steel windows with double glazing.":
+        "1990年代后期建成的6层无电梯住宅，按天津 DB29-1-97（即 JGJ 26-95，二步节能50%）设计：370 mm 砖墙加内保温，塑钢双玻窗。",
+    "18-storey shear-wall high-rise slab to the 83 % (five-step) standard: 120 mm EPS ETICS, 150 mm XPS roof, low-E double-glazed windows, airtight.":
+        "18层剪力墙板式高层住宅，按五步节能（83%）标准：120 mm EPS 外保温，150 mm XPS 屋面，Low-E 双玻窗，气密性好。",
+    "6-storey brick-concrete walk-up slab of a Tianjin old housing estate: uninsulated 370 mm solid brick, single-glazed steel windows, leaky; district heated, split ACs used part-time.":
+        "天津老旧小区6层砖混结构无电梯住宅：370 mm 实心砖墙无保温，单玻钢窗，气密性差；市政集中供热，分体空调间歇使用。",
+    "5-storey frame office of a public institution, aerated-concrete infill with thin insulation, aluminium double glazing; district heating, water-cooled chiller.":
+        "公共机构5层框架结构办公楼：加气混凝土填充墙加薄保温，铝合金双玻窗；市政集中供热，水冷冷水机组。",
+    "4-storey school teaching block (classrooms on a corridor), 2000s envelope; district heating; split ACs in classrooms; winter and summer vacations.":
+        "4层学校教学楼（内廊式教室），2000年代围护结构；市政集中供热；教室分体空调；有寒暑假。",
+    "370 mm brick + 25 mm EPS inner lining": "370 mm 砖墙 + 25 mm EPS 内保温",
+    "RC slab, 50 mm EPS, slag screed": "钢筋混凝土板 + 50 mm EPS + 炉渣找坡",
+    "Plastic-steel frame, double clear glazing": "塑钢窗框，普通双层玻璃",
+    "Uninsulated concrete slab on grade": "无保温混凝土地面",
+    "200 mm RC shear wall + 120 mm EPS ETICS": "200 mm 钢筋混凝土剪力墙 + 120 mm EPS 外保温",
+    "RC slab + 150 mm XPS, inverted roof": "钢筋混凝土板 + 150 mm XPS 倒置式屋面",
+    "PVC/aluminium thermal-break, low-E double glazing, warm edge": "塑料/断桥铝窗框，Low-E 双玻，暖边间隔条",
+    "Slab on grade with 60 mm XPS": "地面 + 60 mm XPS 保温",
+    "370 mm solid brick, plastered": "370 mm 实心砖墙，抹灰",
+    "Hollow-core slab, perlite and slag screed, felt": "预制空心板，珍珠岩与炉渣找坡，油毡防水",
+    "Single-glazed steel frame": "钢窗框，单层玻璃",
+    "200 mm aerated concrete + 30 mm EPS": "200 mm 加气混凝土 + 30 mm EPS",
+    "RC slab + 50 mm XPS": "钢筋混凝土板 + 50 mm XPS",
+    "Aluminium frame, double clear glazing": "铝合金窗框，普通双层玻璃",
+    "Uninsulated slab on grade": "无保温地面",
+    "Standard step": "节能标准",
+    "not regulated as U": "不按传热系数限定",
+    "U-value against the standard steps": "传热系数与各步节能标准对比",
+    "✓ meets": "✓ 满足",
+    "✗ exceeds": "✗ 超出",
+    "Limit": "限值",
+    "Verdict": "结论",
+    "Quantity": "指标",
+    "heating season mean [°C]": "采暖季平均气温 [°C]",
+    "99.6 % heating design [°C]": "99.6 % 供暖设计温度 [°C]",
+    "0.4 % cooling design [°C]": "0.4 % 供冷设计温度 [°C]",
+    "Built-in Tianjin typical year generated from monthly climate statistics; future years by morphing (Belcher et al. 2005) with the deltas in weather/data/future_deltas.csv.":
+        "内置天津典型年由逐月气候统计生成；未来年份按 Belcher 等（2005）的形变法，以 weather/data/future_deltas.csv 中的增量生成。",
+    "Surrogate model": "代理模型",
+    "Energy level of the building as it is": "现状能耗水平",
+
+}
+
+
+# English labels whose key is not the English text (keys written with a Chinese unit)
+EN: dict[str, str] = {
+    "Capex [万元]": "Capex [10⁴ CNY]",
 }
 
 
 def t(text: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
     """The label of ``text`` in ``lang`` ("zh" or "en"), with ``{name}`` fields filled in."""
-    out = ZH.get(text, text) if lang == "zh" else text
+    out = ZH.get(text, text) if lang == "zh" else EN.get(text, text)
     return out.format(**kwargs) if kwargs else out
 
 
 def wan_cny(cny: float) -> float:
     """CNY as 万元 (ten thousand yuan), the unit a committee reads budgets in."""
     return cny / 1e4
+
+
+def engine_name(engine: str, lang: str) -> str:
+    """The engine of a result as people read it ("surrogate 2" -> "Surrogate model (version 2)")."""
+    text = str(engine)
+    if text.lower().startswith("surrogate"):
+        version = text[len("surrogate"):].strip()
+        name = t("Surrogate model", lang)
+        return f"{name} (v{version})" if version else name
+    return text

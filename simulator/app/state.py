@@ -9,14 +9,13 @@ session gets its own copy and no session's inputs reach another.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
 import streamlit as st
 
 import archetypes
 from simulator.app.choices import Choices
-from simulator.loads import monthly_sums
+from simulator.reports.report import summarise
 
 log = logging.getLogger(__name__)
 
@@ -53,23 +52,6 @@ def options_from(assumptions: dict[str, Any]):
     return Options(grid=assumptions.get("grid"), discount_rate=assumptions.get("discount_rate"),
                    horizon_years=assumptions.get("horizon_years"),
                    subsidy_cny_m2=float(assumptions.get("subsidy_cny_m2", 0.0)))
-
-
-def summarise(ev) -> dict[str, Any]:
-    """An Evaluation as a plain dict for pages and downloads (numbers, monthly series)."""
-    d = ev.to_dict()
-    for tag, out in (("baseline", ev.baseline), ("retrofit", ev.retrofit)):
-        loads, dl = out.loads, out.delivered
-        d[tag]["monthly_heating_kwh"] = loads.monthly_heating_kwh.tolist()
-        d[tag]["monthly_cooling_kwh"] = loads.monthly_cooling_kwh.tolist()
-        d[tag]["monthly_pv_kwh"] = monthly_sums(dl.hourly_pv_kwh).tolist()
-        d[tag]["lighting_kwh"] = loads.lighting_kwh
-        d[tag]["equipment_kwh"] = loads.equipment_kwh
-        d[tag]["heat_co2_kg"] = out.emissions.heat_co2_kg
-        d[tag]["gas_co2_kg"] = out.emissions.gas_co2_kg
-        d[tag]["electricity_co2_kg"] = out.emissions.electricity_co2_kg
-    d["costs"] = [asdict(c) for c in ev.costs]
-    return d
 
 
 @st.cache_data(show_spinner=False, max_entries=4000)

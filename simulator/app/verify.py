@@ -32,28 +32,15 @@ def run_energyplus(archetype: str, choices: dict, assumptions: dict) -> dict:
 
 EXPECTED_S = 8.0
 
-ROWS = [
-    ("Heating", "heating_kwh_m2", "kWh/m²", lambda d: d["retrofit"]["heating_kwh_m2"]),
-    ("Cooling", "cooling_kwh_m2", "kWh/m²", lambda d: d["retrofit"]["cooling_kwh_m2"]),
-    ("Baseline", "heating_kwh_m2", "kWh/m²", lambda d: d["baseline"]["heating_kwh_m2"]),
-    ("CO₂ saved", "co2_saved_t", "t/a", lambda d: d["co2_saved_t"]),
-    ("Bill savings", "bill_savings_cny", "CNY/a", lambda d: d["bill_savings_cny"]),
-    ("Capex", "capex_cny", "CNY", lambda d: d["capex_cny"]),
-    ("NPV", "npv_cny", "CNY", lambda d: d["npv_cny"]),
-]
-
-
 def comparison(surrogate: dict, energyplus: dict, lang: str) -> pd.DataFrame:
-    rows = []
-    for label, key, unit, get in ROWS:
-        s, e = get(surrogate), get(energyplus)
-        diff = None if (s is None or e is None or e == 0) else 100 * (s - e) / abs(e)
-        name = f"{t(label, lang)} ({key}) [{unit}]"
-        rows.append({"": name, "surrogate": s, "EnergyPlus": e, "Δ %": diff})
-    return pd.DataFrame(rows)
+    """Surrogate vs EnergyPlus, rounded like the rest of the page (the report's table)."""
+    from simulator.reports.report import comparison_table
+
+    return comparison_table(surrogate, energyplus, lang)
 
 
-def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict, lang: str) -> None:
+def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict, lang: str) -> dict | None:
+    """The button, the queue position or progress, and the comparison; returns the EnergyPlus result when done."""
     key = json.dumps([archetype, choices, assumptions], sort_keys=True)
     jobs: dict = st.session_state.setdefault("verify_jobs", {})
     queue = job_queue()
@@ -64,11 +51,11 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
             st.error(public_message(exc))
     job_id = jobs.get(key)
     if job_id is None:
-        return
+        return None
     job = queue.status(job_id)
     if job is None:
         jobs.pop(key, None)
-        return
+        return None
     if job.state in ("queued", "running"):
         _poll(job_id, lang)
     elif job.state == "error":
@@ -76,9 +63,10 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
         st.text(public_message(job.error))
     else:
         st.subheader(t("Surrogate vs EnergyPlus", lang))
-        st.dataframe(comparison(result, job.result, lang), hide_index=True, width="stretch",
-                     column_config={"Δ %": st.column_config.NumberColumn(format="%.1f")})
-        st.caption(f"EnergyPlus: {job.finished - job.started:.1f} s")
+        st.dataframe(comparison(result, job.result, lang), hide_index=True, width="stretch")
+        st.caption(t("EnergyPlus run time: {s} s", lang, s=f"{job.finished - job.started:.1f}"))
+        return job.result
+    return None
 
 
 @st.fragment(run_every=1.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -16,14 +18,24 @@ from simulator.app.choices import (
     from_preset,
     level_label,
 )
-from simulator.app.i18n import t, wan_cny
+from simulator.app.i18n import engine_name, t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
-from simulator.app.state import evaluate_choices
+from simulator.app.state import WEATHER, building, evaluate_choices
+from simulator.app.verdicts import standards_frame, u_values, verdict_line
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
 st.title(f"{t('Package builder', L)} · {archetype_title(name)}")
+b_type = building(name).building_type
+# the note fits the building type: households in housing, the owner in public buildings
+HEAT_BILLING_NOTE = (
+    "Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's costs, not the "
+    "households' bills. Heat metering with TRVs turns savings into lower bills." if b_type == "residential" else
+    "Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's costs, not the "
+    "owner's heating bill. Heat metering turns savings into lower bills.")
+DOWNLOAD_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)", "csv": "Download CSV",
+                   "xlsx": "Download Excel"}
 
 # ---------------------------------------------------------------- choice widgets: key -> (options, label)
 PRESETS = ("custom", *M.packages())
@@ -72,6 +84,14 @@ def _remember() -> None:
                                    for k, v in st.session_state["choices"].items()}
 
 
+def _edited() -> None:
+    """A widget moved by the user: the choices are no longer the preset's, so the preset reads "custom"."""
+    _remember()
+    preset = st.session_state.get("b_preset", "custom")
+    if preset != "custom" and from_preset(preset).as_dict() != st.session_state["choices"]:
+        st.session_state["b_preset"] = st.session_state["preset_applied"] = "custom"
+
+
 def _apply_preset() -> None:
     _restore_choices()
     preset = st.session_state.get("b_preset", "custom")
@@ -84,34 +104,56 @@ def _apply_preset() -> None:
         _remember()
 
 
-inputs, results = st.columns([1, 2], gap="large")
-with inputs:
-    st.subheader(t("Measures", L))
-    st.selectbox(t("Preset", L), PRESETS, key="b_preset", on_change=_apply_preset, format_func=label_of("b_preset"))
-    st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
-                 format_func=label_of("b_wall_material"), key="b_wall_material", on_change=_remember)
-    st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
-              on_change=_remember)
-    st.slider(f"{t('Roof insulation', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_roof_mm",
-              on_change=_remember)
-    st.slider(f"{t('Ground floor', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 100, step=10, key="b_floor_mm",
-              on_change=_remember)
-    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=label_of("b_window_level"), key="b_window_level",
-                 on_change=_remember)
-    st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT_ACH, format_func=label_of("b_airtight_ach"),
-                     key="b_airtight_ach", on_change=_remember)
-    st.toggle(t("Heat metering and TRVs", L), key="b_trv", on_change=_remember)
-    st.toggle(t("LED lighting", L), key="b_led", on_change=_remember)
-    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=label_of("b_heat_source"), key="b_heat_source", on_change=_remember)
-    st.toggle("一级能效变频空调 / inverter ACs", key="b_inverter_ac", on_change=_remember,
-              disabled=st.session_state["b_heat_source"] == "ashp")
-    st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_remember)
+HEADLINE_CSS = """<style>
+.st-key-headline { display: none; }
+@media (max-width: 640px) {
+  .st-key-headline { display: block; position: sticky; top: 2.9rem; z-index: 999; background: #fff;
+    border-bottom: 2px solid #d62728; padding: 4px 2px; font-size: 0.9rem; }
+}
+</style>"""
 
+
+# the result of the choices as they stand (widget values are in the session state before the widgets are drawn),
+# so the compact headline below can sit above the sliders on a phone
 choices = {k: st.session_state[f"b_{k}"] for k in FIELDS}
 st.session_state["choices"] = choices
 ass = assumptions()
 res = evaluate_choices(name, choices, ass)
 base, after = res["baseline"], res["retrofit"]
+pb = res["simple_payback_years"]
+payback_text = t("never", L) if pb is None else f"{pb:.1f} {t('years', L)}"
+capex_gross = res["capex_cny"] + res["subsidy_cny"]
+
+# phone: a compact headline that stays in view while the sliders move (hidden on wide screens)
+st.markdown(HEADLINE_CSS, unsafe_allow_html=True)
+with st.container(key="headline"):
+    st.markdown(
+        f"**{t('Heating', L)}** {after['heating_kwh_m2']:.1f} kWh/m² · **{t('CO₂ saved', L)}** "
+        f"{res['co2_saved_t']:,.1f} {t('t/a', L)} · **{t('Capex', L)}** {wan_cny(capex_gross):,.1f} {t('10⁴ CNY', L)} · "
+        f"**{t('Payback', L)}** {payback_text}")
+
+inputs, results = st.columns([1, 2], gap="large")
+with inputs:
+    st.subheader(t("Measures", L))
+    st.selectbox(t("Preset", L), PRESETS, key="b_preset", on_change=_apply_preset, format_func=label_of("b_preset"))
+    st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
+                 format_func=label_of("b_wall_material"), key="b_wall_material", on_change=_edited)
+    st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
+              on_change=_edited)
+    st.slider(f"{t('Roof insulation', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_roof_mm",
+              on_change=_edited)
+    st.slider(f"{t('Ground floor', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 100, step=10, key="b_floor_mm",
+              on_change=_edited)
+    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=label_of("b_window_level"), key="b_window_level",
+                 on_change=_edited)
+    st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT_ACH, format_func=label_of("b_airtight_ach"),
+                     key="b_airtight_ach", on_change=_edited)
+    st.toggle(t("Heat metering and TRVs", L), key="b_trv", on_change=_edited)
+    st.toggle(t("LED lighting", L), key="b_led", on_change=_edited)
+    st.radio(t("Heat source", L), HEAT_SOURCES, format_func=label_of("b_heat_source"), key="b_heat_source", on_change=_edited)
+    st.toggle(t("Inverter ACs (grade 1)", L), key="b_inverter_ac", on_change=_edited,
+              disabled=st.session_state["b_heat_source"] == "ashp")
+    st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_edited)
 
 with results:
     surrogate = str(res["engine"]).lower().startswith("surrogate")
@@ -119,32 +161,46 @@ with results:
     for w in res["warnings"]:
         st.warning(t("Outside the surrogate's training range", L) + f": {w}")
     area = res["floor_area_m2"]
-    c1, c2, c3, c4 = st.columns(4)
+    # three per row: at 1024 px four did not fit their numbers ("18..." for a payback)
+    c1, c2, c3 = st.columns(3)
     c1.metric(f"{t('Heating', L)} [kWh/m²]", f"{after['heating_kwh_m2']:.1f}",
               f"{after['heating_kwh_m2'] - base['heating_kwh_m2']:+.1f}", delta_color="inverse")
-    c2.metric(f"{t('CO₂ saved', L)} [t/a]", f"{res['co2_saved_t']:,.1f}")
-    c3.metric(f"{t('Capex', L)} [万元]", f"{wan_cny(res['capex_cny']):,.1f}", f"{res['capex_cny_m2']:,.0f} CNY/m²",
+    c2.metric(f"{t('CO₂ saved', L)} [{t('t/a', L)}]", f"{res['co2_saved_t']:,.1f}")
+    c3.metric(f"{t('Bill savings', L)} [{t('10⁴ CNY/a', L)}]", f"{wan_cny(res['bill_savings_cny']):,.2f}")
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"{t('Capex before subsidy', L)} [{t('10⁴ CNY', L)}]", f"{wan_cny(capex_gross):,.1f}",
+              f"{capex_gross / area:,.0f} {t('CNY/m²', L)}", delta_color="off")
+    c2.metric(f"{t('Capex after subsidy', L)} [{t('10⁴ CNY', L)}]", f"{wan_cny(res['capex_cny']):,.1f}",
+              f"-{wan_cny(res['subsidy_cny']):,.1f} {t('10⁴ CNY', L)} {t('subsidy', L)}" if res["subsidy_cny"] else None,
               delta_color="off")
-    c4.metric(f"{t('Bill savings', L)} [万元/a]", f"{wan_cny(res['bill_savings_cny']):,.2f}")
-    c1, c2, c3, c4 = st.columns(4)
-    pb = res["simple_payback_years"]
-    c1.metric(t("Payback", L), t("never", L) if pb is None else f"{pb:.1f} {t('years', L)}")
-    c2.metric(f"{t('NPV', L)} [万元]", f"{wan_cny(res['npv_cny']):,.1f}")
-    c3.metric(t("Renewable share", L), f"{100 * res['renewable_share']:.1f} %",
-              help="(PV + heat-pump ambient heat) / total final energy use")
-    c4.metric(t("Heat-pump SCOP", L), "-" if res["hp_scop"] is None else f"{res['hp_scop']:.2f}")
-    c1, c2, c3, _ = st.columns(4)
-    c1.metric(f"{t('Standard coal saved', L)} [tce/a]", f"{(base['primary_kgce'] - after['primary_kgce']) / 1000:,.1f}",
-              help="GB/T 2589-2020: heat 34.12 kgce/GJ, electricity 0.1229 kgce/kWh (calorific equivalent)")
-    c2.metric(f"{t('District heat bought', L)} [GJ/a]", f"{after['district_heat_gj']:,.0f}",
+    c3.metric(t("Payback", L), payback_text)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"{t('NPV', L)} [{t('10⁴ CNY', L)}]", f"{wan_cny(res['npv_cny']):,.1f}")
+    c2.metric(f"{t('Renewable share', L)} [%]", f"{100 * res['renewable_share']:.1f}",
+              help=t("(PV + heat-pump ambient heat) / total final energy use", L))
+    c3.metric(t("Heat-pump SCOP", L), "-" if res["hp_scop"] is None else f"{res['hp_scop']:.2f}")
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"{t('Standard coal saved', L)} [{t('tce/a', L)}]",
+              f"{(base['primary_kgce'] - after['primary_kgce']) / 1000:,.1f}",
+              help=t("GB/T 2589-2020: heat 34.12 kgce/GJ, electricity 0.1229 kgce/kWh (calorific equivalent)", L))
+    c2.metric(f"{t('District heat bought', L)} [{t('GJ/a', L)}]", f"{after['district_heat_gj']:,.0f}",
               f"{after['district_heat_gj'] - base['district_heat_gj']:+,.0f}", delta_color="inverse")
-    c3.metric(f"{t('Energy bought', L)} [MWh/a]", f"{after['energy_bought_kwh'] / 1000:,.0f}",
+    c3.metric(f"{t('Energy bought', L)} [{t('MWh/a', L)}]", f"{after['energy_bought_kwh'] / 1000:,.0f}",
               f"{(after['energy_bought_kwh'] - base['energy_bought_kwh']) / 1000:+,.0f}", delta_color="inverse",
-              help="district heat + gas + grid electricity")
+              help=t("district heat + gas + grid electricity", L))
 
     if after["heating_billing"] == "area" and 0 < after["district_heat_kwh"] < 0.95 * base["district_heat_kwh"]:
-        st.info(t("Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's "
-                  "costs, not the households' bills. Heat metering with TRVs turns savings into lower bills.", L))
+        st.info(t(HEAT_BILLING_NOTE, L))
+    if after["co2_kg"] > base["co2_kg"] or after["bills_cny"] > base["bills_cny"] * 1.001:
+        st.warning(t("This package makes the building worse on CO₂ or bills: check it suits this archetype.", L))
+    base_u, after_u = u_values(name, tuple(Choices(**choices).measures()))
+    worse = [k for k, v in base_u.items() if after_u[k] > v + 1e-6]
+    if worse:
+        st.warning(t("The package raises the U-value of: {parts}. The building already has a better "
+                     "construction than this measure installs.", L, parts=", ".join(t(p.capitalize(), L) if
+                                                                                   p != "ground_floor" else
+                                                                                   t("Ground floor", L)
+                                                                                   for p in worse)))
     monthly = charts.monthly_figure(
         {f"{t('Heating', L)} · {t('Baseline', L)}": [v / 1000 for v in base["monthly_heating_kwh"]],
          f"{t('Heating', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_heating_kwh"]],
@@ -152,7 +208,7 @@ with results:
          f"{t('Cooling', L)} · {t('Retrofit', L)}": [v / 1000 for v in after["monthly_cooling_kwh"]]},
         L, t("Monthly heating and cooling load", L), t("Load [MWh]", L),
         colors=[charts.COLORS[c] for c in ("heating_light", "heating", "cooling_light", "cooling")])
-    st.plotly_chart(monthly, width="stretch")
+    st.plotly_chart(monthly, width="stretch", config={"displayModeBar": False})
 
     def energy_row(d):
         return {t("District heat", L): d["district_heat_kwh"] / 1000, t("Gas", L): d["gas_kwh"] / 1000,
@@ -167,22 +223,36 @@ with results:
     e_fig = charts.stacked_bar(energy, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L), carrier_colors)
     c_fig = charts.stacked_bar(co2, t("Annual CO₂", L), t("CO₂ [t/a]", L), carrier_colors[:3])
     a, b_ = st.columns(2)
-    a.plotly_chart(e_fig, width="stretch")
-    b_.plotly_chart(c_fig, width="stretch")
+    a.plotly_chart(e_fig, width="stretch", config={"displayModeBar": False})
+    b_.plotly_chart(c_fig, width="stretch", config={"displayModeBar": False})
+
+    # ------------------------------------------------------------ verdicts against the standards
+    st.subheader(t("Standards", L))
+    verdicts = standards_frame(building(name), res, L)
+    st.markdown(verdict_line(building(name), res, L))
+    st.dataframe(verdicts, hide_index=True, width="stretch")
 
     # ------------------------------------------------------------ EnergyPlus verification through the queue
     from simulator.app.verify import verify_panel
 
-    verify_panel(name, choices, ass, res, L)
+    ep_result = verify_panel(name, choices, ass, res, L)
 
-    # ------------------------------------------------------------ downloads
-    frames = {"package": report.package_frame(res), "results": report.results_frame(res, L)}
-    title = f"{archetype_title(name)} · {res[f'title_{L}']}"
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(t("Download CSV", L), report.to_csv(frames), "retrofit_results.csv", "text/csv")
-    d2.download_button(t("Download Excel", L), report.to_excel(frames), "retrofit_results.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    d3.download_button(t("Download report (HTML)", L),
-                       report.html_report(title, res, [monthly, e_fig, c_fig], ass, L),
-                       "retrofit_report.html", "text/html")
-    st.caption(f"{area:,.0f} m² · {res['engine']} · {res[f'title_{L}']} ({res['label']})")
+    # ------------------------------------------------------------ downloads, built on request
+    st.subheader(t("Report and downloads", L))
+    report_key = json.dumps([name, choices, ass, L, ep_result is not None], sort_keys=True)
+    built = st.session_state.get("b_report")
+    if built is None or built[0] != report_key:
+        if st.button(t("Prepare the report (HTML, PDF, CSV, Excel)", L), key="b_make_report"):
+            with st.spinner(t("Building the report…", L)):
+                files = report.downloads(building(name), name, res, L, ass, WEATHER, ep_result,
+                                         archetype_title(name))
+            st.session_state["b_report"] = built = (report_key, files)
+    if built is not None and built[0] == report_key:
+        cols = st.columns(4)
+        for col, f in zip(cols, built[1], strict=True):
+            if f.data is None:
+                col.warning(f.error)
+            else:
+                col.download_button(t(DOWNLOAD_LABELS[f.kind], L), f.data, f.file_name, f.mime,
+                                    key=f"b_dl_{f.kind}")
+    st.caption(f"{area:,.0f} m² · {engine_name(res['engine'], L)} · {res[f'title_{L}']}")

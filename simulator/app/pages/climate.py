@@ -48,9 +48,9 @@ st.plotly_chart(temp, width="stretch")
 table = pd.DataFrame([{
     t("Scenario", L): t("Today", L) if k == "Today" else k,
     "HDD18 [K·d]": round(v["hdd18_kd"]), "CDD26 [K·d]": round(v["cdd26_kd"]),
-    "heating season mean [°C]": round(v["heating_season_mean_c"], 1),
-    "99.6 % heating design [°C]": round(v["heating_design_996_c"], 1),
-    "0.4 % cooling design [°C]": round(v["cooling_design_004_c"], 1),
+    t("heating season mean [°C]", L): round(v["heating_season_mean_c"], 1),
+    t("99.6 % heating design [°C]", L): round(v["heating_design_996_c"], 1),
+    t("0.4 % cooling design [°C]", L): round(v["cooling_design_004_c"], 1),
     "GHI [kWh/m²·a]": round(v["ghi_kwh_m2"]),
 } for k, v in stats.items() if k in chosen])
 st.subheader(t("Degree days [K·d]", L))
@@ -61,8 +61,8 @@ for k in chosen:
     solar.add_bar(x=months(L), y=stats[k]["monthly"]["ghi_kwh_m2"], name=t("Today", L) if k == "Today" else k)
 solar.update_layout(yaxis_title=t("Monthly global solar radiation [kWh/m²]", L), height=320, margin={"t": 30})
 st.plotly_chart(solar, width="stretch")
-st.caption("Built-in Tianjin typical year generated from monthly climate statistics; future years by morphing "
-           "(Belcher et al. 2005) with the deltas in weather/data/future_deltas.csv.")
+st.caption(t("Built-in Tianjin typical year generated from monthly climate statistics; future years by morphing "
+             "(Belcher et al. 2005) with the deltas in weather/data/future_deltas.csv.", L))
 
 st.subheader(t("Upload an EPW file", L))
 upload = st.file_uploader("EPW", type=None, key="cl_upload")

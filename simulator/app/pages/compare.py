@@ -62,11 +62,11 @@ for i, c in enumerate(combos):
     r = evaluate_choices(name, c.as_dict(), ass)
     rows.append({
         t("Package", L): r[f"title_{L}"],
-        t("Capex [万元]", L): wan_cny(r["capex_cny"]),
+        t("Capex [10⁴ CNY]", L): wan_cny(r["capex_cny"]),
         t("CO₂ saved [t/a]", L): r["co2_saved_t"],
-        f"{t('Bill savings', L)} [万元/a]": wan_cny(r["bill_savings_cny"]),
+        f"{t('Bill savings', L)} [{t('10⁴ CNY/a', L)}]": wan_cny(r["bill_savings_cny"]),
         f"{t('Payback', L)} [{t('years', L)}]": r["simple_payback_years"],
-        f"{t('NPV', L)} [万元]": wan_cny(r["npv_cny"]),
+        f"{t('NPV', L)} [{t('10⁴ CNY', L)}]": wan_cny(r["npv_cny"]),
         t("Cost of conserved carbon [CNY/tCO₂]", L): r["cost_of_conserved_carbon_cny_per_t"],
         f"{t('Heating', L)} [kWh/m²]": r["heating_kwh_m2"],
         f"{t('Renewable share', L)} [%]": 100 * r["renewable_share"],
@@ -76,9 +76,9 @@ for i, c in enumerate(combos):
         bar.progress((i + 1) / len(combos), text=f"{i + 1}/{len(combos)}")
 bar.empty()
 df = pd.DataFrame(rows)
-cap, saved, label = t("Capex [万元]", L), t("CO₂ saved [t/a]", L), t("Package", L)
+cap, saved, label = t("Capex [10⁴ CNY]", L), t("CO₂ saved [t/a]", L), t("Package", L)
 
-st.subheader(f"{t('Capex [万元]', L)} vs {t('CO₂ saved [t/a]', L)}")
+st.subheader(f"{t('Capex [10⁴ CNY]', L)} vs {t('CO₂ saved [t/a]', L)}")
 st.caption(t("Click a point or a table row to open that package in the builder.", L))
 chart_event = st.plotly_chart(
     charts.pareto_figure(df, cap, saved, label, cap, saved, t("All packages", L), t("Pareto front", L)),

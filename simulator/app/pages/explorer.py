@@ -2,45 +2,56 @@
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-
 import pandas as pd
 import streamlit as st
 
 from simulator.app import charts
 from simulator.app.choices import Choices
-from simulator.app.i18n import t, wan_cny
+from simulator.app.i18n import engine_name, t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.state import building, evaluate_choices
+from simulator.reports import standards as S
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
 b = building(name)
 st.title(f"{t('Archetype explorer', L)} · {archetype_title(name)}")
-st.caption(b.description)
-
-
-@st.cache_data(show_spinner=False)
-def standards() -> dict:
-    text = resources.files("buildings").joinpath("data/standards.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+st.caption(t(b.description, L))
 
 
 def construction_table(lang_: str) -> pd.DataFrame:
+    """Element, construction and its U-value [W/(m²·K)]."""
     u = b.u_values_w_m2k()
     c = b.constructions
-    group = standards()["residential" if b.building_type == "residential" else "public"]
     rows = []
     for key, label, cons in (("wall", "Wall", c.wall.name), ("roof", "Roof", c.roof.name),
-                             ("window", "Window", c.window.name)):
-        row = {t("Element", lang_): t(label, lang_), t("Construction", lang_): cons,
-               f"{t('This building', lang_)} [W/(m²·K)]": round(u[key], 2)}
-        for step in group.values():
-            row[step["label_zh" if lang_ == "zh" else "label"]] = step[key]["value"]
-        rows.append(row)
-    rows.append({t("Element", lang_): t("Ground floor", lang_), t("Construction", lang_): c.ground_floor.name,
-                 f"{t('This building', lang_)} [W/(m²·K)]": round(u["ground_floor"], 2)})
+                             ("window", "Window", c.window.name), ("ground_floor", "Ground floor", c.ground_floor.name)):
+        rows.append({t("Element", lang_): t(label, lang_), t("Construction", lang_): t(cons, lang_),
+                     "U [W/(m²·K)]": f"{u[key]:.2f}"})
+    return pd.DataFrame(rows)
+
+
+def steps_table(lang_: str) -> pd.DataFrame:
+    """One row per standard step: each element's limit with ✓ (met) or ✗ (exceeded); narrow enough for a phone."""
+    rows: dict[str, dict[str, str]] = {}
+    for c in S.envelope_checks(b):
+        std = c.standard_zh if lang_ == "zh" else c.standard
+        el = c.quantity.split()[0].capitalize()  # "wall U-value" -> "Wall"
+        mark = "✓" if c.passed else "✗"
+        rows.setdefault(std, {t("Standard step", lang_): std})[t(el, lang_)] = f"≤ {c.limit:.2f} {mark}"
+    return pd.DataFrame(list(rows.values()))
+
+
+def energy_table(lang_: str, base: dict, area: float) -> pd.DataFrame:
+    """GB/T 51350 / GB/T 51161 checks of the building as it is."""
+    rows = []
+    for c in S.energy_checks(base, b.building_type, area):
+        std, qty, note = c.text(lang_)
+        lim = "-" if c.limit is None else f"{'≥' if c.at_least else '≤'} {c.limit:g} {c.unit}"
+        val = "-" if c.value is None else f"{c.value:g} {c.unit}"
+        rows.append({t("Standard step", lang_): std, t("Quantity", lang_): qty, t("This building", lang_): val,
+                     t("Limit", lang_): lim,
+                     t("Verdict", lang_): S.verdict_symbol(c.passed, lang_) if c.passed is not None else note})
     return pd.DataFrame(rows)
 
 
@@ -55,14 +66,16 @@ with left:
 with right:
     st.subheader(t("U-value [W/(m²·K)]", L))
     st.dataframe(construction_table(L), hide_index=True, width="stretch")
+    st.markdown(f"**{t('U-value against the standard steps', L)}** [W/(m²·K)]")
+    st.dataframe(steps_table(L), hide_index=True, width="stretch")
     res = evaluate_choices(name, Choices().as_dict(), assumptions())
     base = res["baseline"]
     area = res["floor_area_m2"]
     c1, c2 = st.columns(2)
     c1.metric(f"{t('Heating intensity', L)} [kWh/m²]", f"{base['heating_kwh_m2']:.1f}")
     c2.metric(f"{t('Cooling intensity', L)} [kWh/m²]", f"{base['cooling_kwh_m2']:.1f}")
-    c1.metric(f"{t('Annual CO₂', L)} [t/a]", f"{base['co2_kg'] / 1000:,.1f}")
-    c2.metric(f"{t('Annual bills', L)} [万元/a]", f"{wan_cny(base['bills_cny']):,.1f}")
+    c1.metric(f"{t('Annual CO₂', L)} [{t('t/a', L)}]", f"{base['co2_kg'] / 1000:,.1f}")
+    c2.metric(f"{t('Annual bills', L)} [{t('10⁴ CNY/a', L)}]", f"{wan_cny(base['bills_cny']):,.1f}")
 
 st.plotly_chart(charts.monthly_figure(
     {t("Heating", L): [v / 1000 for v in base["monthly_heating_kwh"]],
@@ -82,4 +95,6 @@ st.plotly_chart(charts.stacked_bar(carriers, t("Energy by end use and carrier", 
                                    [charts.COLORS[c] for c in ("district_heat", "gas", "heating_light", "cooling_light",
                                                                "lighting", "equipment")]),
                 width="stretch")
-st.caption(f"{area:,.0f} m² · {res['engine']}")
+st.subheader(t("Energy level of the building as it is", L))
+st.dataframe(energy_table(L, base, area), hide_index=True, width="stretch")
+st.caption(f"{area:,.0f} m² · {engine_name(res['engine'], L)}")
