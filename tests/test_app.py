@@ -20,6 +20,11 @@ def metric(at: AppTest, label_start: str) -> str:
     raise AssertionError(f"no metric starting {label_start!r}: {[m.label for m in at.metric]}")
 
 
+def preset_box(at: AppTest):
+    """The builder's preset selectbox (its key names the preset it shows: b_preset_<name>)."""
+    return next(s for s in at.selectbox if str(s.key).startswith("b_preset_"))
+
+
 def number(text: str) -> float:
     return float(text.replace(",", "").split()[0])
 
@@ -66,7 +71,7 @@ def test_builder_numbers_move_the_right_way(app):
 
 def test_builder_preset_fills_the_widgets(app):
     app.switch_page(PAGE.format("builder")).run()
-    app.selectbox(key="b_preset").set_value("deep_retrofit").run()
+    preset_box(app).set_value("deep_retrofit").run()
     assert not app.exception
     assert app.slider(key="b_wall_mm").value == 120
     assert app.selectbox(key="b_window_level").value == "triple_lowe"
@@ -113,7 +118,7 @@ def test_builder_survives_a_stale_chinese_label_after_switching_to_english(_isol
     at = AppTest.from_file(APP, default_timeout=300)
     at.switch_page(PAGE.format("builder")).run()
     zh_label = M.packages()["envelope"]["description_zh"]
-    assert zh_label in at.selectbox(key="b_preset").options
+    assert zh_label in preset_box(at).options
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
 
@@ -122,14 +127,14 @@ def test_builder_survives_a_stale_chinese_label_after_switching_to_english(_isol
         def _widget_state(self):
             return WidgetState(id=self.id, string_value=zh_label)
 
-    at.selectbox(key="b_preset").__class__ = StaleSelectbox
+    preset_box(at).__class__ = StaleSelectbox
     at.run()
     assert not at.exception
-    assert at.selectbox(key="b_preset").value == "envelope"
-    at.selectbox(key="b_preset").__class__ = StaleSelectbox
+    assert preset_box(at).value == "envelope"
+    preset_box(at).__class__ = StaleSelectbox
     at.slider(key="b_wall_mm").set_value(150).run()
     assert not at.exception
-    assert at.selectbox(key="b_preset").value == "custom"  # the user edited the preset's choices
+    assert preset_box(at).value == "custom"  # the user edited the preset's choices
     assert at.slider(key="b_wall_mm").value == 150
     assert at.session_state["choices"]["wall_mm"] == 150
 
@@ -137,14 +142,14 @@ def test_builder_survives_a_stale_chinese_label_after_switching_to_english(_isol
 def test_builder_preset_turns_custom_on_edit_and_shows_gross_and_net_capex(app):
     app.switch_page(PAGE.format("builder")).run()
     app.session_state["subsidy_cny_m2"] = 45
-    app.selectbox(key="b_preset").set_value("envelope").run()
-    assert app.selectbox(key="b_preset").value == "envelope"
+    preset_box(app).set_value("envelope").run()
+    assert preset_box(app).value == "envelope"
     gross, net = number(metric(app, "Capex before subsidy")), number(metric(app, "Capex after subsidy"))
     area = 3600  # old estate floor area [m2] (test_explorer_shows_archetype_and_changes_with_it checks it)
     assert gross - net == pytest.approx(45 * area / 1e4, abs=0.11)  # both rounded to 0.1 (10^4 CNY)
     app.slider(key="b_wall_mm").set_value(150).run()
     assert not app.exception
-    assert app.selectbox(key="b_preset").value == "custom"
+    assert preset_box(app).value == "custom"
     assert any(t.startswith("Energy-saving step met") for t in (m.value for m in app.markdown))
 
 

@@ -10,6 +10,7 @@ import re
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlparse
 
 import pytest
 
@@ -25,6 +26,8 @@ from tests.appdriver import (
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PAGES = ["explorer", "builder", "compare", "climate"]
+# issue 16: a projector at 1024 px and a 390 x 844 phone, each page in both languages
+SIZES = {"1024": {"width": 1024, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
 def chromium() -> str:
@@ -88,7 +91,7 @@ def test_every_page_renders_in_chromium(server):
         assert len(selected) == 1, "clicking a chart point selects no package"
         page.get_by_role("button", name="在方案页打开").click()
         wait_rendered(page)
-        assert page.url.endswith("/builder")
+        assert urlparse(page.url).path.endswith("/builder")
         wall = re.search(r"外墙\S+ (\d+) mm", selected[0])
         assert page.get_by_role("slider").first.get_attribute("aria-valuetext") == (wall.group(1) if wall else "0")
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -161,3 +164,60 @@ def test_two_sessions_keep_their_own_inputs(server):
     assert shown[0] == pytest.approx(builder_heating_kwh_m2(wall_mm=100), abs=0.05)
     assert shown[1] == pytest.approx(builder_heating_kwh_m2(wall_mm=0), abs=0.05)
 
+
+
+def test_phone_headline_stays_in_view_and_screens_at_1024_and_phone(server):
+    """On a phone the compact headline stays in view while a slider moves (and shows the new number);
+    each page is screenshot at 1024 px and phone size in both languages; the report built on request
+    downloads with its colours (no placeholder colorway)."""
+    from playwright.sync_api import sync_playwright
+
+    from simulator.app.main import PAGE_FILES
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
+        phone = browser.new_page(viewport=SIZES["phone"], device_scale_factor=1)
+        phone.goto(f"{server.url}/builder")
+        wait_rendered(phone)
+        headline = phone.locator(".st-key-headline")
+        before = headline.inner_text()
+        slider = phone.get_by_role("slider").first
+        slider.scroll_into_view_if_needed()
+        slider.focus()
+        t0 = time.time()
+        for _ in range(3):
+            phone.keyboard.press("ArrowRight")
+        deadline = time.time() + 120
+        while headline.inner_text() == before and time.time() < deadline:
+            time.sleep(0.05)
+        slider_to_number_s = time.time() - t0
+        box = headline.bounding_box()
+        assert headline.inner_text() != before, "the headline did not follow the slider"
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= SIZES["phone"]["height"], box
+        print(f"phone: slider to headline number {slider_to_number_s:.1f} s (wall clock, shared machine)")
+        wait_rendered(phone)
+        phone.screenshot(path=str(ARTIFACTS / "builder_phone_slider.png"))
+        # every page, both languages, 1024 px and phone
+        for size, viewport in SIZES.items():
+            page = browser.new_page(viewport=viewport)
+            for lang in ("zh", "en"):
+                for name in PAGE_FILES:
+                    page.goto(f"{server.url}/{name}?lang={lang}")
+                    wait_rendered(page)
+                    assert page.locator('[data-testid="stException"]').count() == 0, f"{name} {lang} {size}"
+                    page.screenshot(path=str(ARTIFACTS / f"{name}_{lang}_{size}.png"), full_page=True)
+            page.close()
+        # the report, built on request, downloads with its colours
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(f"{server.url}/builder?lang=en")
+        wait_rendered(page)
+        assert page.get_by_role("button", name="Download report (HTML)").count() == 0  # not built on every run
+        page.get_by_role("button", name="Prepare the report (HTML, PDF, CSV, Excel)").click()
+        wait_rendered(page)
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download report (HTML)").click()
+        html = Path(dl.value.path()).read_text(encoding="utf-8")
+        assert "#000001" not in html and "#d62728" in html and "#1f77b4" in html
+        assert dl.value.suggested_filename.startswith("retrofit_old_estate_pre1990_")
+        browser.close()

@@ -44,11 +44,12 @@ PRESETS = ("custom", *M.packages())
 def preset_label(p: str, lang_: str) -> str:
     if p == "custom":
         return t("Custom", lang_)
-    return M.packages()[p]["description_zh"] if lang_ == "zh" else p
+    pkg = M.packages()[p]
+    return pkg["description_zh"] if lang_ == "zh" else pkg["description"].split(":")[0]
 
 
 # the labels depend on the language, see simulator/app/options.py
-CHOICE_WIDGETS = {"b_preset": (PRESETS, preset_label)} | {
+CHOICE_WIDGETS = {f"b_preset_{p}": (PRESETS, preset_label) for p in PRESETS} | {
     f"b_{field}": (options, lambda v, lang_, f=field: level_label(f, v, lang_))
     for field, options in [("wall_material", WALL_MATERIALS), ("window_level", WINDOW_LEVELS),
                            ("airtight_ach", AIRTIGHT_ACH), ("heat_source", HEAT_SOURCES)]
@@ -57,7 +58,7 @@ CHOICE_WIDGETS = {"b_preset": (PRESETS, preset_label)} | {
 
 def label_of(key: str):
     """The format_func of a choice widget in the page's language."""
-    label = CHOICE_WIDGETS[key][1]
+    label = preset_label if key.startswith("b_preset") else CHOICE_WIDGETS[key][1]
     return lambda v: label(v, L)
 
 
@@ -71,8 +72,7 @@ FIELDS = Choices().as_dict()
 _restore_choices()
 if "choices" not in st.session_state:
     st.session_state["choices"] = from_preset("envelope").as_dict()
-    st.session_state.setdefault("b_preset", "envelope")
-    st.session_state["preset_applied"] = st.session_state["b_preset"]
+    st.session_state["preset_applied"] = "envelope"
 for key, value in st.session_state["choices"].items():
     if f"b_{key}" not in st.session_state:
         st.session_state[f"b_{key}"] = value
@@ -85,23 +85,37 @@ def _remember() -> None:
 
 
 def _edited() -> None:
-    """A widget moved by the user: the choices are no longer the preset's, so the preset reads "custom"."""
+    """A widget moved by the user: the preset shown becomes "custom" unless the choices still equal it."""
     _remember()
-    preset = st.session_state.get("b_preset", "custom")
-    if preset != "custom" and from_preset(preset).as_dict() != st.session_state["choices"]:
-        st.session_state["b_preset"] = st.session_state["preset_applied"] = "custom"
 
 
-def _apply_preset() -> None:
-    _restore_choices()
-    preset = st.session_state.get("b_preset", "custom")
-    if preset == st.session_state.get("preset_applied"):
-        return  # a stale label of the same preset came back from the browser: keep the user's edits
+def shown_preset(choices: dict) -> str:
+    """The preset the choices are (the last one applied, while nobody has edited them), else "custom"."""
+    applied = st.session_state.get("preset_applied", "custom")
+    if applied != "custom" and from_preset(applied).as_dict() == choices:
+        return applied
+    return "custom"
+
+
+def _apply_preset(key: str) -> None:
+    """The user picked a preset: fill the widgets with its choices.
+
+    The preset box's key names the preset it showed (``b_preset_<name>``), so when an edit turns it
+    into "custom" the box is a new widget: a rerun the browser sent before it heard of the edit
+    carries the old box's value, which no longer exists and cannot re-apply the old preset.
+    """
+    restore(st.session_state, key, PRESETS, preset_label)
+    preset = st.session_state.get(key, "custom")
+    if key == f"b_preset_{preset}":
+        return  # the box already showed this preset (a stale label of it came back): nothing was picked
+    st.session_state["b_preset"] = preset
+    if preset == "custom":
+        st.session_state["preset_applied"] = "custom"
+        return
     st.session_state["preset_applied"] = preset
-    if preset != "custom":
-        for key, value in from_preset(preset).as_dict().items():
-            st.session_state[f"b_{key}"] = value
-        _remember()
+    for k, value in from_preset(preset).as_dict().items():
+        st.session_state[f"b_{k}"] = value
+    _remember()
 
 
 HEADLINE_CSS = """<style>
@@ -135,7 +149,10 @@ with st.container(key="headline"):
 inputs, results = st.columns([1, 2], gap="large")
 with inputs:
     st.subheader(t("Measures", L))
-    st.selectbox(t("Preset", L), PRESETS, key="b_preset", on_change=_apply_preset, format_func=label_of("b_preset"))
+    shown = shown_preset({k: st.session_state[f"b_{k}"] for k in FIELDS})
+    preset_key = f"b_preset_{shown}"
+    st.selectbox(t("Preset", L), PRESETS, index=PRESETS.index(shown), key=preset_key, on_change=_apply_preset,
+                 args=(preset_key,), format_func=label_of("b_preset"))
     st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
                  format_func=label_of("b_wall_material"), key="b_wall_material", on_change=_edited)
     st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
