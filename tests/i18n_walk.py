@@ -19,8 +19,10 @@ ZH_ALLOWED = (
     "EnergyPlus", "HiGHS", "MCMC", "ASHRAE", "Guideline", "SCOP", "RMSE", "NMBE", "Low-E", "ETICS", "Excel",
     "HTML", "JSON", "TOML", "EPW", "CSV", "kgce", "kgCO", "tCO", "kWh", "MWh", "GWh", "HDD18", "CDD26", "Tianjin",
     "Hongqiao", "Noto", "WDH20", "DDH28", "Bayesian", "Belcher",
+    "issue",  # references to the project's issue tracker ("issue 12")
 )
-PATH = re.compile(r"\S*/\S*\.\w+")  # file paths (weather/data/future_deltas.csv) are names, not words
+# file paths and code names (weather/data/future_deltas.csv, simulator.economics.annual_bills) are names, not words
+PATH = re.compile(r"[\w.]*\w[/_.]\w[\w./]*")
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 # the language switch names both languages by design (whole strings, either mode)

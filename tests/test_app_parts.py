@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import threading
 import time
 from pathlib import Path
@@ -91,7 +92,7 @@ def _t_literals() -> set[str]:
 
 
 def test_every_label_has_a_chinese_translation():
-    missing = sorted(s for s in _t_literals() if s not in ZH)
+    missing = sorted(s for s in _t_literals() if s not in ZH and not re.search("[\u4e00-\u9fff]", s))  # a Chinese key is its own label
     assert missing == []
 
 

@@ -418,6 +418,11 @@ ZH: dict[str, str] = {
 # English labels whose key is not the English text (keys written with a Chinese unit)
 EN: dict[str, str] = {
     "Capex [万元]": "Capex [10⁴ CNY]",
+    "亿元": "10⁸ CNY",
+    "The cheapest programme found that meets the 2025 targets and peaks before 2030 costs {cost:,.1f} 亿元 of investment, mostly: {parts}.":
+        "The cheapest programme found that meets the 2025 targets and peaks before 2030 costs {cost:,.1f} × 10⁸ CNY of investment, mostly: {parts}.",
+    "No programme from the candidate packages meets every target; the closest costs {cost:,.1f} 亿元, mostly: {parts}.":
+        "No programme from the candidate packages meets every target; the closest costs {cost:,.1f} × 10⁸ CNY, mostly: {parts}.",
 }
 
 

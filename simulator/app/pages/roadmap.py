@@ -72,7 +72,7 @@ y = road.years.set_index("year")
 m1.metric(t("CO₂ in 2025", L), f"{y.loc[2025, 'co2_t'] / 1e3:,.0f} kt")
 m2.metric(t("Peak year of building CO₂", L), f"{road.peak_year}")
 m3.metric(t("Renewable share 2025", L), f"{100 * y.loc[2025, 'renewable_share']:.2f} %")
-m4.metric(t("Investment 2021-2035", L), f"{road.years['capex_cny'].sum() / 1e8:,.2f} 亿元")
+m4.metric(t("Investment 2021-2035", L), f"{road.years['capex_cny'].sum() / 1e8:,.2f} {t('亿元', L)}")
 
 st.subheader(t("Targets", L))
 st.dataframe(V.targets_frame(road.targets, mc.probabilities if mc is not None else None, L), hide_index=True,
