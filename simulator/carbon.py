@@ -50,8 +50,9 @@ from typing import Any
 import numpy as np
 
 from simulator.delivered import Delivered
-from simulator.economics import _is_number, _load, _raw, grid_import_by_use_kwh
 from simulator.exceptions import UnknownNameError, ValidationError
+from simulator.sourced_data import is_number, load_data, raw
+from simulator.tariffs import grid_import_by_use_kwh
 
 __all__ = [
     "Emissions",
@@ -102,7 +103,7 @@ def load_emission_factors(overrides: Mapping[str, Any] | None = None) -> dict[st
     ValidationError
         Unknown override keys, wrong types or negative factors.
     """
-    f = _load("emission_factors", overrides)
+    f = load_data("emission_factors", overrides)
     problems: list[str] = []
     for path, x in _numbers(f):
         if x < 0:
@@ -120,13 +121,13 @@ def _numbers(node: Any, prefix: str = ""):
     if isinstance(node, dict):
         for k, v in node.items():
             yield from _numbers(v, f"{prefix}.{k}" if prefix else k)
-    elif _is_number(node) and prefix.split(".")[-1] != "schema_version":
+    elif is_number(node) and prefix.split(".")[-1] != "schema_version":
         yield prefix, node
 
 
 def grid_factor_names() -> list[str]:
     """Names of the built-in grid emission factors, sorted."""
-    return sorted(k for k, v in _raw("emission_factors")["grid"].items() if isinstance(v, dict))
+    return sorted(k for k, v in raw("emission_factors")["grid"].items() if isinstance(v, dict))
 
 
 def grid_factor_kgco2_kwh(
@@ -157,7 +158,7 @@ def grid_factor_kgco2_kwh(
     f = load_emission_factors() if factors is None else factors
     if grid is None:
         grid = f["default_grid"]
-    if _is_number(grid):
+    if is_number(grid):
         if not math.isfinite(grid) or grid < 0:
             raise ValidationError(
                 [f"grid = {grid!r}: a grid factor must be a finite number >= 0 kgCO2/kWh"]
@@ -174,7 +175,7 @@ def _factors(
     if factors is None:
         return load_emission_factors(overrides)
     if overrides:
-        return _load("emission_factors", overrides, base=factors)
+        return load_data("emission_factors", overrides, base=factors)
     return dict(factors)
 
 
@@ -186,7 +187,7 @@ def gas_lhv_mj_m3(delivered: Delivered, factors: Mapping[str, Any] | None = None
     ``gas.lhv_mj_m3`` of the emission-factor file (38.931 MJ/m3).
     """
     lhv = delivered.notes.get("gas_lhv_mj_m3") if isinstance(delivered.notes, Mapping) else None
-    if _is_number(lhv) and math.isfinite(lhv) and lhv > 0:
+    if is_number(lhv) and math.isfinite(lhv) and lhv > 0:
         return float(lhv)
     f = load_emission_factors() if factors is None else factors
     return float(f["gas"]["lhv_mj_m3"])
@@ -434,7 +435,7 @@ def renewable_energy_kwh(
         ``solar_thermal_kwh``, and ``total_kwh``.
     """
     if not (
-        _is_number(solar_thermal_kwh)
+        is_number(solar_thermal_kwh)
         and math.isfinite(solar_thermal_kwh)
         and solar_thermal_kwh >= 0
     ):

@@ -193,3 +193,47 @@ def test_factor_data_match_their_derivation():
     assert k["electricity_calorific_kgce_kwh"] == pytest.approx(3.6 / k["mj_per_kgce"], abs=1e-4)
     assert k["heat_kgce_gj"] == pytest.approx(1000 / k["mj_per_kgce"], abs=5e-3)
     assert f["default_grid"] in cb.grid_factor_names()
+
+
+def test_renewable_share_kgce_bases_count_ambient_heat_as_heat():
+    # heat pump: 4 000 kWh electricity (1 000 of it own PV), 6 000 kWh ambient heat, 20 000 kWh district heat
+    d = make_delivered(heating=4000 / HOURS, pv=1000 / HOURS, ambient_heat_kwh=6000.0, district_heat_kwh=20_000.0)
+    h = 34.12 * 0.0036  # kgce per kWh of heat (GB/T 2589-2020)
+    for basis, e in (("kgce_calorific", 0.1229), ("kgce_supply", 0.300)):
+        by_hand = (1000 * e + 6000 * h) / (4000 * e + (20_000 + 6000) * h)
+        assert cb.renewable_share(d, basis=basis) == pytest.approx(by_hand, rel=1e-9), basis
+
+
+def test_formulas_on_totals_take_arrays_and_small_totals():
+    # the district roadmap passes arrays; each element is the single-building formula
+    pv, amb = np.array([1000.0, 0.0, 0.2]), np.array([6000.0, 0.0, 0.0])
+    elec, dh, gas = np.array([5000.0, 0.0, 0.5]), np.array([0.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.0])
+    share = cb.renewable_share_of_totals(pv, amb, elec, dh, gas, 36.0)
+    assert isinstance(share, np.ndarray)
+    assert share[0] == pytest.approx(7000 / 11_000, rel=1e-12)
+    assert math.isnan(share[1])  # nothing used
+    assert share[2] == pytest.approx(0.2 / 0.5, rel=1e-12)  # a total below 1 kWh is still a total
+    one = cb.renewable_share_of_totals(1000.0, 6000.0, 5000.0, 0.0, 0.0, 36.0)
+    assert isinstance(one, float) and one == pytest.approx(7 / 11, rel=1e-12)
+    # 10 000 kWh grid, 100 m3 gas at 36 MJ/m3, 100 GJ heat
+    co2 = cb.co2_kg_of_totals(np.array([10_000.0]), np.array([100.0]), np.array([HEAT_100_GJ_KWH]), 0.6361, 36.0)
+    assert co2["electricity_co2_kg"][0] == pytest.approx(6361.0, rel=1e-12)
+    assert co2["gas_co2_kg"][0] == pytest.approx(100 * 36.0 / 1000 * 55.54, rel=1e-12)
+    assert co2["heat_co2_kg"][0] == pytest.approx(11_000.0, rel=1e-12)
+    assert co2["total_co2_kg"][0] == pytest.approx(6361 + 199.944 + 11_000, rel=1e-12)
+    kgce = cb.primary_kgce_of_totals(np.array([10_000.0]), np.array([100.0]), np.array([HEAT_100_GJ_KWH]), 36.0)
+    assert kgce[0] == pytest.approx(10_000 * 0.1229 + 100 * 36.0 / 29.3076 + 100 * 34.12, rel=1e-12)
+    supply = cb.primary_kgce_of_totals(10_000.0, 0.0, 0.0, 36.0, electricity_method="supply")
+    assert supply == pytest.approx(3000.0, rel=1e-12)
+
+
+def test_zero_factors_are_allowed_and_export_counts_by_default():
+    # a zero-carbon supply is a valid scenario (e.g. a green-power contract), not an error
+    d = known_case()
+    assert cb.emissions_kg(d, grid=0.0).electricity_co2_kg == 0.0
+    assert cb.emissions_kg(d, overrides={"district_heat.co2_kg_gj": 0.0}).heat_co2_kg == 0.0
+    # renewable_energy_kwh counts exported PV unless told not to, like renewable_share
+    pv = np.where(np.arange(HOURS) % 24 == 12, 10.0, 0.0)
+    e = make_delivered(equipment=1.0, pv=pv)
+    assert cb.renewable_energy_kwh(e)["total_kwh"] == pytest.approx(3650.0, rel=1e-9)
+    assert cb.renewable_energy_kwh(e, include_pv_export=False)["total_kwh"] == pytest.approx(365.0, rel=1e-9)

@@ -388,3 +388,24 @@ def test_every_number_in_the_data_files_has_a_source(kind):
 def test_unknown_data_kind_lists_valid_ones():
     with pytest.raises(UnknownNameError, match="tariffs"):
         ec.data_sources("prices")
+
+
+def test_annual_tier_crossing_and_tiny_building_by_hand():
+    # annual thresholds 2000 / 4800 kWh/hh: 2628 kWh/hh -> 2000 at 0.49 + 628 at 0.54, 10 households
+    d = make_delivered(floor_area_m2=650.0, equipment=3.0)
+    year = {"electricity.residential": {"tier_period": "year", "tier_upper_kwh": [2000.0, 4800.0]}}
+    assert ec.annual_bills(d, overrides=year).electricity_cny == pytest.approx(
+        10 * (2000 * 0.49 + 628 * 0.54), rel=1e-9)
+    # a 30 m2 building is still one household (not 0.46): 0.5 kWh/h -> 372 kWh in January, 220 in tier 1
+    small = make_delivered(floor_area_m2=30.0, equipment=np.where(month_mask(1), 0.5, 0.0))
+    assert ec.annual_bills(small).electricity_cny == pytest.approx(220 * 0.49 + 152 * 0.54, rel=1e-9)
+
+
+def test_heating_tou_for_all_household_use_by_hand():
+    # applies_to = "all": in the TOU months every use pays peak/valley, outside them the tiers
+    d = make_delivered(floor_area_m2=650.0, equipment=1.0)
+    bills = ec.annual_bills(d, overrides={"electricity.residential.heating_tou.applies_to": "all"})
+    tou_days = 31 + 28 + 31 + 30 + 31  # Jan, Feb, Mar, Nov, Dec
+    tou = tou_days * (12 * 0.49 + 12 * 0.30)
+    tiered = (365 - tou_days) * 24 * 0.49  # 72 kWh/hh-month or less: tier 1
+    assert bills.electricity_cny == pytest.approx(tou + tiered, rel=1e-9)

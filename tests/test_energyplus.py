@@ -222,6 +222,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path, archetype_results)
     assert cache.get_loads("key-0").equals(archetype_results["public_office"].loads)
 
 
+@pytest.mark.slow
 def test_dask_batch_equals_process_pool_batch(tianjin_epw, tmp_path):
     from distributed import Client, LocalCluster
 

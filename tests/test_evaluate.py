@@ -152,6 +152,7 @@ def test_cli_bad_package_exits_2(package, text):
     assert out.returncode == 2 and text in out.stderr and "Traceback" not in out.stderr
 
 
+@pytest.mark.slow
 def test_energy_bought_adds_the_carriers(tianjin):
     from simulator.evaluate import get_engine
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -373,3 +374,26 @@ def test_unknown_package_lists_presets():
     with pytest.raises(UnknownNameError) as err:
         M.package("gold_plated")
     assert "envelope_hp_pv" in str(err.value)
+
+
+def test_pv_and_storage_capex_by_hand(old):
+    # pv_50 on the 60 x 10 m roof: 600 m2 x 0.5 usable x 115 Wp/m2 x 0.5 = 17.25 kWp at 3 400 CNY/kWp
+    # (FS 6 residential rooftop 3.0-3.8 CNY/W), modules warranted 25 years
+    pv = M.measure_cost(M.measure("pv_50"), old)
+    assert (pv.cost_basis, pv.quantity) == ("cny_per_kwp", pytest.approx(17.25))
+    assert pv.capex_cny == pytest.approx(17.25 * 3400) and pv.lifetime_years == 25
+    # electric storage heater sized at 2x the peak (12 valley hours recharge a day's heat), 900 CNY/kW
+    st = M.measure_cost(M.measure("electric_storage"), old, peak_heating_w=100_000)
+    assert st.quantity == pytest.approx(200.0) and st.capex_cny == pytest.approx(200 * 900)
+    assert st.lifetime_years == 15 and "2x" in st.details["note"]
+    assert M.measure_cost(M.measure("ashp"), old, peak_heating_w=100_000).details == {}
+
+
+def test_heat_pump_replaces_acs_unless_told_not_to():
+    old = archetypes.load("old_estate_pre1990")
+    default = M.apply(old, [M.Measure("ashp")])  # replace_ac not given: the heat pump also cools
+    assert default.systems.cooling_system == "ashp"
+    no_ac = old.replace(systems=dataclasses.replace(old.systems, cooling_system="none"))
+    assert M.apply(no_ac, ["ashp"]).systems.cooling_system == "ashp"
+    with pytest.raises(ValidationError, match="already replaces"):
+        M.package([M.Measure("ashp"), "inverter_ac"])

@@ -237,6 +237,7 @@ def test_cli_space_lists_every_family(capsys):
 # --------------------------------------------------------------------------- against EnergyPlus (real runs)
 
 
+@pytest.mark.slow
 def test_sample_extends_a_dataset_and_resumes(tmp_path, session_cache):
     """Sampling asks for points 0..n-1; a second call runs only the new ones."""
     ds.sample("office", 2, directory=tmp_path, cache=session_cache, workers=2)

@@ -406,3 +406,24 @@ def test_real_loads_every_heating_source(old_estate_loads, residential, tianjin_
     again = systems.deliver(loads, _with_systems(residential, heating_source="ashp", supply_temperature_c=40.0),
                             str(tianjin_epw))
     assert again.hp_scop == pytest.approx(hp.hp_scop, rel=1e-3)
+
+
+def test_statutory_heating_season_mask_by_hand():
+    # Tianjin: 15 Nov to 15 Mar inclusive (FS 4); 1 K below the base every hour of the year
+    month = np.array([11, 11, 12, 1, 3, 3, 4, 10])
+    day = np.array([14, 15, 31, 1, 15, 16, 1, 31])
+    q = systems.synthetic_heat_profile_kwh(np.full(8, 17.0), month, day)
+    np.testing.assert_array_equal(q, [0, 1, 1, 1, 1, 0, 0, 0])
+
+
+def test_defrost_takes_capacity_as_well_as_cop(tianjin, t_out, degree_hour_heat):
+    d = tianjin.data
+    p = systems.load_system_params()["ashp"]
+    r = systems.ashp_heating(degree_hour_heat, t_out, d["dew_point_c"], d["pressure_pa"], 45.0, "radiator", p)
+    f = systems.defrost_time_fraction(t_out, d["dew_point_c"], d["pressure_pa"])
+    ratio = systems.capacity_ratio(t_out, p["rated_outdoor_c"], p["capacity_slope_1_k"])
+    ratio_design = systems.capacity_ratio(p["design_outdoor_c"], p["rated_outdoor_c"], p["capacity_slope_1_k"])
+    by_hand = p["sizing_factor"] * degree_hour_heat.max() * ratio / ratio_design * (1 - f)
+    by_hand = np.where(t_out >= p["cutoff_c"], by_hand, 0.0)
+    assert (f > 0.01).any()  # frosty hours exist in the built-in year
+    np.testing.assert_allclose(r.capacity_kw, by_hand, rtol=1e-12)
