@@ -62,7 +62,8 @@ def grid_label(name: str, lang_: str) -> str:
     return f"{zh if lang_ == 'zh' else en} ({carbon.grid_factor_kgco2_kwh(grid=name)[1]:.3f} {unit})"
 
 
-# Printing gives the page, not the widgets (issue 16): sidebar, toolbar, buttons and sliders are hidden.
+# Printing gives the page, not the widgets (issue 16): sidebar, toolbar, buttons and sliders are hidden;
+# and the page-wide rules below.
 PRINT_CSS = """<style>@media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   .stButton, .stDownloadButton, [data-testid="stSlider"], [data-testid="stSelectbox"], [data-testid="stRadio"],
@@ -70,7 +71,15 @@ PRINT_CSS = """<style>@media print {
   .modebar-container, [data-testid="stElementToolbar"] { display: none !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { margin: 0 !important; padding: 0 !important; }
   .js-plotly-plot, [data-testid="stMetric"] { break-inside: avoid; }
-}</style>"""
+}
+/* key figures are never cut off (issue 16: "18..." for a payback at 1024 px): labels wrap, values shrink */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+[data-testid="stMetricValue"] { font-size: clamp(1.2rem, 2.0vw, 2.0rem) !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { overflow: visible !important;
+  text-overflow: clip !important; }
+@media (max-width: 640px) { h1 { font-size: 1.6rem !important; } }
+</style>"""
 
 
 def _apply_link() -> None:

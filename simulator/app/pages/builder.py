@@ -119,10 +119,12 @@ def _apply_preset(key: str) -> None:
 
 
 HEADLINE_CSS = """<style>
-.st-key-headline { display: none; }
+/* Streamlit wraps the container in a stLayoutWrapper of the same height: the wrapper must be the sticky one */
+[data-testid="stLayoutWrapper"]:has(> .st-key-headline), .st-key-headline { display: none; }
 @media (max-width: 640px) {
-  .st-key-headline { display: block; position: sticky; top: 2.9rem; z-index: 999; background: #fff;
-    border-bottom: 2px solid #d62728; padding: 4px 2px; font-size: 0.9rem; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-headline) { display: block; position: sticky; top: 0;
+    z-index: 999; background: #fff; border-bottom: 2px solid #d62728; }
+  .st-key-headline { display: block; padding: 4px 2px; font-size: 0.9rem; }
 }
 </style>"""
 
