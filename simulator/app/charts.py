@@ -191,7 +191,9 @@ def mac_curve_figure(df: pd.DataFrame, cost_col: str, saved_col: str, label: str
     left = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
     colors = np.where(d[cost_col] < 0, COLORS["saving"], COLORS["cost"])
     fig = go.Figure(go.Bar(x=left + widths / 2, y=d[cost_col], width=widths, marker_color=colors,
-                           text=d[label], hovertemplate="%{text}<br>%{y:,.0f}<extra></extra>"))
+                           text=d[label], customdata=widths,
+                           hovertemplate=f"%{{text}}<br>%{{y:,.0f}} {_unit(y_title)}<br>%{{customdata:,.1f}} "
+                                         f"{_unit(x_title)}<extra></extra>"))
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title, height=420, bargap=0,
                       margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return styled(fig)

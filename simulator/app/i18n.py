@@ -404,6 +404,10 @@ ZH: dict[str, str] = {
     "Limit": "限值",
     "Verdict": "结论",
     "Quantity": "指标",
+    "Each bar is one measure on its own (at its middle chosen level), not a step of a package: the bars do not add up to any package's saving. Width = CO₂ saved, height = cost per tonne; green bars save money over the horizon (negative cost), red bars cost money.":
+        "每根柱为单项措施单独实施（取所选水平的中间档），不是方案中的一步：各柱之和不等于任何方案的减碳量。宽度 = 年减碳量，高度 = 每吨减碳成本；绿色柱在分析期内节省费用（成本为负），红色柱需要花钱。",
+    "Grey points: every package; red line: the Pareto front (no other package saves more CO₂ for less capex).":
+        "灰色点：全部方案；红线：帕累托前沿（没有其他方案能以更少投资减更多碳）。",
     "heating season mean [°C]": "采暖季平均气温 [°C]",
     "99.6 % heating design [°C]": "99.6 % 供暖设计温度 [°C]",
     "0.4 % cooling design [°C]": "0.4 % 供冷设计温度 [°C]",

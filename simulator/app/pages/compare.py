@@ -80,6 +80,8 @@ cap, saved, label = t("Capex [10⁴ CNY]", L), t("CO₂ saved [t/a]", L), t("Pac
 
 st.subheader(f"{t('Capex [10⁴ CNY]', L)} vs {t('CO₂ saved [t/a]', L)}")
 st.caption(t("Click a point or a table row to open that package in the builder.", L))
+st.caption(t("Grey points: every package; red line: the Pareto front (no other package saves more CO₂ for "
+             "less capex).", L))
 chart_event = st.plotly_chart(
     charts.pareto_figure(df, cap, saved, label, cap, saved, t("All packages", L), t("Pareto front", L)),
     width="stretch", on_select="rerun", selection_mode="points", key="c_chart")
@@ -98,6 +100,9 @@ for c in singles:
                          "saved": r["co2_saved_t"]})
 if mac_rows:
     st.subheader(t("Marginal abatement cost curve", L))
+    st.caption(t("Each bar is one measure on its own (at its middle chosen level), not a step of a package: "
+                 "the bars do not add up to any package's saving. Width = CO₂ saved, height = cost per tonne; "
+                 "green bars save money over the horizon (negative cost), red bars cost money.", L))
     st.plotly_chart(charts.mac_curve_figure(pd.DataFrame(mac_rows), "ccc", "saved", "measure",
                                             t("CO₂ saved [t/a]", L), t("Cost of conserved carbon [CNY/tCO₂]", L)),
                     width="stretch")
