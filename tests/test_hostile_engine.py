@@ -37,6 +37,7 @@ from simulator.energyplus import (
 )
 from simulator.exceptions import CacheError, ValidationError
 from simulator.loads import HOURS_PER_YEAR, Loads
+from tests.procs import SIGINT_DEFAULT, alive, comm, descendants, ok_rows
 
 RETROFIT = [str(Path(sys.executable).parent / "retrofit")]  # the installed console script
 
@@ -366,56 +367,7 @@ def test_too_many_layers_are_refused_before_the_run(tmp_path, tiny, tianjin_epw)
 # --------------------------------------------------------------------------- batch interrupts
 
 
-def _descendants(root: int) -> list[int]:
-    """Every process below ``root`` (from /proc: pid -> parent pid)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat_line = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat_line.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            out.append(c)
-            todo.append(c)
-    return out
 
-
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for its reaper counts as gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return fields[0] != "Z"
-
-
-def _comm(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
-
-
-def _ok_rows(db: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return con.execute("SELECT COUNT(*) FROM runs WHERE status = 'ok'").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
-#: Start with SIGINT at its default, as in a terminal (pytest run in the background inherits
-#: SIGINT ignored, and Python would keep it so).
-SIGINT_DEFAULT = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                  "os.execv(sys.argv[1], sys.argv[1:])"]
 
 
 def _start_batch(tmp_path: Path):
@@ -439,7 +391,7 @@ def _wait_for(condition, timeout_s: float) -> bool:
 
 
 def _energyplus_running(proc) -> bool:
-    return any(_comm(p) == "energyplus" for p in _descendants(proc.pid))
+    return any(comm(p) == "energyplus" for p in descendants(proc.pid))
 
 
 # Exit and clean-up bounds: the stop sends SIGTERM, waits for the workers up to 5 s
@@ -451,8 +403,8 @@ STOP_WITHIN_S = 10.0
 def test_first_ctrl_c_stops_the_batch_and_keeps_finished_results(tmp_path):
     proc, db = _start_batch(tmp_path)
     try:
-        assert _wait_for(lambda: _ok_rows(db) >= 1 and _energyplus_running(proc), 90), "batch never got going"
-        below = _descendants(proc.pid)
+        assert _wait_for(lambda: ok_rows(db) >= 1 and _energyplus_running(proc), 90), "batch never got going"
+        below = descendants(proc.pid)
         t0 = time.monotonic()
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
         _, err = proc.communicate(timeout=STOP_WITHIN_S)
@@ -462,23 +414,23 @@ def test_first_ctrl_c_stops_the_batch_and_keeps_finished_results(tmp_path):
             proc.kill()
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
-    assert _wait_for(lambda: not any(_alive(p) for p in below), STOP_WITHIN_S), \
-        [(p, _comm(p)) for p in below if _alive(p)]
-    assert _ok_rows(db) >= 1  # the finished case stays in the cache
+    assert _wait_for(lambda: not any(alive(p) for p in below), STOP_WITHIN_S), \
+        [(p, comm(p)) for p in below if alive(p)]
+    assert ok_rows(db) >= 1  # the finished case stays in the cache
 
 
 def test_workers_and_energyplus_die_with_a_killed_parent(tmp_path):
     proc, _ = _start_batch(tmp_path)
     try:
         assert _wait_for(lambda: _energyplus_running(proc), 90), "batch never got going"
-        below = _descendants(proc.pid)
+        below = descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=STOP_WITHIN_S)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert _wait_for(lambda: not any(_alive(p) for p in below), STOP_WITHIN_S), \
-        [(p, _comm(p)) for p in below if _alive(p)]
+    assert _wait_for(lambda: not any(alive(p) for p in below), STOP_WITHIN_S), \
+        [(p, comm(p)) for p in below if alive(p)]
 
 
 # EnergyPlus 25.2 outcomes measured on the tiny building's wall (benchmarks/bench_ctf_limits.py

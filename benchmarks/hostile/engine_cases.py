@@ -25,6 +25,7 @@ from pathlib import Path
 
 from archetypes import CONTROL_CHARS  # the loader's own rule for control characters in text
 from benchmarks.hostile import CANARY_NAME, cache_dir_of
+from tests.procs import SIGINT_DEFAULT, alive, comm, descendants, ok_rows
 
 RETROFIT = str(Path(sys.executable).parent / "retrofit")
 CLEAN = "clean.toml"
@@ -353,52 +354,7 @@ def _cache_cases() -> list[dict]:
 # --------------------------------------------------------------------------- batch interrupt
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            out.append(c)
-            todo.append(c)
-    return out
 
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _comm(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
-    except OSError:
-        return ""
-
-
-def _ok_rows(db: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            return con.execute("SELECT COUNT(*) FROM runs WHERE status = 'ok'").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
-#: Start a command with SIGINT at its default, as in a terminal (a runner started in the
-#: background inherits SIGINT ignored, which Python would keep); thread-safe, unlike preexec_fn.
-SIGINT_DEFAULT = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                  "os.execv(sys.argv[1], sys.argv[1:])"]
 
 
 def _interrupt_experiment(how: str, need_result: bool):
@@ -413,13 +369,13 @@ def _interrupt_experiment(how: str, need_result: bool):
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
-                running = any(_comm(p) == "energyplus" for p in _descendants(batch.pid))
-                if running and (_ok_rows(db) >= 1 or not need_result):
+                running = any(comm(p) == "energyplus" for p in descendants(batch.pid))
+                if running and (ok_rows(db) >= 1 or not need_result):
                     break
                 time.sleep(0.05)
             else:
                 return "batch never started EnergyPlus"
-            below = _descendants(batch.pid)
+            below = descendants(batch.pid)
             t0 = time.monotonic()
             if how == "sigint":
                 os.killpg(batch.pid, signal.SIGINT)
@@ -437,9 +393,9 @@ def _interrupt_experiment(how: str, need_result: bool):
                 return f"hang: the batch did not stop within 15 s of {how}"
             stop_s = time.monotonic() - t0
             end = time.monotonic() + 10
-            while time.monotonic() < end and any(_alive(p) for p in below):
+            while time.monotonic() < end and any(alive(p) for p in below):
                 time.sleep(0.05)
-            left = [(p, _comm(p)) for p in below if _alive(p)]
+            left = [(p, comm(p)) for p in below if alive(p)]
             if left:
                 return f"orphans left running after {how}: {left}"
             # a second Ctrl-C may land while Python shuts down (handlers reset): death by SIGINT,
@@ -449,7 +405,7 @@ def _interrupt_experiment(how: str, need_result: bool):
                 return f"exit status {batch.returncode}, expected 130"
             if how.startswith("sigint") and "Traceback" in err:
                 return "traceback on Ctrl-C"
-            if need_result and _ok_rows(db) < 1:
+            if need_result and ok_rows(db) < 1:
                 return "data loss: the finished case is not in the cache"
             if stop_s > 10:
                 return f"slow stop: {stop_s:.1f} s"
