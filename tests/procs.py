@@ -1,9 +1,10 @@
-"""Process helpers shared by the interrupt tests and the hostile-input catalogue (Linux /proc)."""
+"""Process and file-mode helpers shared by the hostile-input tests and catalogue (Linux)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -58,3 +59,19 @@ def ok_rows(db: Path) -> int:
 #: background inherits SIGINT ignored, and Python would keep it so); thread-safe, unlike preexec_fn.
 SIGINT_DEFAULT = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
                   "os.execv(sys.argv[1], sys.argv[1:])"]
+
+
+def make_read_only(path: Path) -> None:
+    """Read-only even for root (CI containers): ``chattr +i`` where we are root, else chmod."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+    else:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+def make_writable(path: Path) -> None:
+    """Undo :func:`make_read_only`."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+    else:
+        path.chmod(0o755 if path.is_dir() else 0o644)

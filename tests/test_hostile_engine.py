@@ -37,7 +37,15 @@ from simulator.energyplus import (
 )
 from simulator.exceptions import CacheError, ValidationError
 from simulator.loads import HOURS_PER_YEAR, Loads
-from tests.procs import SIGINT_DEFAULT, alive, comm, descendants, ok_rows
+from tests.procs import (
+    SIGINT_DEFAULT,
+    alive,
+    comm,
+    descendants,
+    make_read_only,
+    make_writable,
+    ok_rows,
+)
 
 RETROFIT = [str(Path(sys.executable).parent / "retrofit")]  # the installed console script
 
@@ -244,34 +252,19 @@ def test_cache_broken_while_in_use_is_moved_aside_not_fatal(tmp_path, caplog):
     assert cache.get_loads("k").heating_kwh == pytest.approx(2.0 * HOURS_PER_YEAR)
 
 
-def _make_read_only(path: Path) -> None:
-    """Read-only even for root (CI containers): chattr +i where we are root, else chmod."""
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(path)], check=True)
-    else:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-
-
-def _make_writable(path: Path) -> None:
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "-i", str(path)], check=True)
-    else:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-
-
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_read_only_cache_gives_a_message_and_no_cache(tmp_path, caplog, what):
     path = tmp_path / "c" / "runs.sqlite"
     RunCache(path).put("k", _loads(2.0))
     target = path if what == "file" else path.parent
-    _make_read_only(target)
+    make_read_only(target)
     try:
         with caplog.at_level(logging.WARNING, logger="simulator.cache"):
             assert open_cache(path) is None
         with pytest.raises(CacheError, match=re.escape(str(path))):
             RunCache(path)
     finally:
-        _make_writable(target)
+        make_writable(target)
     assert [str(path) in r.getMessage() for r in caplog.records] == [True]
     assert RunCache(path).get_loads("k").heating_kwh == pytest.approx(2.0 * HOURS_PER_YEAR)  # nothing lost
 
@@ -292,12 +285,12 @@ def test_cli_runs_with_a_read_only_cache(tmp_path, fresh_cli_run):
     clean = tiny_toml(tmp_path, "tiny", "clean.toml")
     ro = tmp_path / "ro"
     ro.mkdir()
-    _make_read_only(ro)
+    make_read_only(ro)
     try:
         run = _cli(["simulate", "--archetype", str(clean), "--json", "-q", "--cache", str(ro / "runs.sqlite")],
                    tmp_path / "cache", tmp_path)
     finally:
-        _make_writable(ro)
+        make_writable(ro)
     assert run.returncode == 0, run.stderr
     assert run.stderr.count("\n") == 1 and str(ro / "runs.sqlite") in run.stderr and "Traceback" not in run.stderr
     assert json.loads(run.stdout)["heating_kwh"] == fresh_cli_run["heating_kwh"]

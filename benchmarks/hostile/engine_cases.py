@@ -25,7 +25,7 @@ from pathlib import Path
 
 from archetypes import CONTROL_CHARS  # the loader's own rule for control characters in text
 from benchmarks.hostile import CANARY_NAME, cache_dir_of
-from tests.procs import SIGINT_DEFAULT, alive, comm, descendants, ok_rows
+from tests.procs import SIGINT_DEFAULT, alive, comm, descendants, make_read_only, ok_rows
 
 RETROFIT = str(Path(sys.executable).parent / "retrofit")
 CLEAN = "clean.toml"
@@ -251,23 +251,16 @@ def _bad_blobs(path: Path) -> None:
     con.close()
 
 
-def _immutable(path: Path) -> None:
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(path)], check=False)
-    else:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-
-
 def _read_only_file(path: Path) -> None:
     _run(path.parent, ["simulate", "--archetype", CLEAN, "--cache", CACHE, "-q"])  # a good, used cache
-    _immutable(path)
+    make_read_only(path)
 
 
 def _read_only_dir_case() -> dict:
     def setup(tmp: Path) -> None:
         write_tiny(tmp, CLEAN)
         (tmp / "ro").mkdir()
-        _immutable(tmp / "ro")
+        make_read_only(tmp / "ro")
 
     def check(tmp: Path, proc) -> str | None:
         if os.geteuid() == 0:
