@@ -51,6 +51,7 @@ import tomli_w
 
 import archetypes
 from buildings.model import BUILDING_TYPES, HEATING_SOURCES, Geometry, WindowToWall
+from buildings.standards import envelope_steps
 from simulator.exceptions import ValidationError
 
 #: Source text of every value the user gave.
@@ -122,12 +123,6 @@ def _data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-@cache
-def _standards() -> dict[str, Any]:
-    text = resources.files("buildings").joinpath("data/standards.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
 def wall_types() -> dict[str, dict[str, str]]:
     """Wall type key -> ``{label, label_zh, archetype}``."""
     return dict(_data()["wall_types"])
@@ -163,7 +158,7 @@ def nearest_archetype(building_type: str, step: str) -> str:
 
     Distance: ``|ln(U_wall / U_wall,step)| + |ln(U_window / U_window,step)|``.
     """
-    limits = _standards()[_group(building_type)][step]
+    limits = envelope_steps(building_type)[step]
     candidates = _library_types().get(building_type, [])
     if not candidates:
         raise ValidationError([f"building_type: {building_type!r} has no library archetype; "

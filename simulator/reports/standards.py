@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from buildings.model import Building
+from buildings.standards import envelope_steps
 
 ELEMENTS = ("wall", "roof", "window")
 ELEMENT_NAMES = {"wall": ("外墙", "wall"), "roof": ("屋面", "roof"), "window": ("外窗", "window")}
@@ -31,8 +32,7 @@ def _toml(package: str, name: str) -> dict[str, Any]:
 
 def envelope_steps_data(building_type: str) -> dict[str, Any]:
     """The envelope steps of a building type: residential steps, or GB 50189 for public buildings."""
-    data = _toml("buildings", "standards.toml")
-    return data["residential" if building_type == "residential" else "public"]
+    return envelope_steps(building_type)
 
 
 def levels_data() -> dict[str, Any]:
