@@ -3,7 +3,8 @@
 :func:`add_parser` registers the command group on the main CLI's subparsers::
 
     retrofit surrogate sample --family residential_walkup --n 512 [--base estate_1990s] [--workers 2]
-                              [--scheduler tcp://...]
+                              [--weather ID] [--chunk 16] [--scheduler tcp://...]
+    retrofit surrogate weathers [--commands] [--json]
     retrofit surrogate train [--family NAME|all] [--compare] [--json]
     retrofit surrogate check --archetype old_estate_pre1990 --n 30 --seed 1 [--json]
     retrofit surrogate space [--json]
@@ -46,21 +47,41 @@ def _families(spec: str | None) -> list[str]:
 
 def cmd_sample(args) -> int:
     from simulator.surrogate import dataset as ds
+    from simulator.surrogate.weathers import canonical_id
 
-    bar, update = _bar(f"EnergyPlus {args.family}", args.quiet)
+    wid = canonical_id(args.weather)
+    bar, update = _bar(f"EnergyPlus {args.family} on {wid}", args.quiet)
     try:
         df = ds.sample(args.family, args.n, cache=args.cache, workers=args.workers, scheduler=args.scheduler,
-                       progress=update, retry_failed=args.retry_failed, base=args.base)
+                       progress=update, retry_failed=args.retry_failed, base=args.base, weather=wid,
+                       chunk=args.chunk, directory=args.data_dir)
     finally:
         if bar is not None:
             bar.close()
-    prov = ds.read_provenance(args.family) or {}
-    out = {"family": args.family, "n": len(df), "path": str(ds.dataset_path(args.family)),
-           "failed_point_ids": prov.get("failed_point_ids", []),
+    prov = ds.read_provenance(args.family, args.data_dir, wid) or {}
+    out = {"family": args.family, "weather": wid, "n": len(df),
+           "path": str(ds.dataset_path(args.family, args.data_dir, wid)),
+           "stale_rows": prov.get("stale_rows", 0), "failed_point_ids": prov.get("failed_point_ids", []),
            "energyplus_run_s_total": prov.get("energyplus_run_s_total")}
     print(json.dumps(out, indent=2) if args.json else
-          f"{out['family']}: {out['n']} points in {out['path']} "
+          f"{out['family']} on {wid}: {out['n']} points in {out['path']} ({out['stale_rows']} stale) "
           f"(EnergyPlus run time so far {out['energyplus_run_s_total']} s, failed {out['failed_point_ids']})")
+    return 0
+
+
+def cmd_weathers(args) -> int:
+    from simulator.surrogate.weathers import plan_commands, training_plan
+
+    plan = training_plan()
+    if args.commands:
+        print("\n".join(plan_commands(plan, args.step)))
+    elif args.json:
+        print(json.dumps([{"id": w.id, "priority": w.priority, "why": w.why, "runs": w.runs, "points": w.points}
+                          for w in plan], indent=2))
+    else:
+        for w in plan:
+            print(f"{w.priority:>3}  {w.runs:>5} runs  {w.id}  ({w.why})")
+        print(f"     {sum(w.runs for w in plan):>5} runs in all")
     return 0
 
 
@@ -164,8 +185,22 @@ def add_parser(subparsers) -> None:
     s.add_argument("--retry-failed", action="store_true", help="run again points that failed before")
     s.add_argument("--base", default=None,
                    help="design base archetype (block) to extend; default: the family's base archetype")
+    s.add_argument("--weather", default="tianjin",
+                   help="training weather id: tianjin (default), tianjin:ssp245:2050, synthetic:dt=+1.5:ghi=1.25:... "
+                        "(see `retrofit surrogate weathers`)")
+    s.add_argument("--chunk", type=number_arg("--chunk", 1, 1000, integer=True), default=16,
+                   help="runs between two atomic rewrites of the CSV (default 16)")
+    s.add_argument("--data-dir", default=None,
+                   help="dataset folder (default: the committed simulator/data/surrogate)")
     common(s, runs=True)
     s.set_defaults(func=cmd_sample)
+
+    w = sub.add_parser("weathers", help="the training weathers (priority order, runs) or the commands that sample them")
+    w.add_argument("--commands", action="store_true", help="print the sampling commands of the whole plan")
+    w.add_argument("--step", type=number_arg("--step", 1, MAX_SAMPLE_POINTS, integer=True), default=128,
+                   help="points added per command with --commands (default 128)")
+    w.add_argument("--json", action="store_true", help="print JSON")
+    w.set_defaults(func=cmd_weathers)
 
     t = sub.add_parser("train", help="train (and cache) the model of one or all families")
     t.add_argument("--family", default="all", help="family name, comma-separated names, or all")
