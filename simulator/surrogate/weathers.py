@@ -284,7 +284,7 @@ def plan_commands(plan: tuple[PlannedWeather, ...] | None = None, step: int = 12
     """
     out = []
     for w in plan if plan is not None else training_plan():
-        flag = "" if w.id == BUILT_IN_ID else f" --weather '{w.id}'"
+        flag = "" if w.id == BUILT_IN_ID else f" --weather {w.id}"  # no shell-special characters in ids
         for fam, bases in w.points.items():
             for base, n in bases.items():
                 for k in [*range(step, n, step), n]:
