@@ -313,16 +313,19 @@ def _wall(b: Building, m: Measure) -> Building:
 
 
 def _roof(b: Building, m: Measure) -> Building:
+    d = kind_data("roof_insulation")
     layers = (
-        Layer("fine_aggregate_concrete", 0.03, **materials.get("fine_aggregate_concrete").properties()),
+        Layer("fine_aggregate_concrete", _value(d["protection_thickness_m"]),
+              **materials.get("fine_aggregate_concrete").properties()),
         _insulation_layer(m.get("material"), m.get("thickness_mm")),
-        Layer("waterproofing_membrane", 0.004, **materials.get("waterproofing_membrane").properties()),
+        Layer("waterproofing_membrane", _value(d["membrane_thickness_m"]),
+              **materials.get("waterproofing_membrane").properties()),
     )
     return _add_outer_layers(b, "roof", layers)
 
 
 def _finish(b: Building, m: Measure, surface: str) -> Building:
-    """A 1 mm finish outside ``surface`` with the finish material's surface properties.
+    """A thin finish (``finish_thickness_m`` of the kind, 1 mm) outside ``surface`` with the finish material's surface properties.
 
     Applied after the insulation measures (canonical order), so the finish is
     always the outermost layer; ``solar_absorptance`` overrides the finish's.
@@ -332,7 +335,8 @@ def _finish(b: Building, m: Measure, surface: str) -> Building:
     surface_props = mat.surface()
     if m.get("solar_absorptance") is not None:
         surface_props["solar_absorptance"] = float(m.get("solar_absorptance"))
-    return _add_outer_layers(b, surface, (Layer(name, 0.001, **mat.properties(), **surface_props),))
+    thickness_m = _value(kind_data(m.kind)["finish_thickness_m"])
+    return _add_outer_layers(b, surface, (Layer(name, thickness_m, **mat.properties(), **surface_props),))
 
 
 def _light_render(b: Building, m: Measure) -> Building:
@@ -348,7 +352,8 @@ def _floor(b: Building, m: Measure) -> Building:
     c = b.constructions
     g = c.ground_floor
     new_layers = (*g.layers, _insulation_layer(m.get("material"), m.get("thickness_mm")),
-                  Layer("cement_mortar", 0.03, **materials.get("cement_mortar").properties()))
+                  Layer("cement_mortar", _value(kind_data("floor_insulation")["screed_thickness_m"]),
+                        **materials.get("cement_mortar").properties()))
     new = dataclasses.replace(g, name=f"{g.name} + retrofit", layers=new_layers)
     return b.replace(constructions=dataclasses.replace(c, ground_floor=new))
 

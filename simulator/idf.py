@@ -30,19 +30,26 @@ import re
 import threading
 from dataclasses import dataclass
 
+from buildings import materials
 from buildings.model import Building, Construction, DayProfile, Glazing, Period, day_of_year
+from simulator.sourced_data import load_data
 
 #: Bumped whenever the model this module writes changes, so cached results
 #: computed with an older writer are not reused.
 IDF_WRITER_VERSION = "3"
 
 IDF_VERSION = "25.2"
-TIMESTEPS_PER_HOUR = 4
-HEAT_OFF_C = -30.0  # heating setpoint when heating is unavailable
-COOL_OFF_C = 50.0  # cooling setpoint when cooling is unavailable
-NAT_VENT_MIN_INDOOR_C = 24.0  # DESIGN.md: windows open when indoors > 24 C
-NAT_VENT_OUTDOOR_RANGE_C = (12.0, 26.0)  # ... and outdoors 12-26 C
-WINDOW_SILL_MARGIN_M = 0.1
+
+#: The model's assumptions, each with its unit and source: simulator/data/model_assumptions.toml.
+ASSUMPTIONS = load_data("model_assumptions")
+_SIM = ASSUMPTIONS["simulation"]
+TIMESTEPS_PER_HOUR = _SIM["timesteps_per_hour"]
+HEAT_OFF_C = _SIM["heating_off_c"]  # heating setpoint when heating is unavailable
+COOL_OFF_C = _SIM["cooling_off_c"]  # cooling setpoint when cooling is unavailable
+_OPENING = ASSUMPTIONS["window_opening"]
+NAT_VENT_MIN_INDOOR_C = _OPENING["min_indoor_c"]  # windows open when indoors is warmer...
+NAT_VENT_OUTDOOR_RANGE_C = (_OPENING["outdoor_min_c"], _OPENING["outdoor_max_c"])  # ... and outdoors mild
+WINDOW_SILL_MARGIN_M = ASSUMPTIONS["geometry"]["window_sill_margin_m"]
 
 # EnergyPlus names written once.
 METER_HEATING = "DistrictHeatingWater:Facility"
@@ -241,19 +248,21 @@ def horizontal_vertices(x0: float, y0: float, x1: float, y1: float, z: float, fa
 def window_box(width_m: float, height_m: float, ratio: float) -> tuple[float, float, float, float] | None:
     """An aggregated window (u0, u1, z0, z1) covering ``ratio`` of a wall, or None if negligible.
 
-    The window is centred along the wall; its height is 1.5 m where it fits,
-    growing when the ratio needs it; the sill is at most 0.9 m.
+    The window is centred along the wall; its height is ``geometry.window_height_m``
+    (1.5 m) where it fits, growing when the ratio needs it; the sill is at most
+    ``geometry.max_sill_height_m`` (0.9 m) (simulator/data/model_assumptions.toml).
     """
     area = ratio * width_m * height_m
     if area < 0.01:
         return None
     m = WINDOW_SILL_MARGIN_M
-    h = min(1.5, height_m - 2 * m)
+    geo = ASSUMPTIONS["geometry"]
+    h = min(geo["window_height_m"], height_m - 2 * m)
     w = area / h
     if w > width_m - 2 * m:
         w = width_m - 2 * m
         h = area / w
-    sill = max(m, min(0.9, height_m - m - h))
+    sill = max(m, min(geo["max_sill_height_m"], height_m - m - h))
     u0 = (width_m - w) / 2
     return (u0, u0 + w, sill, sill + h)
 
@@ -392,14 +401,21 @@ class ScheduleSet:
 # the model
 # --------------------------------------------------------------------------
 
-# A light internal partition between the north and south halves: 120 mm brick,
-# plastered both sides (estimate: typical partition of brick walk-ups; its
-# exact build-up barely affects annual loads). Symmetric, so both halves use
-# the same construction. Writer version 2 had plaster on one side only:
-# EnergyPlus warned, and annual loads differed by at most 0.07 % (heating) and
-# 0.14 % (cooling) over the five archetypes.
-_PLASTER = ("plaster", 0.02, 0.81, 1600.0, 1050.0)
-_PARTITION = (_PLASTER, ("brick", 0.12, 0.81, 1800.0, 1050.0), _PLASTER)
+def partition_layers() -> list[tuple]:
+    """Layers (label, thickness, k, rho, cp) of the partition between a storey's halves, outside to inside.
+
+    Brick plastered both sides; thicknesses in simulator/data/model_assumptions.toml
+    ``[partition]``, materials from buildings/data/materials.toml. Symmetric, so
+    both halves use the same construction.
+    """
+    p = ASSUMPTIONS["partition"]
+
+    def layer(material: str, thickness_m: float) -> tuple:
+        m = materials.get(material)
+        return (material, thickness_m, m.conductivity_w_mk, m.density_kg_m3, m.specific_heat_j_kgk)
+
+    plaster = layer(p["plaster_material"], p["plaster_thickness_m"])
+    return [plaster, layer(p["brick_material"], p["brick_thickness_m"]), plaster]
 
 
 def _add(idf, key: str, **fields):
@@ -544,6 +560,12 @@ def zone_layout(b: Building) -> list[tuple[str, float, float]]:
 def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None, cooling_split: bool = False):
     """The eppy IDF of a building (ideal loads, annual run on the weather file).
 
+    One writer per object group, in this order: simulation control and site,
+    schedules, materials and constructions, zones and surfaces, internal gains,
+    ventilation, ideal loads, sizing, outputs. The IDF text does not depend on
+    the order of the groups (:func:`idf_text` writes objects by type), only on
+    the order of the objects within a type.
+
     Parameters
     ----------
     b
@@ -558,16 +580,35 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
         Also report the ideal loads' sensible and latent cooling
         (:data:`VAR_COOLING_SENSIBLE`, :data:`VAR_COOLING_LATENT`).
     """
-    g = b.geometry
-    op = b.operation
     idf = new_idf()
+    schedules = ScheduleSet(b)
+    write_simulation_control(idf, b, ground_temperatures_c, sizing=design_days is not None)
+    write_schedules(idf, b, schedules, sizing=design_days is not None)
+    write_constructions(idf, b)
+    zones = write_zones_and_surfaces(idf, b)
+    for zone in zones:
+        write_internal_gains(idf, b, zone)
+        write_ventilation(idf, b, zone)
+        write_ideal_loads(idf, zone)
+    if design_days is not None:
+        write_sizing(idf, design_days, zones, schedules)
+    write_outputs(idf, cooling_split)
+    return idf
 
-    # --- simulation settings
+
+# --------------------------------------------------------------------------
+# the writers, one per object group
+# --------------------------------------------------------------------------
+
+
+def write_simulation_control(idf, b: Building, ground_temperatures_c: list[float], sizing: bool) -> None:
+    """Timestep, SimulationControl, Building, geometry rules, run period and ground temperatures [C]."""
+    sim = ASSUMPTIONS["simulation"]
     _add(idf, "Timestep", Number_of_Timesteps_per_Hour=TIMESTEPS_PER_HOUR)
     _add(
         idf,
         "SimulationControl",
-        Do_Zone_Sizing_Calculation="No" if design_days is None else "Yes",
+        Do_Zone_Sizing_Calculation="Yes" if sizing else "No",
         Do_System_Sizing_Calculation="No",
         Do_Plant_Sizing_Calculation="No",
         Run_Simulation_for_Sizing_Periods="No",
@@ -577,13 +618,13 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
         idf,
         "Building",
         Name=BUILDING_OBJECT_NAME,
-        North_Axis=(g.azimuth_deg - 180.0) % 360.0,
-        Terrain="City",
-        Loads_Convergence_Tolerance_Value=0.04,
-        Temperature_Convergence_Tolerance_Value=0.4,
-        Solar_Distribution="FullExterior",
-        Maximum_Number_of_Warmup_Days=25,
-        Minimum_Number_of_Warmup_Days=6,
+        North_Axis=(b.geometry.azimuth_deg - 180.0) % 360.0,
+        Terrain=sim["terrain"],
+        Loads_Convergence_Tolerance_Value=sim["loads_convergence_tolerance"],
+        Temperature_Convergence_Tolerance_Value=sim["temperature_convergence_tolerance_k"],
+        Solar_Distribution=sim["solar_distribution"],
+        Maximum_Number_of_Warmup_Days=sim["maximum_warmup_days"],
+        Minimum_Number_of_Warmup_Days=sim["minimum_warmup_days"],
     )
     _add(idf, "GlobalGeometryRules", Starting_Vertex_Position="UpperLeftCorner",
          Vertex_Entry_Direction="Counterclockwise", Coordinate_System="Relative")
@@ -607,7 +648,10 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
          "September", "October", "November", "December"), ground_temperatures_c, strict=True)}
     _add(idf, "Site:GroundTemperature:BuildingSurface", **gt)
 
-    # --- schedules
+
+def write_schedules(idf, b: Building, s: ScheduleSet, sizing: bool) -> None:
+    """Schedule type limits, the operation's compact schedules and the dual-setpoint thermostat."""
+    op = b.operation
     _add(idf, "ScheduleTypeLimits", Name="Fraction", Lower_Limit_Value=0, Upper_Limit_Value=1,
          Numeric_Type="Continuous")
     _add(idf, "ScheduleTypeLimits", Name="Temperature", Lower_Limit_Value=-60, Upper_Limit_Value=200,
@@ -615,12 +659,11 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
     _add(idf, "ScheduleTypeLimits", Name="Any Number")
     _add(idf, "ScheduleTypeLimits", Name="Control Type", Lower_Limit_Value=0, Upper_Limit_Value=4,
          Numeric_Type="Discrete")
-    s = ScheduleSet(b)
     compact = {
         "Occupancy": ("Fraction", s.fraction(op.occupancy)),
         "Lighting": ("Fraction", s.fraction(op.lighting)),
         "Equipment": ("Fraction", s.fraction(op.equipment)),
-        "Heating Setpoint": ("Temperature", s.heating_setpoint(design_day=design_days is not None)),
+        "Heating Setpoint": ("Temperature", s.heating_setpoint(design_day=sizing)),
         "Cooling Setpoint": ("Temperature", s.cooling_setpoint()),
         "Window Opening": ("Fraction", s.outside_heating_season()),
         "Activity": ("Any Number", ["Through: 12/31", "For: AllDays", "Until: 24:00",
@@ -635,7 +678,9 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
          Heating_Setpoint_Temperature_Schedule_Name="Heating Setpoint",
          Cooling_Setpoint_Temperature_Schedule_Name="Cooling Setpoint")
 
-    # --- constructions
+
+def write_constructions(idf, b: Building) -> None:
+    """Materials and constructions of the envelope, the internal floors, the partition and the window."""
     c = b.constructions
     _add_construction(idf, "Wall", _layers(c.wall))
     _add_construction(idf, "Roof", _layers(c.roof))
@@ -643,94 +688,94 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
     # internal_floor layers are listed top to bottom: a ceiling's outside is the storey above
     _add_construction(idf, "Ceiling", _layers(c.internal_floor))
     _add_construction(idf, "Floor", list(reversed(_layers(c.internal_floor))))
-    _add_construction(idf, "Partition", _PARTITION)
+    _add_construction(idf, "Partition", partition_layers())
     _add_window_construction(idf, "Window", c.window)
 
-    # --- zones and surfaces
+
+def write_zones_and_surfaces(idf, b: Building) -> list[str]:
+    """Zones, their floors, ceilings/roofs, walls, windows, overhangs and partitions; the zone names."""
+    g = b.geometry
     storeys = modelled_storeys(g.storeys, g.storey_height_m, g.use_multipliers)
     layout = zone_layout(b)
-    h, length, depth = g.storey_height_m, g.length_m, g.depth_m
     linked = not (g.use_multipliers and g.storeys > 3)
+    zones = []
     for st in storeys:
-        z0, z1 = st.z_m, st.z_m + h
         for suffix, y0, y1 in layout:
             zone = f"F{st.index + 1:02d}{suffix}"
             _add(idf, "Zone", Name=zone, Multiplier=st.multiplier)
-            # floor
-            fv = horizontal_vertices(0, y0, length, y1, z0, facing_up=False)
-            if st.is_ground and g.ground_floor_exposure == "outdoor_air":
-                # raised floor: outdoor air below, no sun, sheltered from wind
-                _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Outdoors", "", fv, sun=False)
-            elif st.is_ground:
-                _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Ground", "", fv, sun=False)
-            elif linked:
-                below = f"F{st.index:02d}{suffix} Ceiling"
-                _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Surface", below, fv, sun=False)
-            else:
-                _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Adiabatic", "", fv, sun=False)
-            # ceiling / roof
-            cv = horizontal_vertices(0, y0, length, y1, z1, facing_up=True)
-            if st.is_top:
-                _add_surface(idf, f"{zone} Roof", "Roof", "Roof", zone, "Outdoors", "", cv)
-            elif linked:
-                above = f"F{st.index + 2:02d}{suffix} Floor"
-                _add_surface(idf, f"{zone} Ceiling", "Ceiling", "Ceiling", zone, "Surface", above, cv, sun=False)
-            else:
-                _add_surface(idf, f"{zone} Ceiling", "Ceiling", "Ceiling", zone, "Adiabatic", "", cv, sun=False)
-            # exterior walls: (facade, origin, direction, width)
-            walls = [
-                ("east", (length, y0), (0.0, 1.0), y1 - y0),
-                ("west", (0.0, y1), (0.0, -1.0), y1 - y0),
-            ]
-            if y0 == 0.0:
-                walls.append(("south", (0.0, 0.0), (1.0, 0.0), length))
-            if y1 == depth:
-                walls.append(("north", (length, depth), (-1.0, 0.0), length))
-            for facade, origin, direction, width in walls:
-                wname = f"{zone} Wall {facade}"
-                _add_surface(idf, wname, "Wall", "Wall", zone, "Outdoors", "",
-                             wall_vertices(origin, direction, 0.0, width, z0, z1))
-                overhang_m = g.overhangs.depth_m(facade)
-                if overhang_m > 0:
-                    _add_overhang(idf, f"{zone} Overhang {facade}", wname, origin, direction, width, z1, overhang_m)
-                box = window_box(width, h, g.window_to_wall.ratio(facade))
-                if box is not None:
-                    u0, u1, wz0, wz1 = box
-                    _add_window(idf, f"{zone} Window {facade}", wname,
-                                wall_vertices(origin, direction, u0, u1, z0 + wz0, z0 + wz1))
-            # partition between the halves
+            _write_floor_and_ceiling(idf, b, st, zone, suffix, y0, y1, linked)
+            _write_walls(idf, b, st, zone, y0, y1)
             if len(layout) == 2:
-                ym = depth / 2
-                other = "N" if suffix == "S" else "S"
-                if suffix == "S":
-                    pv = wall_vertices((length, ym), (-1.0, 0.0), 0.0, length, z0, z1)
-                else:
-                    pv = wall_vertices((0.0, ym), (1.0, 0.0), 0.0, length, z0, z1)
-                _add_surface(idf, f"{zone} Partition", "Wall", "Partition", zone, "Surface",
-                             f"F{st.index + 1:02d}{other} Partition", pv, sun=False)
-            _add_zone_loads(idf, b, zone)
+                _write_partition(idf, b, st, zone, suffix)
+            zones.append(zone)
+    return zones
 
-    if design_days is not None:
-        _add_design_days(idf, design_days, [z.Name for z in idf.idfobjects["ZONE"]], s)
 
-    # --- outputs
-    _add(idf, "Output:SQLite", Option_Type="Simple")
-    for meter in METERS:
-        _add(idf, "Output:Meter", Key_Name=meter, Reporting_Frequency="Hourly")
-    _add(idf, "Output:Variable", Key_Value="*", Variable_Name=VAR_WINDOW_SOLAR, Reporting_Frequency="Hourly")
-    if cooling_split:
-        for var in (VAR_COOLING_SENSIBLE, VAR_COOLING_LATENT):
-            _add(idf, "Output:Variable", Key_Value="*", Variable_Name=var, Reporting_Frequency="Hourly")
-    _add(idf, "OutputControl:Files", Output_CSV="No", Output_MTR="No", Output_ESO="No",
-         Output_EIO="No", Output_Tabular="No", Output_SQLite="Yes", Output_JSON="No",
-         Output_AUDIT="No", Output_Space_Sizing="No", Output_Zone_Sizing="No",
-         Output_System_Sizing="No", Output_DXF="No", Output_BND="No", Output_RDD="No",
-         Output_MDD="No", Output_MTD="No", Output_END="Yes", Output_SHD="No", Output_DFS="No",
-         Output_GLHE="No", Output_DelightIn="No", Output_DelightELdmp="No",
-         Output_DelightDFdmp="No", Output_EDD="No", Output_DBG="No", Output_PerfLog="No",
-         Output_SLN="No", Output_SCI="No", Output_WRL="No", Output_Screen="No",
-         Output_ExtShd="No", Output_Tarcog="No")
-    return idf
+def _write_floor_and_ceiling(idf, b: Building, st: Storey, zone: str, suffix: str, y0: float, y1: float,
+                             linked: bool) -> None:
+    g = b.geometry
+    z0, z1 = st.z_m, st.z_m + g.storey_height_m
+    fv = horizontal_vertices(0, y0, g.length_m, y1, z0, facing_up=False)
+    if st.is_ground and g.ground_floor_exposure == "outdoor_air":
+        # raised floor: outdoor air below, no sun, sheltered from wind
+        _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Outdoors", "", fv, sun=False)
+    elif st.is_ground:
+        _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Ground", "", fv, sun=False)
+    elif linked:
+        below = f"F{st.index:02d}{suffix} Ceiling"
+        _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Surface", below, fv, sun=False)
+    else:
+        _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Adiabatic", "", fv, sun=False)
+    cv = horizontal_vertices(0, y0, g.length_m, y1, z1, facing_up=True)
+    if st.is_top:
+        _add_surface(idf, f"{zone} Roof", "Roof", "Roof", zone, "Outdoors", "", cv)
+    elif linked:
+        above = f"F{st.index + 2:02d}{suffix} Floor"
+        _add_surface(idf, f"{zone} Ceiling", "Ceiling", "Ceiling", zone, "Surface", above, cv, sun=False)
+    else:
+        _add_surface(idf, f"{zone} Ceiling", "Ceiling", "Ceiling", zone, "Adiabatic", "", cv, sun=False)
+
+
+def _write_walls(idf, b: Building, st: Storey, zone: str, y0: float, y1: float) -> None:
+    """Exterior walls of a zone with their windows and overhangs."""
+    g = b.geometry
+    h, length, depth = g.storey_height_m, g.length_m, g.depth_m
+    z0, z1 = st.z_m, st.z_m + h
+    # (facade, origin, direction, width)
+    walls = [
+        ("east", (length, y0), (0.0, 1.0), y1 - y0),
+        ("west", (0.0, y1), (0.0, -1.0), y1 - y0),
+    ]
+    if y0 == 0.0:
+        walls.append(("south", (0.0, 0.0), (1.0, 0.0), length))
+    if y1 == depth:
+        walls.append(("north", (length, depth), (-1.0, 0.0), length))
+    for facade, origin, direction, width in walls:
+        wname = f"{zone} Wall {facade}"
+        _add_surface(idf, wname, "Wall", "Wall", zone, "Outdoors", "",
+                     wall_vertices(origin, direction, 0.0, width, z0, z1))
+        overhang_m = g.overhangs.depth_m(facade)
+        if overhang_m > 0:
+            _add_overhang(idf, f"{zone} Overhang {facade}", wname, origin, direction, width, z1, overhang_m)
+        box = window_box(width, h, g.window_to_wall.ratio(facade))
+        if box is not None:
+            u0, u1, wz0, wz1 = box
+            _add_window(idf, f"{zone} Window {facade}", wname,
+                        wall_vertices(origin, direction, u0, u1, z0 + wz0, z0 + wz1))
+
+
+def _write_partition(idf, b: Building, st: Storey, zone: str, suffix: str) -> None:
+    """The partition between a storey's south and north halves (an interzone surface pair)."""
+    g = b.geometry
+    z0, z1 = st.z_m, st.z_m + g.storey_height_m
+    ym = g.depth_m / 2
+    other = "N" if suffix == "S" else "S"
+    if suffix == "S":
+        pv = wall_vertices((g.length_m, ym), (-1.0, 0.0), 0.0, g.length_m, z0, z1)
+    else:
+        pv = wall_vertices((0.0, ym), (1.0, 0.0), 0.0, g.length_m, z0, z1)
+    _add_surface(idf, f"{zone} Partition", "Wall", "Partition", zone, "Surface",
+                 f"F{st.index + 1:02d}{other} Partition", pv, sun=False)
 
 
 def design_day_date(schedules: ScheduleSet, month: int, heating: bool) -> tuple[int, int]:
@@ -754,7 +799,7 @@ def design_day_date(schedules: ScheduleSet, month: int, heating: bool) -> tuple[
     return month, DESIGN_DAY_OF_MONTH
 
 
-def _add_design_days(idf, dd, zones: list[str], schedules: ScheduleSet) -> None:
+def write_sizing(idf, dd, zones: list[str], schedules: ScheduleSet) -> None:
     """Zone sizing on the heating and cooling design days (ideal loads, no sizing factor).
 
     The averaging window is one hour (``TIMESTEPS_PER_HOUR`` steps), so the
@@ -778,42 +823,53 @@ def _add_design_days(idf, dd, zones: list[str], schedules: ScheduleSet) -> None:
          Sky_Clearness=1, **common)
     _add(idf, "Sizing:Parameters", Heating_Sizing_Factor=1, Cooling_Sizing_Factor=1,
          Timesteps_in_Averaging_Window=TIMESTEPS_PER_HOUR)
+    il = ASSUMPTIONS["ideal_loads"]  # sized with the supply-air limits of the ideal loads
     for zone in zones:
         _add(idf, "Sizing:Zone", Zone_or_ZoneList_Name=zone,
              Zone_Cooling_Design_Supply_Air_Temperature_Input_Method="SupplyAirTemperature",
-             Zone_Cooling_Design_Supply_Air_Temperature=13,
+             Zone_Cooling_Design_Supply_Air_Temperature=il["min_cooling_supply_c"],
              Zone_Heating_Design_Supply_Air_Temperature_Input_Method="SupplyAirTemperature",
-             Zone_Heating_Design_Supply_Air_Temperature=50,
-             Zone_Cooling_Design_Supply_Air_Humidity_Ratio=0.0077,
-             Zone_Heating_Design_Supply_Air_Humidity_Ratio=0.0156,
+             Zone_Heating_Design_Supply_Air_Temperature=il["max_heating_supply_c"],
+             Zone_Cooling_Design_Supply_Air_Humidity_Ratio=il["min_cooling_supply_humidity_ratio"],
+             Zone_Heating_Design_Supply_Air_Humidity_Ratio=il["max_heating_supply_humidity_ratio"],
              Zone_Heating_Sizing_Factor=1, Zone_Cooling_Sizing_Factor=1,
              Cooling_Design_Air_Flow_Method="DesignDay", Heating_Design_Air_Flow_Method="DesignDay")
 
 
-def _add_zone_loads(idf, b: Building, zone: str) -> None:
+_ZONE_KEY = "Zone_or_ZoneList_or_Space_or_SpaceList_Name"
+
+
+def write_internal_gains(idf, b: Building, zone: str) -> None:
+    """People, lights and equipment of a zone (radiant fractions: model_assumptions.toml)."""
     op = b.operation
-    zkey = "Zone_or_ZoneList_or_Space_or_SpaceList_Name"
-    _add(idf, "People", Name=f"{zone} People", **{zkey: zone},
+    people, lights = ASSUMPTIONS["people"], ASSUMPTIONS["lights"]
+    _add(idf, "People", Name=f"{zone} People", **{_ZONE_KEY: zone},
          Number_of_People_Schedule_Name="Occupancy",
          Number_of_People_Calculation_Method="Area/Person",
          Floor_Area_per_Person=op.occupancy_m2_per_person,
-         Fraction_Radiant=0.3, Activity_Level_Schedule_Name="Activity")
+         Fraction_Radiant=people["fraction_radiant"], Activity_Level_Schedule_Name="Activity")
     if op.lighting_w_m2 > 0:
-        _add(idf, "Lights", Name=f"{zone} Lights", **{zkey: zone}, Schedule_Name="Lighting",
+        _add(idf, "Lights", Name=f"{zone} Lights", **{_ZONE_KEY: zone}, Schedule_Name="Lighting",
              Design_Level_Calculation_Method="Watts/Area", Watts_per_Floor_Area=op.lighting_w_m2,
-             Fraction_Radiant=0.42, Fraction_Visible=0.18, EndUse_Subcategory="General")
+             Fraction_Radiant=lights["fraction_radiant"], Fraction_Visible=lights["fraction_visible"],
+             EndUse_Subcategory="General")
     if op.equipment_w_m2 > 0:
-        _add(idf, "ElectricEquipment", Name=f"{zone} Equipment", **{zkey: zone},
+        _add(idf, "ElectricEquipment", Name=f"{zone} Equipment", **{_ZONE_KEY: zone},
              Schedule_Name="Equipment", Design_Level_Calculation_Method="Watts/Area",
              Watts_per_Floor_Area=op.equipment_w_m2, Fraction_Radiant=op.equipment_radiant_fraction)
+
+
+def write_ventilation(idf, b: Building, zone: str) -> None:
+    """Infiltration, mechanical fresh air and window opening of a zone."""
+    op = b.operation
     if op.infiltration_ach > 0:
-        _add(idf, "ZoneInfiltration:DesignFlowRate", Name=f"{zone} Infiltration", **{zkey: zone},
+        _add(idf, "ZoneInfiltration:DesignFlowRate", Name=f"{zone} Infiltration", **{_ZONE_KEY: zone},
              Schedule_Name="Always On", Design_Flow_Rate_Calculation_Method="AirChanges/Hour",
              Air_Changes_per_Hour=op.infiltration_ach, Constant_Term_Coefficient=1,
              Temperature_Term_Coefficient=0, Velocity_Term_Coefficient=0,
              Velocity_Squared_Term_Coefficient=0)
     if op.fresh_air_m3_h_person > 0:
-        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Fresh Air", **{zkey: zone},
+        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Fresh Air", **{_ZONE_KEY: zone},
              Schedule_Name="Occupancy", Design_Flow_Rate_Calculation_Method="Flow/Person",
              Flow_Rate_per_Person=op.fresh_air_m3_h_person / 3600.0, Ventilation_Type="Balanced",
              Fan_Pressure_Rise=0, Fan_Total_Efficiency=1, Constant_Term_Coefficient=1,
@@ -821,14 +877,19 @@ def _add_zone_loads(idf, b: Building, zone: str) -> None:
              Velocity_Squared_Term_Coefficient=0)
     if op.natural_ventilation_ach > 0:
         lo, hi = NAT_VENT_OUTDOOR_RANGE_C
-        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Window Ventilation", **{zkey: zone},
+        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Window Ventilation", **{_ZONE_KEY: zone},
              Schedule_Name="Window Opening", Design_Flow_Rate_Calculation_Method="AirChanges/Hour",
              Air_Changes_per_Hour=op.natural_ventilation_ach, Ventilation_Type="Natural",
              Constant_Term_Coefficient=1, Temperature_Term_Coefficient=0,
              Velocity_Term_Coefficient=0, Velocity_Squared_Term_Coefficient=0,
-             Minimum_Indoor_Temperature=NAT_VENT_MIN_INDOOR_C, Delta_Temperature=1.0,
+             Minimum_Indoor_Temperature=NAT_VENT_MIN_INDOOR_C,
+             Delta_Temperature=_OPENING["delta_temperature_k"],
              Minimum_Outdoor_Temperature=lo, Maximum_Outdoor_Temperature=hi)
-    # ideal loads
+
+
+def write_ideal_loads(idf, zone: str) -> None:
+    """A zone's ideal-loads air system, its equipment connections and its thermostat."""
+    il = ASSUMPTIONS["ideal_loads"]
     _add(idf, "ZoneHVAC:EquipmentConnections", Zone_Name=zone,
          Zone_Conditioning_Equipment_List_Name=f"{zone} Equipment List",
          Zone_Air_Inlet_Node_or_NodeList_Name=f"{zone} Supply Inlet",
@@ -837,18 +898,39 @@ def _add_zone_loads(idf, b: Building, zone: str) -> None:
     _add(idf, "ZoneHVAC:EquipmentList", Name=f"{zone} Equipment List",
          Load_Distribution_Scheme="SequentialLoad",
          Zone_Equipment_1_Object_Type="ZoneHVAC:IdealLoadsAirSystem",
-         Zone_Equipment_1_Name=f"{zone} Ideal Loads",
+         Zone_Equipment_1_Name=f"{zone}{IDEAL_LOADS_SUFFIX}",
          Zone_Equipment_1_Cooling_Sequence=1, Zone_Equipment_1_Heating_or_NoLoad_Sequence=1)
-    _add(idf, "ZoneHVAC:IdealLoadsAirSystem", Name=f"{zone} Ideal Loads",
+    _add(idf, "ZoneHVAC:IdealLoadsAirSystem", Name=f"{zone}{IDEAL_LOADS_SUFFIX}",
          Zone_Supply_Air_Node_Name=f"{zone} Supply Inlet",
-         Maximum_Heating_Supply_Air_Temperature=50, Minimum_Cooling_Supply_Air_Temperature=13,
-         Maximum_Heating_Supply_Air_Humidity_Ratio=0.0156,
-         Minimum_Cooling_Supply_Air_Humidity_Ratio=0.0077,
+         Maximum_Heating_Supply_Air_Temperature=il["max_heating_supply_c"],
+         Minimum_Cooling_Supply_Air_Temperature=il["min_cooling_supply_c"],
+         Maximum_Heating_Supply_Air_Humidity_Ratio=il["max_heating_supply_humidity_ratio"],
+         Minimum_Cooling_Supply_Air_Humidity_Ratio=il["min_cooling_supply_humidity_ratio"],
          Heating_Limit="NoLimit", Cooling_Limit="NoLimit",
          Dehumidification_Control_Type="None", Humidification_Control_Type="None")
     _add(idf, "ZoneControl:Thermostat", Name=f"{zone} Thermostat", Zone_or_ZoneList_Name=zone,
          Control_Type_Schedule_Name="Dual Setpoint Control",
          Control_1_Object_Type="ThermostatSetpoint:DualSetpoint", Control_1_Name="Dual Setpoint")
+
+
+def write_outputs(idf, cooling_split: bool) -> None:
+    """SQLite output, the hourly meters and variables the reader needs, and which files EnergyPlus writes."""
+    _add(idf, "Output:SQLite", Option_Type="Simple")
+    for meter in METERS:
+        _add(idf, "Output:Meter", Key_Name=meter, Reporting_Frequency="Hourly")
+    _add(idf, "Output:Variable", Key_Value="*", Variable_Name=VAR_WINDOW_SOLAR, Reporting_Frequency="Hourly")
+    if cooling_split:
+        for var in (VAR_COOLING_SENSIBLE, VAR_COOLING_LATENT):
+            _add(idf, "Output:Variable", Key_Value="*", Variable_Name=var, Reporting_Frequency="Hourly")
+    _add(idf, "OutputControl:Files", Output_CSV="No", Output_MTR="No", Output_ESO="No",
+         Output_EIO="No", Output_Tabular="No", Output_SQLite="Yes", Output_JSON="No",
+         Output_AUDIT="No", Output_Space_Sizing="No", Output_Zone_Sizing="No",
+         Output_System_Sizing="No", Output_DXF="No", Output_BND="No", Output_RDD="No",
+         Output_MDD="No", Output_MTD="No", Output_END="Yes", Output_SHD="No", Output_DFS="No",
+         Output_GLHE="No", Output_DelightIn="No", Output_DelightELdmp="No",
+         Output_DelightDFdmp="No", Output_EDD="No", Output_DBG="No", Output_PerfLog="No",
+         Output_SLN="No", Output_SCI="No", Output_WRL="No", Output_Screen="No",
+         Output_ExtShd="No", Output_Tarcog="No")
 
 
 def day_is_heating(b: Building, month_day: str) -> bool:

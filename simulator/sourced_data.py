@@ -1,4 +1,4 @@
-"""One loader for the sourced data files of simulator/data (tariffs, finance, emission factors).
+"""One loader for the sourced data files of simulator/data (tariffs, finance, emission factors, model assumptions).
 
 Each number in these TOML files is a ``{ value, unit, source }`` table. This module
 reads a file once (:func:`raw`, cached), replaces every such table by its value
@@ -21,7 +21,7 @@ from typing import Any
 
 from simulator.exceptions import UnknownNameError, ValidationError
 
-DATA_KINDS = ("tariffs", "finance", "emission_factors")
+DATA_KINDS = ("tariffs", "finance", "emission_factors", "model_assumptions")
 """The sourced data files of ``simulator/data`` this loader reads."""
 
 def data_path(kind: str) -> Path:

@@ -116,3 +116,49 @@ def test_slow_warmup_is_a_warning_not_a_failure():
             "   ** Severe  ** Bad thing\n")
     assert err_problems(text) == ["** Severe  ** Bad thing"]
     assert err_warnings(text)[0].startswith("** Severe  ** CheckWarmupConvergence")
+
+
+def test_model_assumptions_are_sourced():
+    """Every number of simulator/data/model_assumptions.toml carries a unit and a source."""
+    from simulator.sourced_data import data_sources, missing_sources, raw
+
+    assert missing_sources("model_assumptions") == []
+    sources = data_sources("model_assumptions")
+    assert sources and all(s.strip() for s in sources.values())
+
+    def units(node, path=""):
+        if isinstance(node, dict) and "source" in node:
+            return [path] if not str(node.get("unit", "")).strip() else []
+        if isinstance(node, dict):
+            return [p for k, v in node.items() for p in units(v, f"{path}.{k}")]
+        return []
+
+    assert units(raw("model_assumptions")) == []
+
+
+def test_writer_writes_the_model_assumptions():
+    """The IDF objects take their modelling assumptions from the data file, not from code."""
+    from buildings import materials
+
+    a = idfw.ASSUMPTIONS
+    idf = idfw.build_idf(archetypes.load("estate_1990s"), [10.0] * 12)
+    people = idf.idfobjects["PEOPLE"][0]
+    lights = idf.idfobjects["LIGHTS"][0]
+    assert people.Fraction_Radiant == a["people"]["fraction_radiant"]
+    assert (lights.Fraction_Radiant, lights.Fraction_Visible) == (
+        a["lights"]["fraction_radiant"], a["lights"]["fraction_visible"])
+    opening = [v for v in idf.idfobjects["ZONEVENTILATION:DESIGNFLOWRATE"] if v.Ventilation_Type == "Natural"][0]
+    assert (opening.Minimum_Indoor_Temperature, opening.Minimum_Outdoor_Temperature,
+            opening.Maximum_Outdoor_Temperature, opening.Delta_Temperature) == (
+        a["window_opening"]["min_indoor_c"], a["window_opening"]["outdoor_min_c"],
+        a["window_opening"]["outdoor_max_c"], a["window_opening"]["delta_temperature_k"])
+    partition = [c for c in idf.idfobjects["CONSTRUCTION"] if c.Name == "Partition"][0]
+    mats = {m.Name: m for m in idf.idfobjects["MATERIAL"]}
+    layers = [mats[partition.Outside_Layer], mats[partition.Layer_2], mats[partition.Layer_3]]
+    p = a["partition"]
+    plaster, brick = materials.get(p["plaster_material"]), materials.get(p["brick_material"])
+    assert [m.Thickness for m in layers] == [p["plaster_thickness_m"], p["brick_thickness_m"],
+                                             p["plaster_thickness_m"]]
+    assert [m.Conductivity for m in layers] == [plaster.conductivity_w_mk, brick.conductivity_w_mk,
+                                                plaster.conductivity_w_mk]
+    assert layers[0].Name == layers[2].Name  # symmetric: one plaster material on both faces

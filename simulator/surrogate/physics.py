@@ -33,11 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.sourced_data import load_data
 from simulator.surrogate import hourly as H
 from simulator.surrogate.space import Family, base_building, get_family, trv_night_hours
 
 AIR_WH_M3K = 0.335  # volumetric heat capacity of air rho c_p [Wh/(m3 K)] (1.2 kg/m3 x 1005 J/(kg K))
-PEOPLE_SENSIBLE_FRACTION = 0.6  # estimate: sensible share of metabolic heat at 20-26 C (ASHRAE Fundamentals ch. 18)
+#: Sensible share of metabolic heat [-]: simulator/data/model_assumptions.toml [people].
+PEOPLE_SENSIBLE_FRACTION = load_data("model_assumptions")["people"]["sensible_fraction"]
 T_GRID_C = np.arange(0.0, 30.01, 0.25)
 AZ_GRID_DEG = np.arange(140.0, 220.01, 2.0)
 FACADES = ("south", "north", "east", "west")
