@@ -309,7 +309,18 @@ def _wall(b: Building, m: Measure) -> Building:
         Layer("cement_mortar", render, **materials.get("cement_mortar").properties()),
         _insulation_layer(m.get("material"), m.get("thickness_mm")),
     )
-    return _add_outer_layers(b, "wall", layers)
+    return with_external_wall_insulation(_add_outer_layers(b, "wall", layers))
+
+
+def with_external_wall_insulation(b: Building) -> Building:
+    """The building with its walls' thermal bridges switched to the era's set after external insulation.
+
+    ETICS covers the slab edges, ring beams and columns, so their psi-values
+    fall; ``buildings/data/thermal_bridges.toml`` gives both sets per era.
+    """
+    c = b.constructions
+    tb = dataclasses.replace(c.thermal_bridges, external_insulation=True)
+    return b.replace(constructions=dataclasses.replace(c, thermal_bridges=tb))
 
 
 def _roof(b: Building, m: Measure) -> Building:

@@ -157,15 +157,34 @@ class Glazing:
     visible_transmittance: float = field(default=0.7, metadata=_rng(0.1, 0.95, "-"))
 
 
+#: Construction era of a building without linear thermal bridges (walls at their 1-D U).
+NO_THERMAL_BRIDGES = "none"
+
+
+@dataclass(frozen=True)
+class ThermalBridges:
+    """Which linear thermal bridges the walls have (psi-values in ``buildings/data/thermal_bridges.toml``).
+
+    ``construction_era`` names a set of psi-values and junction geometry there
+    (:func:`buildings.thermal_bridges.eras`), or ``"none"`` for walls at their
+    one-dimensional U; ``external_insulation`` selects the set after an
+    external-insulation retrofit (set by the ``wall_insulation`` measure).
+    """
+
+    construction_era: str = NO_THERMAL_BRIDGES
+    external_insulation: bool = False
+
+
 @dataclass(frozen=True)
 class Constructions:
-    """The envelope: one construction per surface type and the windows."""
+    """The envelope: one construction per surface type, the windows and the walls' thermal bridges."""
 
     wall: Construction
     roof: Construction
     ground_floor: Construction
     internal_floor: Construction
     window: Glazing
+    thermal_bridges: ThermalBridges = field(default_factory=ThermalBridges)
 
 
 @dataclass(frozen=True)
@@ -354,10 +373,18 @@ class Building:
         return dataclasses.replace(self, **changes)
 
     def u_values_w_m2k(self) -> dict[str, float]:
-        """Key U-values [W/(m2 K)] of the envelope."""
+        """Key U-values [W/(m2 K)] of the envelope.
+
+        ``wall`` is the one-dimensional U of the wall's layers; ``wall_mean`` the
+        wall's mean U including its linear thermal bridges
+        (:func:`buildings.thermal_bridges.wall_mean_u_w_m2k`), which the engine simulates.
+        """
+        from buildings.thermal_bridges import wall_mean_u_w_m2k
+
         c = self.constructions
         return {
             "wall": c.wall.u_value_w_m2k,
+            "wall_mean": wall_mean_u_w_m2k(self),
             "roof": c.roof.u_value_w_m2k,
             "ground_floor": c.ground_floor.u_value_w_m2k,
             "window": c.window.u_value_w_m2k,
@@ -432,6 +459,8 @@ def _field_value(cls: type, f: dataclasses.Field, value: Any, where: str, proble
     if cls is Constructions:
         if name == "window":
             return _build(Glazing, value, where, problems)
+        if name == "thermal_bridges":
+            return _build(ThermalBridges, value, where, problems)
         return _build_construction(value, where, problems)
     if name in ("heating_season", "cooling_season"):
         return None if value in (None, "none", "") else _build_period(value, where, problems)
@@ -654,7 +683,13 @@ def energyplus_limits(b: Building, zone_timestep_h: float = ZONE_TIMESTEP_H) -> 
 
 def check_consistency(b: Building) -> list[str]:
     """Cross-field checks that single-field ranges cannot express."""
+    from buildings.thermal_bridges import eras  # the psi data imports this module
+
     problems = list(energyplus_limits(b))
+    era = b.constructions.thermal_bridges.construction_era
+    if era != NO_THERMAL_BRIDGES and era not in eras():
+        problems.append(f"constructions.thermal_bridges.construction_era: {era!r} is not one of "
+                        f"{', '.join([NO_THERMAL_BRIDGES, *eras()])}")
     op = b.operation
     if op.heating_setpoint_c >= op.cooling_setpoint_c:
         problems.append(

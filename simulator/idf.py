@@ -480,6 +480,27 @@ def _layers(c: Construction):
     return out
 
 
+def wall_layers_with_bridges(b: Building):
+    """The wall's layers with conductivities raised so the wall's U is its mean U including bridges.
+
+    Every layer's conductivity is multiplied by one factor
+    (:func:`buildings.thermal_bridges.conductivity_factor`): the wall then
+    conducts ``U_1D + sum(psi L) / A_wall`` at the standard surface
+    resistances, and its thickness, density and specific heat - its heat
+    capacity and where that sits - are unchanged. A building without bridges
+    (era ``"none"``) keeps its layers, so its IDF text is as before.
+    """
+    from buildings.thermal_bridges import conductivity_factor, wall_bridge_u_w_m2k
+
+    layers = _layers(b.constructions.wall)
+    extra = wall_bridge_u_w_m2k(b)
+    if extra <= 0.0:
+        return layers
+    wall = b.constructions.wall
+    factor = conductivity_factor(wall, wall.u_value_w_m2k + extra)
+    return [(ly[0], ly[1], ly[2] * factor, *ly[3:]) for ly in layers]
+
+
 def _add_window_construction(idf, name: str, g: Glazing) -> None:
     _add(
         idf,
@@ -682,7 +703,7 @@ def write_schedules(idf, b: Building, s: ScheduleSet, sizing: bool) -> None:
 def write_constructions(idf, b: Building) -> None:
     """Materials and constructions of the envelope, the internal floors, the partition and the window."""
     c = b.constructions
-    _add_construction(idf, "Wall", _layers(c.wall))
+    _add_construction(idf, "Wall", wall_layers_with_bridges(b))
     _add_construction(idf, "Roof", _layers(c.roof))
     _add_construction(idf, "Ground Floor", _layers(c.ground_floor))
     # internal_floor layers are listed top to bottom: a ceiling's outside is the storey above

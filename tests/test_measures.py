@@ -96,6 +96,8 @@ def expected_effect(b, name: str) -> tuple[dict, dict]:
             cons = getattr(b.constructions, surface)
             ch[f"constructions.{surface}.layers"] = _layers(new, before[f"constructions.{surface}.layers"], outside)
             ch[f"constructions.{surface}.name"] = cons.name + " + retrofit"
+            if surface == "wall":  # ETICS switches the walls to the era's psi-values after external insulation
+                ch["constructions.thermal_bridges.external_insulation"] = True
             u[surface] = _u_by_hand(cons.u_value_w_m2k, new)
     if name in WINDOWS:
         u_w, g_glass, vt, cap = WINDOWS[name]

@@ -37,7 +37,7 @@ from buildings import measures as M
 #: Features whose change adds a series resistance.
 RESISTANCE_FEATURES = ("wall_u_w_m2k", "roof_u_w_m2k", "ground_floor_u_w_m2k")
 #: Features the measures replace.
-REPLACED_FEATURES = ("window_u_w_m2k", "window_shgc", "heating_night_setback_k")
+REPLACED_FEATURES = ("window_u_w_m2k", "window_shgc", "heating_night_setback_k", "wall_bridge_u_w_m2k")
 #: Features the measures cap at a target (``min(current, target)``).
 CAPPED_FEATURES = ("infiltration_ach", "lighting_w_m2", "heating_setback_c")
 _REL_TOL = 1e-6

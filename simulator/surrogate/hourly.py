@@ -271,6 +271,7 @@ def two_node_loads_w_m2(b: Building, t_out_c: np.ndarray, t_ground_c: np.ndarray
     solar_w_m2, internal_w_m2
         Hourly solar (transmitted) and internal sensible gains [W/m2 floor].
     """
+    from buildings.thermal_bridges import wall_mean_u_w_m2k
     from simulator.idf import NAT_VENT_MIN_INDOOR_C, NAT_VENT_OUTDOOR_RANGE_C
     from simulator.surrogate.physics import AIR_WH_M3K
 
@@ -280,7 +281,7 @@ def two_node_loads_w_m2(b: Building, t_out_c: np.ndarray, t_ground_c: np.ndarray
     a_wall = sum(g.facade_area_m2(f) for f in ("south", "north", "east", "west")) - a_win
     h_w = (c.window.u_value_w_m2k * a_win / area + AIR_WH_M3K * op.infiltration_ach * g.storey_height_m)
     h_nv = AIR_WH_M3K * op.natural_ventilation_ach * g.storey_height_m
-    h_op = (c.wall.u_value_w_m2k * a_wall + c.roof.u_value_w_m2k * g.footprint_m2) / area
+    h_op = (wall_mean_u_w_m2k(b) * a_wall + c.roof.u_value_w_m2k * g.footprint_m2) / area  # walls with bridges
     h_g = c.ground_floor.u_value_w_m2k * g.footprint_m2 / area
     h_ms = H_MS_W_M2K * MASS_AREA_PER_FLOOR
     kappa = (areal_heat_capacity_wh_m2k(reversed(c.wall.layers)) * a_wall

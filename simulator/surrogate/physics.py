@@ -218,7 +218,8 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
            "east": clim.wwr_east * a_short, "west": clim.wwr_west * a_short}
     a_win = sum(win.values())
     a_opaque = 2 * a_long + 2 * a_short - a_win
-    h_wall = _col(X, "wall_u_w_m2k") * a_opaque / area_floor
+    bridges = _col(X, "wall_bridge_u_w_m2k") if "wall_bridge_u_w_m2k" in X else 0.0  # linear thermal bridges
+    h_wall = (_col(X, "wall_u_w_m2k") + bridges) * a_opaque / area_floor
     h_window = _col(X, "window_u_w_m2k") * a_win / area_floor
     h_roof = _col(X, "roof_u_w_m2k") / n_st
     h_ground = _col(X, "ground_floor_u_w_m2k") / n_st

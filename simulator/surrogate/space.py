@@ -52,7 +52,23 @@ depth_m                     m         9-13          12-18         14-22        1
 azimuth_deg                 deg       150-210       150-210       150-210      150-210      lin
 wall_inner_heat_capacity_   kJ/(m2 K) 33.6-184.8    -             -            -            derived
 kj_m2k
+wall_bridge_u_w_m2k         W/(m2 K)  0.14-0.72     0.06-0.2      0.15-0.6     0.17-0.63    derived
 =========================== ========= ============= ============= ============ ============ =====
+
+``wall_u_w_m2k`` stays the wall's one-dimensional U (from its layers, sampled);
+``wall_bridge_u_w_m2k`` is what its linear thermal bridges add,
+sum(psi L) / A_wall (:mod:`buildings.thermal_bridges`), so the wall EnergyPlus
+simulates has their sum, the mean U. The bridge term is not sampled: it is read
+from the building, and follows from the design base's construction era, the
+sampled geometry (storeys, length, depth, window-to-wall ratios) and whether
+the wall was insulated outside (a sampled wall U below the base's adds an outer
+layer, which switches to the era's psi-values after external insulation, as
+the ``wall_insulation`` measure does). Sampling the mean U instead would make
+low targets infeasible (the bridges alone reach 0.2-0.7 W/(m2 K)) and would
+hide from the model how geometry and retrofit move the bridges; the ranges
+above are those of 512 design points per base, widened slightly. A building
+without bridges (era ``"none"``) is outside every family's range, so the
+domain check sends it to EnergyPlus.
 
 ``wall_inner_heat_capacity_kj_m2k`` is the heat capacity of the wall layers on
 the room side of its insulation (at most 10 cm, ISO 13786 Annex A): 184.8 for
@@ -100,6 +116,7 @@ import numpy as np
 
 from buildings import materials
 from buildings.model import Building, Construction, Layer
+from buildings.thermal_bridges import wall_bridge_u_w_m2k
 from simulator.exceptions import UnknownNameError, ValidationError
 
 #: Bumped when the meaning of a feature or the feature -> building mapping changes.
@@ -240,6 +257,11 @@ def _envelope(wall, roof, floor, window, shgc, wwr_s, wwr_n, inf) -> list[Featur
     ]
 
 
+def _bridges(low: float, high: float) -> Feature:
+    return Feature("wall_bridge_u_w_m2k", low, high, "W/(m2 K)",
+                   "addition of the walls' linear thermal bridges to their U, sum(psi L) / A_wall", derived=True)
+
+
 def _geometry(storeys, length, depth) -> list[Feature]:
     return [
         Feature("storeys", *storeys, "-", "number of storeys", integer=True),
@@ -264,7 +286,7 @@ def families() -> dict[str, Family]:
               + _geometry((4, 7), (30.0, 80.0), (9.0, 13.0))
               + [Feature("wall_inner_heat_capacity_kj_m2k", 33.6, 184.8, "kJ/(m2 K)",
                          "areal heat capacity of the wall on the room side of its insulation (10 cm rule)",
-                         derived=True)]),
+                         derived=True), _bridges(0.14, 0.72)]),
         "multi-storey brick walk-ups of the old estates and later steps",
         design_bases=("old_estate_pre1990", "estate_1990s"),
     )
@@ -277,7 +299,7 @@ def families() -> dict[str, Family]:
                  Feature("heating_night_setback_k", 0.0, 5.0, "K", "setpoint drop 23:00-06:00 (TRVs)"),
                  Feature("lighting_w_m2", 2.0, 8.0, "W/m2", "lighting power density"),
                  Feature("equipment_w_m2", 2.0, 6.0, "W/m2", "plug and cooking power density")]
-              + _geometry((10, 30), (25.0, 60.0), (12.0, 18.0))),
+              + _geometry((10, 30), (25.0, 60.0), (12.0, 18.0)) + [_bridges(0.06, 0.2)]),
         "residential towers (shear-wall slabs)",
     )
     office = Family(
@@ -288,7 +310,7 @@ def families() -> dict[str, Family]:
                  Feature("heating_setback_c", 8.0, 16.0, "C", "heating setpoint outside occupied hours"),
                  Feature("lighting_w_m2", 4.0, 12.0, "W/m2", "lighting power density"),
                  Feature("equipment_w_m2", 8.0, 20.0, "W/m2", "equipment power density")]
-              + _geometry((3, 8), (40.0, 80.0), (14.0, 22.0))),
+              + _geometry((3, 8), (40.0, 80.0), (14.0, 22.0)) + [_bridges(0.15, 0.6)]),
         "public-institution offices",
     )
     school = Family(
@@ -299,7 +321,7 @@ def families() -> dict[str, Family]:
                  Feature("heating_setback_c", 8.0, 16.0, "C", "heating setpoint outside occupied hours"),
                  Feature("lighting_w_m2", 4.0, 12.0, "W/m2", "lighting power density"),
                  Feature("equipment_w_m2", 3.0, 8.0, "W/m2", "equipment power density")]
-              + _geometry((2, 5), (50.0, 90.0), (12.0, 20.0))),
+              + _geometry((2, 5), (50.0, 90.0), (12.0, 20.0)) + [_bridges(0.17, 0.63)]),
         "school teaching blocks with vacations",
     )
     return {f.name: f for f in (walkup, highrise, office, school)}
@@ -421,6 +443,7 @@ def features_of(building: Building, family: str | Family | None = None) -> dict[
         "depth_m": g.depth_m,
         "azimuth_deg": g.azimuth_deg,
         "wall_inner_heat_capacity_kj_m2k": wall_inner_heat_capacity_kj_m2k(building),
+        "wall_bridge_u_w_m2k": wall_bridge_u_w_m2k(building),
     }
     if fam.residential:
         values["heating_night_setback_k"] = _night_setback_k(building)
@@ -591,7 +614,10 @@ def building_from_features(family: str | Family, x, name: str | None = None, str
                                 inner=(("cement_mortar", 0.03),), inside=True)
     window = dataclasses.replace(c.window, name="surrogate window", u_value_w_m2k=values["window_u_w_m2k"],
                                  shgc=values["window_shgc"])
-    constructions = dataclasses.replace(c, wall=wall, roof=roof, ground_floor=floor, window=window)
+    bridges = dataclasses.replace(c.thermal_bridges, external_insulation=c.thermal_bridges.external_insulation
+                                  or values["wall_u_w_m2k"] < c.wall.u_value_w_m2k * (1.0 - _REL_TOL))
+    constructions = dataclasses.replace(c, wall=wall, roof=roof, ground_floor=floor, window=window,
+                                        thermal_bridges=bridges)
 
     wwr = dataclasses.replace(g.window_to_wall, south=values["wwr_south"], north=values["wwr_north"])
     geometry = dataclasses.replace(g, storeys=int(round(values["storeys"])), length_m=values["length_m"],
@@ -630,7 +656,9 @@ def _nearest_base(fam: Family, values: dict[str, float]) -> str:
         return fam.bases[0]
 
     def gap(base: str) -> float:
-        own = features_of(base_building(fam, base), fam)
+        # derived features of the building this base gives for these values: the thermal-bridge
+        # term depends on the sampled geometry and wall U as well as on the base's era
+        own = features_of(building_from_features(fam, values, strict=False, base=base), fam)
         return sum(abs(own[f.name] - values[f.name]) / (f.high - f.low) for f in derived)
 
     return min(fam.bases, key=gap)
