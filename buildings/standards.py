@@ -16,3 +16,8 @@ def _data() -> dict[str, Any]:
 def envelope_steps(building_type: str) -> dict[str, Any]:
     """The steps of a building type: the residential steps, or GB 50189 for every public building (never mutate)."""
     return _data()["residential" if building_type == "residential" else "public"]
+
+
+def wall_u_basis() -> str:
+    """Which wall U the envelope limits are compared with: ``"mean"`` (with thermal bridges) or ``"1d"``."""
+    return str(_data()["wall_u_basis"]["value"])

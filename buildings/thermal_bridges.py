@@ -191,3 +191,24 @@ def conductivity_factor(wall: Construction, u_mean_w_m2k: float) -> float:
         raise ValueError(f"a wall U of {u_mean_w_m2k:g} W/(m2 K) is beyond the surface resistances "
                          f"({1.0 / films:g} W/(m2 K) at most)")
     return wall.r_layers_m2k_w / target
+
+
+def envelope_u_summary(b: Building) -> dict[str, Any]:
+    """The envelope's U-values for reports [W/(m2 K)], the wall's 1-D and mean U side by side.
+
+    Keys carry units: ``wall_u_w_m2k`` (1-D, layers), ``wall_bridge_u_w_m2k``
+    (sum(psi L) / A_wall), ``wall_mean_u_w_m2k`` (their sum, what the engine
+    simulates and JGJ 26-2018 checks), ``roof_u_w_m2k``, ``ground_floor_u_w_m2k``,
+    ``window_u_w_m2k``, and the bridges' era and ETICS state.
+    """
+    c = b.constructions
+    return {
+        "wall_u_w_m2k": round(c.wall.u_value_w_m2k, 4),
+        "wall_bridge_u_w_m2k": round(wall_bridge_u_w_m2k(b), 4),
+        "wall_mean_u_w_m2k": round(wall_mean_u_w_m2k(b), 4),
+        "roof_u_w_m2k": round(c.roof.u_value_w_m2k, 4),
+        "ground_floor_u_w_m2k": round(c.ground_floor.u_value_w_m2k, 4),
+        "window_u_w_m2k": round(c.window.u_value_w_m2k, 4),
+        "thermal_bridge_era": c.thermal_bridges.construction_era,
+        "external_insulation": c.thermal_bridges.external_insulation,
+    }

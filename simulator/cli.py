@@ -111,6 +111,7 @@ def cmd_archetypes(args) -> int:
             "floor_area_m2": round(b.floor_area_m2, 1),
             "shape_factor_1_m": round(b.geometry.shape_factor_1_m, 3),
             "wall_u_w_m2k": round(u["wall"], 3),
+            "wall_mean_u_w_m2k": round(u["wall_mean"], 3),  # with the linear thermal bridges
             "roof_u_w_m2k": round(u["roof"], 3),
             "window_u_w_m2k": round(u["window"], 2),
             "infiltration_ach": b.operation.infiltration_ach,
@@ -131,6 +132,7 @@ def _simulate_json(name: str, loads, weather_name: str) -> dict:
 
 def cmd_simulate(args) -> int:
     import archetypes
+    from buildings.thermal_bridges import envelope_u_summary
     from simulator.batch import Case
 
     building = archetypes.load(args.archetype)
@@ -140,6 +142,7 @@ def cmd_simulate(args) -> int:
         raise RetrofitError(result.error or "simulation failed")
     out = _simulate_json(args.archetype, result.loads, epw.stem)
     out["cached"] = result.cached
+    out["envelope"] = envelope_u_summary(building)  # wall U 1-D and with thermal bridges
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
@@ -312,6 +315,10 @@ def _print_loads(out: dict) -> None:
         print(f"  design heating {out['design_heating_w'] / 1000:,.1f} kW ({out['design_heating_w_m2']:.1f} W/m2),"
               f" design cooling {out['design_cooling_w'] / 1000:,.1f} kW ({out['design_cooling_w_m2']:.1f} W/m2)"
               f"; cooling sensible {out['cooling_sensible_kwh']:,.0f} kWh, latent {out['cooling_latent_kwh']:,.0f} kWh")
+    if out.get("envelope"):
+        e = out["envelope"]
+        print(f"  wall U {e['wall_u_w_m2k']:.2f} W/(m2 K) from its layers, {e['wall_mean_u_w_m2k']:.2f} with thermal"
+              f" bridges (simulated); roof {e['roof_u_w_m2k']:.2f}, window {e['window_u_w_m2k']:.2f}")
     print("  month        " + " ".join(f"{m:>7}" for m in _MONTHS))
     print("  heating MWh  " + " ".join(f"{v / 1000:>7.1f}" for v in out["monthly_heating_kwh"]))
     print("  cooling MWh  " + " ".join(f"{v / 1000:>7.1f}" for v in out["monthly_cooling_kwh"]))

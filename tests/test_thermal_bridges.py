@@ -175,3 +175,37 @@ def test_energyplus_wall_conduction_with_bridges(tianjin_epw, tmp_path):
     lower, upper = (0.65 + r) / (0.65 + r_eff), (0.15 + r) / (0.15 + r_eff)
     assert upper == pytest.approx(tb.wall_mean_u_w_m2k(small) / small.constructions.wall.u_value_w_m2k)
     assert lower < q_bridged / q_plain < upper, (lower, q_bridged / q_plain, upper)
+
+
+def test_standards_compare_the_wall_mean_u_and_show_the_1d_u():
+    from buildings.standards import wall_u_basis
+    from simulator.reports import standards as S
+
+    assert wall_u_basis() == "mean"  # JGJ 26-2018 cl. 2.1.3 / App. B (buildings/data/standards.toml)
+    b = archetypes.load("estate_1990s")
+    u = b.u_values_w_m2k()
+    walls = [c for c in S.envelope_checks(b) if c.quantity.startswith("wall")]
+    assert walls and all(c.value == round(u["wall_mean"], 2) for c in walls)
+    assert all("thermal bridges" in c.quantity and "含热桥" in c.quantity_zh for c in walls)
+    assert all(f"{u['wall']:.2f}" in c.note and f"{u['wall']:.2f}" in c.note_zh for c in walls)
+    # the 1990s wall (1-D 0.77) met the 50 % step's 0.82 only without its inner lining's bridges
+    step_50 = next(c for c in walls if c.standard.startswith("50 %"))
+    assert u["wall"] < step_50.limit < u["wall_mean"] and step_50.passed is False
+
+
+def test_cli_and_summary_give_the_wall_u_with_and_without_bridges():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "simulator.cli", "archetypes", "--json"], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    rows = {r["archetype"]: r for r in json.loads(out.stdout)}
+    for name, row in rows.items():
+        b = archetypes.load(name)
+        assert row["wall_mean_u_w_m2k"] == round(tb.wall_mean_u_w_m2k(b), 3)
+        assert row["wall_mean_u_w_m2k"] > row["wall_u_w_m2k"]
+    s = tb.envelope_u_summary(archetypes.load("old_estate_pre1990"))
+    assert s["wall_mean_u_w_m2k"] == pytest.approx(s["wall_u_w_m2k"] + s["wall_bridge_u_w_m2k"], abs=2e-4)
+    assert s["thermal_bridge_era"] == "brick_walkup_pre1990" and s["external_insulation"] is False

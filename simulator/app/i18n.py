@@ -415,6 +415,9 @@ ZH: dict[str, str] = {
         "内置天津典型年由逐月气候统计生成；未来年份按 Belcher 等（2005）的形变法，以 weather/data/future_deltas.csv 中的增量生成。",
     "Surrogate model": "代理模型",
     "Energy level of the building as it is": "现状能耗水平",
+    "U with thermal bridges [W/(m²·K)]": "含热桥平均传热系数 [W/(m²·K)]",
+    "Wall U: from its layers (1-D) and the mean with the linear thermal bridges of slab edges, balconies, window reveals, roof edge, plinth and columns; the simulation uses the mean.":
+        "外墙传热系数：主体部位（一维）与计入楼板边、阳台、窗口、屋面檐口、勒脚和构造柱等线性热桥后的平均传热系数；模拟采用平均传热系数。",
 
 }
 

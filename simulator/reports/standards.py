@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from buildings.model import Building
-from buildings.standards import envelope_steps
+from buildings.standards import envelope_steps, wall_u_basis
 
 ELEMENTS = ("wall", "roof", "window")
 ELEMENT_NAMES = {"wall": ("外墙", "wall"), "roof": ("屋面", "roof"), "window": ("外窗", "window")}
@@ -86,14 +86,27 @@ class Check:
 
 
 def envelope_checks(building: Building) -> list[Check]:
-    """Wall, roof and window U-values against every step of the building's group."""
+    """Wall, roof and window U-values against every step of the building's group.
+
+    The wall is compared with its mean U including its linear thermal bridges,
+    as JGJ 26-2018 (cl. 2.1.3, App. B) and GB 50189-2015 (App. A) check it
+    (``wall_u_basis`` in ``buildings/data/standards.toml``); the note gives its
+    one-dimensional U beside it.
+    """
     u = building.u_values_w_m2k()
+    mean = wall_u_basis() == "mean"
     out = []
     for key, step in envelope_steps_data(building.building_type).items():
         if key.startswith("baseline"):  # the pre-code baseline is a reference, not a step to meet
             continue
         for el in ELEMENTS:
             zh, en = ELEMENT_NAMES[el]
+            if el == "wall" and mean:
+                out.append(Check(step["label"], step["label_zh"], "wall mean U-value (with thermal bridges)",
+                                 "外墙平均传热系数（含热桥）", round(u["wall_mean"], 2), step[el]["value"], "W/(m²·K)",
+                                 step[el]["source"], note=f"1-D U of the layers {u['wall']:.2f}",
+                                 note_zh=f"主体部位传热系数 {u['wall']:.2f}"))
+                continue
             out.append(Check(step["label"], step["label_zh"], f"{en} U-value", f"{zh}传热系数",
                              round(u[el], 2), step[el]["value"], "W/(m²·K)", step[el]["source"]))
     return out

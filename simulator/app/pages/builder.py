@@ -213,7 +213,7 @@ with results:
     if after["co2_kg"] > base["co2_kg"] or after["bills_cny"] > base["bills_cny"] * 1.001:
         st.warning(t("This package makes the building worse on CO₂ or bills: check it suits this archetype.", L))
     base_u, after_u = u_values(name, tuple(Choices(**choices).measures()))
-    worse = [k for k, v in base_u.items() if after_u[k] > v + 1e-6]
+    worse = [k for k, v in base_u.items() if k != "wall_mean" and after_u[k] > v + 1e-6]  # the wall: 1-D U
     if worse:
         st.warning(t("The package raises the U-value of: {parts}. The building already has a better "
                      "construction than this measure installs.", L, parts=", ".join(t(p.capitalize(), L) if

@@ -27,7 +27,8 @@ def construction_table(lang_: str) -> pd.DataFrame:
     for key, label, cons in (("wall", "Wall", c.wall.name), ("roof", "Roof", c.roof.name),
                              ("window", "Window", c.window.name), ("ground_floor", "Ground floor", c.ground_floor.name)):
         rows.append({t("Element", lang_): t(label, lang_), t("Construction", lang_): t(cons, lang_),
-                     "U [W/(m²·K)]": f"{u[key]:.2f}"})
+                     "U [W/(m²·K)]": f"{u[key]:.2f}",
+                     t("U with thermal bridges [W/(m²·K)]", lang_): f"{u['wall_mean']:.2f}" if key == "wall" else "-"})
     return pd.DataFrame(rows)
 
 
@@ -66,6 +67,8 @@ with left:
 with right:
     st.subheader(t("U-value [W/(m²·K)]", L))
     st.dataframe(construction_table(L), hide_index=True, width="stretch")
+    st.caption(t("Wall U: from its layers (1-D) and the mean with the linear thermal bridges of slab edges, balconies, "
+                 "window reveals, roof edge, plinth and columns; the simulation uses the mean.", L))
     st.markdown(f"**{t('U-value against the standard steps', L)}** [W/(m²·K)]")
     st.dataframe(steps_table(L), hide_index=True, width="stretch")
     res = evaluate_choices(name, Choices().as_dict(), assumptions())
