@@ -166,6 +166,7 @@ def nearest_archetype(building_type: str, step: str) -> str:
 
     def gap(name: str) -> float:
         u = archetypes.load(name).u_values_w_m2k()
+        u["wall"] = u["wall_mean"]  # the step limits are mean U with thermal bridges (JGJ 26-2018 cl. 2.1.3)
         return sum(abs(math.log(u[k] / limits[k]["value"])) for k in ("wall", "window"))
 
     return min(sorted(candidates), key=gap)
