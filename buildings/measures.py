@@ -38,6 +38,7 @@ KINDS = (
     "floor_insulation",
     "window_replacement",
     "airtightness",
+    "mvhr",
     "heat_metering_trv",
     "led_lighting",
     "ashp",
@@ -55,6 +56,7 @@ PARAMETERS: dict[str, dict[str, tuple]] = {
     "light_render": {"solar_absorptance": (float, 0.1, 0.9, "-")},
     "cool_roof": {"solar_absorptance": (float, 0.1, 0.9, "-")},
     "airtightness": {"target_ach": (float, 0.1, 2.0, "1/h")},
+    "mvhr": {"efficiency": (float, 0.5, 0.95, "-")},
     "heat_metering_trv": {},
     "led_lighting": {"target_w_m2": (float, 1.0, 20.0, "W/m2")},
     "ashp": {"replace_ac": (bool, None, None, "")},
@@ -63,7 +65,7 @@ PARAMETERS: dict[str, dict[str, tuple]] = {
     "rooftop_pv": {"roof_share": (float, 0.0, 1.0, "-")},
 }
 OPTIONAL = {"led_lighting": {"target_w_m2"}, "ashp": {"replace_ac"}, "light_render": {"solar_absorptance"},
-            "cool_roof": {"solar_absorptance"}}
+            "cool_roof": {"solar_absorptance"}, "mvhr": {"efficiency"}}
 HEAT_SOURCE_KINDS = ("ashp", "electric_storage")
 
 
@@ -390,6 +392,22 @@ def _airtight(b: Building, m: Measure) -> Building:
     return b.replace(operation=dataclasses.replace(op, infiltration_ach=min(op.infiltration_ach, m.get("target_ach"))))
 
 
+def _mvhr(b: Building, m: Measure) -> Building:
+    """Mechanical ventilation with heat recovery: sensible efficiency and the unit's specific fan power.
+
+    Homes then get their hygiene air change from the unit, offices and schools
+    their per-person fresh air through it (:mod:`buildings.ventilation`);
+    airtightness is unchanged. ``efficiency`` overrides the data file's.
+    """
+    from buildings.ventilation import mvhr_default
+
+    eta = m.get("efficiency")
+    eta = mvhr_default("sensible_efficiency") if eta is None else float(eta)
+    sfp = mvhr_default("specific_fan_power_w_per_m3_h")
+    return b.replace(operation=dataclasses.replace(b.operation, heat_recovery_efficiency=eta),
+                     systems=dataclasses.replace(b.systems, ventilation_fan_w_per_m3_h=sfp))
+
+
 def _trv(b: Building, m: Measure) -> Building:
     d = kind_data("heat_metering_trv")
     night = set(_value(d["night_hours"]))
@@ -466,6 +484,7 @@ _APPLY = {
     "floor_insulation": _floor,
     "window_replacement": _windows,
     "airtightness": _airtight,
+    "mvhr": _mvhr,
     "heat_metering_trv": _trv,
     "led_lighting": _led,
     "ashp": _ashp,

@@ -326,6 +326,9 @@ class Operation:
     infiltration_ach: float = field(default=0.5, metadata=_rng(0.0, 5.0, "1/h"))
     fresh_air_m3_h_person: float = field(default=0.0, metadata=_rng(0.0, 100.0, "m3/(h person)"))
     natural_ventilation_ach: float = field(default=0.0, metadata=_rng(0.0, 20.0, "1/h"))
+    # Sensible efficiency of a heat-recovery ventilation unit (0 = none). With a
+    # unit, homes get their hygiene air change mechanically (buildings/ventilation.py).
+    heat_recovery_efficiency: float = field(default=0.0, metadata=_rng(0.0, 0.95, "-"))
     vacations: tuple[Period, ...] = ()  # days run on the weekend profiles
 
 
@@ -342,6 +345,8 @@ class Systems:
     supply_temperature_c: float = field(default=50.0, metadata=_rng(25.0, 95.0, "C"))
     heat_metering: bool = False  # metered heat with TRVs: no overheating allowance downstream
     split_ac_inverter: bool = False  # new inverter split ACs (higher seasonal COP downstream)
+    # Specific fan power of the heat-recovery ventilation unit (both fans), W per m3/h of outdoor air
+    ventilation_fan_w_per_m3_h: float = field(default=0.0, metadata=_rng(0.0, 3.0, "W/(m3/h)"))
     pv_capacity_kw: float = field(default=0.0, metadata=_rng(0.0, 100000.0, "kWp"))
     pv_tilt_deg: float = field(default=30.0, metadata=_rng(0.0, 90.0, "deg"))
     pv_azimuth_deg: float = field(default=180.0, metadata=_rng(0.0, 360.0, "deg"))

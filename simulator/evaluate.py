@@ -17,6 +17,7 @@ from typing import Any
 
 from buildings import measures as M
 from buildings.model import Building
+from buildings.ventilation import hygiene_warning
 from simulator import carbon, economics, systems
 from simulator.delivered import Delivered
 from simulator.exceptions import RetrofitError, ValidationError
@@ -334,6 +335,9 @@ def evaluate(
     for ld in (base_loads, retro_loads):
         for note in ld.meta.get("domain_warnings", []) if isinstance(ld.meta, dict) else []:
             warnings.append(note)
+    hygiene = hygiene_warning(retro)  # airtight home without heat-recovery ventilation
+    if hygiene is not None:
+        warnings.append(f"{label}: {hygiene}")
     base = outcome(building, base_loads, w, opt)
     after = outcome(retro, retro_loads, w, opt)
     return _appraise(building, label, measures, engine_name, base, after, opt, tuple(warnings))

@@ -32,11 +32,17 @@ from dataclasses import dataclass
 
 from buildings import materials
 from buildings.model import Building, Construction, DayProfile, Glazing, Period, day_of_year
+from buildings.ventilation import (
+    has_heat_recovery,
+    mechanical_ach,
+    room_air_volume_m3,
+    window_makeup_ach,
+)
 from simulator.sourced_data import load_data
 
 #: Bumped whenever the model this module writes changes, so cached results
 #: computed with an older writer are not reused.
-IDF_WRITER_VERSION = "3"
+IDF_WRITER_VERSION = "4"
 
 IDF_VERSION = "25.2"
 
@@ -396,6 +402,20 @@ class ScheduleSet:
         on, off = (tuple([1.0] * 24),) * 2, (tuple([0.0] * 24),) * 2
         return compact_schedule_fields(lambda d: off if d in self.heating_days else on)
 
+    def in_heating_season(self) -> list[str]:
+        """1 in the heating season, 0 outside it (heat recovery runs, :func:`write_ventilation`)."""
+        on, off = (tuple([1.0] * 24),) * 2, (tuple([0.0] * 24),) * 2
+        return compact_schedule_fields(lambda d: on if d in self.heating_days else off)
+
+    def occupancy_in_season(self, heating: bool) -> list[str]:
+        """The occupancy fractions in (``heating``) or outside the heating season, 0 elsewhere."""
+        off = (tuple([0.0] * 24),) * 2
+
+        def rule(d):
+            return self._profile(self.op.occupancy, d) if (d in self.heating_days) == heating else off
+
+        return compact_schedule_fields(rule)
+
 
 # --------------------------------------------------------------------------
 # the model
@@ -692,6 +712,7 @@ def write_schedules(idf, b: Building, s: ScheduleSet, sizing: bool) -> None:
         "Always On": ("Fraction", ["Through: 12/31", "For: AllDays", "Until: 24:00", "1"]),
         "Dual Setpoint Control": ("Control Type", ["Through: 12/31", "For: AllDays", "Until: 24:00", "4"]),
     }
+    compact.update(_ventilation_schedules(b, s))
     for name, (limits, fields) in compact.items():
         obj = _add(idf, "Schedule:Compact", Name=name, Schedule_Type_Limits_Name=limits)
         obj.obj.extend(fields)
@@ -723,7 +744,8 @@ def write_zones_and_surfaces(idf, b: Building) -> list[str]:
     for st in storeys:
         for suffix, y0, y1 in layout:
             zone = f"F{st.index + 1:02d}{suffix}"
-            _add(idf, "Zone", Name=zone, Multiplier=st.multiplier)
+            _add(idf, "Zone", Name=zone, Multiplier=st.multiplier,
+                 Volume=round(room_air_volume_m3(g.length_m * (y1 - y0), b), 4))
             _write_floor_and_ceiling(idf, b, st, zone, suffix, y0, y1, linked)
             _write_walls(idf, b, st, zone, y0, y1)
             if len(layout) == 2:
@@ -880,22 +902,96 @@ def write_internal_gains(idf, b: Building, zone: str) -> None:
              Watts_per_Floor_Area=op.equipment_w_m2, Fraction_Radiant=op.equipment_radiant_fraction)
 
 
+SCHEDULE_HEAT_RECOVERY = "Heat Recovery Season"
+SCHEDULE_OCCUPANCY_RECOVERY = "Occupancy Heat Recovery"
+SCHEDULE_OCCUPANCY_BYPASS = "Occupancy Bypass"
+
+
+def _ventilation_schedules(b: Building, s: ScheduleSet) -> dict[str, tuple[str, list[str]]]:
+    """The extra schedules a heat-recovery unit needs (none without one, so other IDFs are unchanged)."""
+    if not has_heat_recovery(b):
+        return {}
+    out = {SCHEDULE_HEAT_RECOVERY: ("Fraction", s.in_heating_season())}
+    if b.operation.fresh_air_m3_h_person > 0:
+        out[SCHEDULE_OCCUPANCY_RECOVERY] = ("Fraction", s.occupancy_in_season(heating=True))
+        out[SCHEDULE_OCCUPANCY_BYPASS] = ("Fraction", s.occupancy_in_season(heating=False))
+    return out
+
+
+def _design_flow(idf, kind: str, name: str, zone: str, schedule: str, ventilation_type: str | None = None,
+                 ach: float | None = None, m3_s_person: float | None = None) -> None:
+    """One ZoneInfiltration / ZoneVentilation:DesignFlowRate with a constant flow (no weather terms)."""
+    fields = {"Name": name, _ZONE_KEY: zone, "Schedule_Name": schedule,
+              "Constant_Term_Coefficient": 1, "Temperature_Term_Coefficient": 0,
+              "Velocity_Term_Coefficient": 0, "Velocity_Squared_Term_Coefficient": 0}
+    if ach is not None:
+        fields.update(Design_Flow_Rate_Calculation_Method="AirChanges/Hour", Air_Changes_per_Hour=ach)
+    else:
+        fields.update(Design_Flow_Rate_Calculation_Method="Flow/Person", Flow_Rate_per_Person=m3_s_person)
+    if ventilation_type is not None:
+        fields["Ventilation_Type"] = ventilation_type
+        if ventilation_type == "Balanced":  # fan electricity is counted downstream (buildings.ventilation)
+            fields.update(Fan_Pressure_Rise=0, Fan_Total_Efficiency=1)
+    _add(idf, kind, **fields)
+
+
 def write_ventilation(idf, b: Building, zone: str) -> None:
-    """Infiltration, mechanical fresh air and window opening of a zone."""
+    """Infiltration, hygiene make-up, per-person fresh air, heat-recovery ventilation and window opening of a zone.
+
+    EnergyPlus objects, and why (physics in :mod:`buildings.ventilation`):
+
+    * ``ZoneInfiltration:DesignFlowRate`` at ``infiltration_ach``, always on:
+      the leakage an airtightness measure lowers. Air changes apply to the
+      zone's room air volume (``Zone`` volume = floor area x clear height).
+    * Homes without a heat-recovery unit: ``ZoneVentilation:DesignFlowRate``
+      (Natural) at ``max(0, hygiene - infiltration)`` 1/h, always on: the
+      window / purpose ventilation that keeps the outdoor air at the hygiene
+      rate of GB 50736-2012 whatever the airtightness.
+    * Per-person fresh air (offices, schools): ``ZoneVentilation:DesignFlowRate``
+      Flow/Person on the occupancy schedule (occupied hours only).
+    * A heat-recovery unit (``heat_recovery_efficiency`` eta > 0): the
+      mechanical flow (homes: the hygiene rate; others: the per-person fresh
+      air) is written as two Balanced ``ZoneVentilation:DesignFlowRate``
+      objects: ``(1 - eta)`` x the flow in the heating season and the full
+      flow outside it (summer bypass). Air supplied at ``T_o + eta (T_z -
+      T_o)`` carries exactly the sensible load of ``(1 - eta)`` x the flow at
+      ``T_o``, so this is the sensible heat balance of the unit. This was
+      chosen over ``DesignSpecification:OutdoorAir`` with heat recovery on
+      the ``ZoneHVAC:IdealLoadsAirSystem`` because (a) zone sizing on the
+      design days includes ZoneVentilation loads but not the ideal loads'
+      outdoor air, so the design heating loads stay complete; (b) the
+      heating meter and the sensible/latent split stay zone loads as before;
+      (c) the bypass season is explicit. What it leaves out: latent
+      recovery (a sensible unit has none) and the fans' heat in the supply
+      air (their electricity is counted, :func:`buildings.ventilation.hourly_fan_kwh`).
+    * Summer window opening (``natural_ventilation_ach``) as before.
+    """
     op = b.operation
     if op.infiltration_ach > 0:
-        _add(idf, "ZoneInfiltration:DesignFlowRate", Name=f"{zone} Infiltration", **{_ZONE_KEY: zone},
-             Schedule_Name="Always On", Design_Flow_Rate_Calculation_Method="AirChanges/Hour",
-             Air_Changes_per_Hour=op.infiltration_ach, Constant_Term_Coefficient=1,
-             Temperature_Term_Coefficient=0, Velocity_Term_Coefficient=0,
-             Velocity_Squared_Term_Coefficient=0)
-    if op.fresh_air_m3_h_person > 0:
-        _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Fresh Air", **{_ZONE_KEY: zone},
-             Schedule_Name="Occupancy", Design_Flow_Rate_Calculation_Method="Flow/Person",
-             Flow_Rate_per_Person=op.fresh_air_m3_h_person / 3600.0, Ventilation_Type="Balanced",
-             Fan_Pressure_Rise=0, Fan_Total_Efficiency=1, Constant_Term_Coefficient=1,
-             Temperature_Term_Coefficient=0, Velocity_Term_Coefficient=0,
-             Velocity_Squared_Term_Coefficient=0)
+        _design_flow(idf, "ZoneInfiltration:DesignFlowRate", f"{zone} Infiltration", zone, "Always On",
+                     ach=op.infiltration_ach)
+    makeup = window_makeup_ach(b)
+    if makeup > 0:
+        _design_flow(idf, "ZoneVentilation:DesignFlowRate", f"{zone} Hygiene Makeup", zone, "Always On",
+                     "Natural", ach=makeup)
+    per_person = op.fresh_air_m3_h_person / 3600.0
+    if not has_heat_recovery(b):
+        if per_person > 0:
+            _design_flow(idf, "ZoneVentilation:DesignFlowRate", f"{zone} Fresh Air", zone, "Occupancy",
+                         "Balanced", m3_s_person=per_person)
+    else:
+        remaining = 1.0 - op.heat_recovery_efficiency
+        mech = mechanical_ach(b)
+        if mech > 0:
+            _design_flow(idf, "ZoneVentilation:DesignFlowRate", f"{zone} MVHR Recovery", zone,
+                         SCHEDULE_HEAT_RECOVERY, "Balanced", ach=mech * remaining)
+            _design_flow(idf, "ZoneVentilation:DesignFlowRate", f"{zone} MVHR Bypass", zone, "Window Opening",
+                         "Balanced", ach=mech)
+        if per_person > 0:
+            _design_flow(idf, "ZoneVentilation:DesignFlowRate", f"{zone} Fresh Air Recovery", zone,
+                         SCHEDULE_OCCUPANCY_RECOVERY, "Balanced", m3_s_person=per_person * remaining)
+            _design_flow(idf, "ZoneVentilation:DesignFlowRate", f"{zone} Fresh Air Bypass", zone,
+                         SCHEDULE_OCCUPANCY_BYPASS, "Balanced", m3_s_person=per_person)
     if op.natural_ventilation_ach > 0:
         lo, hi = NAT_VENT_OUTDOOR_RANGE_C
         _add(idf, "ZoneVentilation:DesignFlowRate", Name=f"{zone} Window Ventilation", **{_ZONE_KEY: zone},

@@ -18,7 +18,9 @@
   constant power in the 20:00-08:00 valley tariff window, with conversion
   and standing losses;
 - **cooling** by split ACs, a chiller plant or the heat pump at a seasonal COP;
-- lighting and plug electricity pass through;
+- lighting and plug electricity pass through; the fans of a heat-recovery
+  ventilation unit (:func:`buildings.ventilation.hourly_fan_kwh`) are added to
+  the equipment end use (``notes["ventilation_fan_kwh"]`` gives them apart);
 - **PV** from ``building.systems.pv_capacity_kw`` (:mod:`simulator.pv`).
 
 All defaults live in ``simulator/data/systems.toml`` with unit, allowed range
@@ -56,6 +58,7 @@ from typing import Any
 
 import numpy as np
 
+from buildings.ventilation import hourly_fan_kwh
 from simulator import pv as pvmod
 from simulator.delivered import ELECTRIC_END_USES, Delivered
 from simulator.exceptions import ValidationError, WeatherError
@@ -622,6 +625,10 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
     elec["lighting"] = np.array(loads.hourly_lighting_kwh, dtype=float)
     elec["equipment"] = np.array(loads.hourly_equipment_kwh, dtype=float)
     notes: dict[str, Any] = {"heating_source": sysd.heating_source, "cooling_system": sysd.cooling_system}
+    fans = hourly_fan_kwh(building)  # heat-recovery ventilation fans: auxiliary electricity, with equipment
+    if fans.any():
+        elec["equipment"] = elec["equipment"] + fans
+        notes["ventilation_fan_kwh"] = float(fans.sum())
     district_heat_kwh = gas_m3 = ambient = 0.0
     scop = None
 

@@ -56,6 +56,9 @@ ASHP_SUPPLY_C = 45.0
 PV_SHARE = {"pv_50": 0.5, "pv_100": 1.0}
 PV_USABLE = {"residential": 0.5, "office": 0.4, "school": 0.4}
 PV_WP_M2, PV_TILT_DEG = 115.0, 25.0
+# Heat-recovery ventilation: GB/T 51350-2019 minimum sensible efficiency 75 % and unit power
+# 0.45 W per m3/h of air for nearly-zero-energy buildings (the measure takes those limits).
+MVHR_EFFICIENCY, MVHR_FAN_W_PER_M3_H = 0.75, 0.45
 
 
 def _flat(d: dict, prefix: str = "") -> dict:
@@ -123,6 +126,9 @@ def expected_effect(b, name: str) -> tuple[dict, dict]:
         ch["systems.supply_temperature_c"] = min(sy.supply_temperature_c, ASHP_SUPPLY_C)
     if name == "electric_storage":
         ch["systems.heating_source"] = "electric_storage"
+    if name == "mvhr":
+        ch["operation.heat_recovery_efficiency"] = MVHR_EFFICIENCY
+        ch["systems.ventilation_fan_w_per_m3_h"] = MVHR_FAN_W_PER_M3_H
     if name == "inverter_ac":
         ch["systems.split_ac_inverter"] = True
     if name in PV_SHARE:
@@ -137,7 +143,7 @@ def expected_effect(b, name: str) -> tuple[dict, dict]:
 TESTED_ELSEWHERE = {"cool_roof": "tests/test_surface_properties.py",
                     "light_render": "tests/test_surface_properties.py"}
 COVERED = {*WALLS, *ROOFS, *FLOORS, *WINDOWS, *AIRTIGHT_ACH, *PV_SHARE, "trv_metering", "led", "ashp",
-           "ashp_heating_only", "electric_storage", "inverter_ac"}
+           "ashp_heating_only", "electric_storage", "inverter_ac", "mvhr"}
 
 
 def test_every_catalogue_measure_has_an_effect_written_here():

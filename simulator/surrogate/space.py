@@ -24,7 +24,7 @@ Features and ranges
 Ranges cover every archetype of the family and every level of the envelope and
 operation measures (:mod:`buildings.measures`) applied to them: the catalogue
 (wall 60-120 mm, roof 100-150 mm, floor 50 mm, the three window levels,
-airtightness 0.3-0.5 1/h, TRVs, LED) and the range the accuracy check draws
+airtightness 0.3-0.5 1/h (the measure allows 0.1), heat recovery, TRVs, LED) and the range the accuracy check draws
 from (wall 50-150 mm, roof 60-200 mm, floor 30-100 mm of any library
 material). Thicker insulation than that (the measure validation allows up to
 300-400 mm) can leave the range: the domain check then says so. ``log`` marks
@@ -40,7 +40,8 @@ window_u_w_m2k              W/(m2 K)  1.0-6.5       1.0-4.0       1.0-4.0      1
 window_shgc                 -         0.3-0.8       0.3-0.7       0.3-0.7      0.3-0.7      lin
 wwr_south                   -         0.2-0.5       0.25-0.55     0.25-0.6     0.3-0.6      lin
 wwr_north                   -         0.1-0.4       0.15-0.4      0.2-0.5      0.2-0.5      lin
-infiltration_ach            1/h       0.2-1.2       0.2-0.8       0.2-0.8      0.2-0.8      lin
+infiltration_ach            1/h       0.1-1.2       0.1-0.8       0.1-0.8      0.1-0.8      lin
+heat_recovery_efficiency    -         0 or 0-0.95   0 or 0-0.95   0 or 0-0.95  0 or 0-0.95  lin
 heating_setpoint_c          C         16-22         16-22         18-22        16-20        lin
 heating_night_setback_k     K         0-5           0-5           -            -            lin
 heating_setback_c           C         -             -             8-16         8-16         lin
@@ -77,6 +78,15 @@ is not sampled: the walk-up design has two blocks, one starting from each base
 archetype (``Family.design_bases``), and the feature is read from the building.
 The other families hold it at their base archetype's value (a building with
 insulation inside is then outside their domain).
+
+``heat_recovery_efficiency`` is the sensible efficiency of a heat-recovery
+ventilation unit (the ``mvhr`` measure, 0.75 by default); half the design has
+none (exactly 0, ``Feature.zero_share``), the other half is spread over
+0-0.95. Infiltration reaches down to 0.1 1/h, the airtightness measure's
+lower bound; homes are still ventilated at the hygiene rate of GB 50736-2012
+(window airing or the unit, :mod:`buildings.ventilation`), which follows from
+the family's fixed occupancy density and is not a feature. The unit's fan
+electricity is added downstream of the loads, so it is not a feature either.
 
 ``heating_night_setback_k`` is how far the heating setpoint drops in the night
 hours of the TRV measure (23:00-06:00): 0 is continuous heating, the
@@ -120,7 +130,12 @@ from buildings.thermal_bridges import wall_bridge_u_w_m2k
 from simulator.exceptions import UnknownNameError, ValidationError
 
 #: Bumped when the meaning of a feature or the feature -> building mapping changes.
-SPACE_VERSION = "1"
+#: 2: infiltration on the room air volume, hygiene ventilation, heat recovery (issue 11).
+SPACE_VERSION = "2"
+#: Highest heat-recovery efficiency sampled [-] (the mvhr measure's upper bound).
+HEAT_RECOVERY_MAX = 0.95
+#: Lowest infiltration sampled [1/h]: what the airtightness measure reaches.
+INFILTRATION_MIN_ACH = 0.1
 
 MIN_LAYER_M = 0.005  # a thinned layer thinner than this is removed [m]
 _REL_TOL = 1e-6
@@ -147,6 +162,10 @@ class Feature:
     derived
         Not sampled: read from the building a design base gives (the wall's
         inner heat capacity differs between the walk-up bases).
+    zero_share
+        Share of the design placed exactly at ``low`` (a measure absent), the
+        rest spread over the range: heat recovery is either absent (0) or
+        present, and both must be in the training data.
     """
 
     name: str
@@ -157,10 +176,14 @@ class Feature:
     log: bool = False
     integer: bool = False
     derived: bool = False
+    zero_share: float = 0.0
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map values in [0, 1) to the range (log or linear; integers rounded)."""
+        """Map values in [0, 1) to the range (log or linear; integers rounded; ``zero_share`` at ``low``)."""
         u = np.asarray(u, dtype=float)
+        if self.zero_share > 0:
+            rest = (u - self.zero_share) / (1.0 - self.zero_share)
+            return np.where(u < self.zero_share, self.low, self.low + rest.clip(0.0, 1.0) * (self.high - self.low))
         if self.integer:
             # equal probability for each whole value
             return np.floor(self.low + u * (self.high - self.low + 1)).clip(self.low, self.high)
@@ -235,7 +258,7 @@ class Family:
 
     def space_hash(self) -> str:
         """Hash of the feature definitions and the mapping version (names a dataset's space)."""
-        feats = [{k: v for k, v in dataclasses.asdict(f).items() if not (k == "derived" and not v)}
+        feats = [{k: v for k, v in dataclasses.asdict(f).items() if not (k in ("derived", "zero_share") and not v)}
                  for f in self.features]
         payload = {"version": SPACE_VERSION, "base": self.base_archetype, "features": feats}
         if len(self.bases) > 1:
@@ -253,7 +276,9 @@ def _envelope(wall, roof, floor, window, shgc, wwr_s, wwr_n, inf) -> list[Featur
         Feature("window_shgc", *shgc, "-", "window solar heat gain coefficient"),
         Feature("wwr_south", *wwr_s, "-", "window-to-wall ratio of the front (south) facade"),
         Feature("wwr_north", *wwr_n, "-", "window-to-wall ratio of the back (north) facade"),
-        Feature("infiltration_ach", *inf, "1/h", "infiltration air change rate"),
+        Feature("infiltration_ach", *inf, "1/h", "infiltration air change rate (room air volume)"),
+        Feature("heat_recovery_efficiency", 0.0, HEAT_RECOVERY_MAX, "-",
+                "sensible efficiency of heat-recovery ventilation (0 = none)", zero_share=0.5),
     ]
 
 
@@ -278,7 +303,7 @@ def families() -> dict[str, Family]:
         "residential_walkup", "old_estate_pre1990", ("old_estate_pre1990", "estate_1990s"),
         "residential", 1, 7,
         tuple(_envelope(wall=(0.12, 2.1), roof=(0.09, 1.6), floor=(0.2, 1.2), window=(1.0, 6.5), shgc=(0.3, 0.8),
-                        wwr_s=(0.2, 0.5), wwr_n=(0.1, 0.4), inf=(0.2, 1.2))
+                        wwr_s=(0.2, 0.5), wwr_n=(0.1, 0.4), inf=(INFILTRATION_MIN_ACH, 1.2))
               + [Feature("heating_setpoint_c", 16.0, 22.0, "C", "heating setpoint"),
                  Feature("heating_night_setback_k", 0.0, 5.0, "K", "setpoint drop 23:00-06:00 (TRVs)"),
                  Feature("lighting_w_m2", 2.0, 8.0, "W/m2", "lighting power density"),
@@ -294,7 +319,7 @@ def families() -> dict[str, Family]:
         "residential_highrise", "five_step_residential", ("five_step_residential",),
         "residential", 8, 60,
         tuple(_envelope(wall=(0.12, 1.2), roof=(0.07, 1.0), floor=(0.15, 1.2), window=(1.0, 4.0), shgc=(0.3, 0.7),
-                        wwr_s=(0.25, 0.55), wwr_n=(0.15, 0.4), inf=(0.2, 0.8))
+                        wwr_s=(0.25, 0.55), wwr_n=(0.15, 0.4), inf=(INFILTRATION_MIN_ACH, 0.8))
               + [Feature("heating_setpoint_c", 16.0, 22.0, "C", "heating setpoint"),
                  Feature("heating_night_setback_k", 0.0, 5.0, "K", "setpoint drop 23:00-06:00 (TRVs)"),
                  Feature("lighting_w_m2", 2.0, 8.0, "W/m2", "lighting power density"),
@@ -305,7 +330,7 @@ def families() -> dict[str, Family]:
     office = Family(
         "office", "public_office", ("public_office",), "office", 1, 60,
         tuple(_envelope(wall=(0.12, 1.2), roof=(0.09, 1.0), floor=(0.2, 1.2), window=(1.0, 4.0), shgc=(0.3, 0.7),
-                        wwr_s=(0.25, 0.6), wwr_n=(0.2, 0.5), inf=(0.2, 0.8))
+                        wwr_s=(0.25, 0.6), wwr_n=(0.2, 0.5), inf=(INFILTRATION_MIN_ACH, 0.8))
               + [Feature("heating_setpoint_c", 18.0, 22.0, "C", "heating setpoint in occupied hours"),
                  Feature("heating_setback_c", 8.0, 16.0, "C", "heating setpoint outside occupied hours"),
                  Feature("lighting_w_m2", 4.0, 12.0, "W/m2", "lighting power density"),
@@ -316,7 +341,7 @@ def families() -> dict[str, Family]:
     school = Family(
         "school", "public_school", ("public_school",), "school", 1, 60,
         tuple(_envelope(wall=(0.12, 1.2), roof=(0.09, 1.0), floor=(0.2, 1.2), window=(1.0, 4.0), shgc=(0.3, 0.7),
-                        wwr_s=(0.3, 0.6), wwr_n=(0.2, 0.5), inf=(0.2, 0.8))
+                        wwr_s=(0.3, 0.6), wwr_n=(0.2, 0.5), inf=(INFILTRATION_MIN_ACH, 0.8))
               + [Feature("heating_setpoint_c", 16.0, 20.0, "C", "heating setpoint in occupied hours"),
                  Feature("heating_setback_c", 8.0, 16.0, "C", "heating setpoint outside occupied hours"),
                  Feature("lighting_w_m2", 4.0, 12.0, "W/m2", "lighting power density"),
@@ -435,6 +460,7 @@ def features_of(building: Building, family: str | Family | None = None) -> dict[
         "wwr_south": g.window_to_wall.south,
         "wwr_north": g.window_to_wall.north,
         "infiltration_ach": op.infiltration_ach,
+        "heat_recovery_efficiency": op.heat_recovery_efficiency,
         "heating_setpoint_c": op.heating_setpoint_c,
         "lighting_w_m2": op.lighting_w_m2,
         "equipment_w_m2": op.equipment_w_m2,
@@ -626,6 +652,7 @@ def building_from_features(family: str | Family, x, name: str | None = None, str
 
     setpoint = values["heating_setpoint_c"]
     changes = dict(heating_setpoint_c=setpoint, infiltration_ach=values["infiltration_ach"],
+                   heat_recovery_efficiency=values["heat_recovery_efficiency"],
                    lighting_w_m2=values["lighting_w_m2"], equipment_w_m2=values["equipment_w_m2"])
     if fam.residential:
         drop = values["heating_night_setback_k"]
