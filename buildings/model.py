@@ -329,6 +329,9 @@ class Operation:
     # Sensible efficiency of a heat-recovery ventilation unit (0 = none). With a
     # unit, homes get their hygiene air change mechanically (buildings/ventilation.py).
     heat_recovery_efficiency: float = field(default=0.0, metadata=_rng(0.0, 0.95, "-"))
+    # Homes get the hygiene air change of GB 50736-2012 whatever their airtightness; False
+    # only for test cases whose specification fixes the air change (ASHRAE 140).
+    hygiene_ventilation: bool = True
     vacations: tuple[Period, ...] = ()  # days run on the weekend profiles
 
 

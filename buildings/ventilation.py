@@ -80,8 +80,12 @@ def residential_hygiene_ach(m2_per_person: float) -> float:
 
 
 def hygiene_ach(b: Building) -> float:
-    """The hygiene air change a building must get all year [1/h]: homes only (0 for others)."""
-    if b.building_type != "residential":
+    """The hygiene air change a building must get all year [1/h]: homes only (0 for others).
+
+    0 also when ``operation.hygiene_ventilation`` is off (test cases whose
+    specification fixes the air change, e.g. ASHRAE 140).
+    """
+    if b.building_type != "residential" or not b.operation.hygiene_ventilation:
         return 0.0
     return residential_hygiene_ach(b.operation.occupancy_m2_per_person)
 
@@ -94,10 +98,16 @@ def has_heat_recovery(b: Building) -> bool:
 def clear_height_m(b: Building) -> float:
     """Room clear height [m]: storey height less the internal floor's construction thickness.
 
-    Never below half the storey height (an internal floor thicker than that
-    is not a storey that people live in; the floor is then counted as half).
+    In a building of several storeys the storey height is floor to floor (层高)
+    and the room's clear height (净高) is that less one internal floor. A
+    single storey has no internal floor: its storey height is taken as the
+    room height (ASHRAE 140 gives its box so). Never below half the storey
+    height (an internal floor thicker than that is not one people live
+    under; the floor then counts as half).
     """
     g = b.geometry
+    if g.storeys <= 1:
+        return g.storey_height_m
     slab = sum(ly.thickness_m for ly in b.constructions.internal_floor.layers)
     return max(g.storey_height_m - slab, 0.5 * g.storey_height_m)
 
@@ -165,6 +175,10 @@ def hygiene_check(b: Building) -> HygieneCheck | None:
     return HygieneCheck(hygiene_ach(b), b.operation.infiltration_ach, window_makeup_ach(b), has_heat_recovery(b))
 
 
+#: Text every hygiene warning holds (the app shows its own bilingual note instead).
+HYGIENE_MARK = "below the hygiene air change"
+
+
 def hygiene_warning(b: Building) -> str | None:
     """A warning when a home's infiltration is below the hygiene rate and no heat-recovery unit is fitted.
 
@@ -175,7 +189,7 @@ def hygiene_warning(b: Building) -> str | None:
     c = hygiene_check(b)
     if c is None or not c.relies_on_windows:
         return None
-    return (f"infiltration {c.infiltration_ach:.2f} 1/h is below the hygiene air change "
+    return (f"infiltration {c.infiltration_ach:.2f} 1/h is {HYGIENE_MARK} "
             f"{c.hygiene_ach:.2f} 1/h (GB 50736-2012 Table 3.0.6-2) and no heat-recovery ventilation (mvhr) "
             f"is fitted: the results assume {c.window_makeup_ach:.2f} 1/h of window airing all year "
             "(its heat loss is counted); add mvhr or keep airtightness at or above the hygiene rate")
@@ -243,6 +257,7 @@ def heating_days(b: Building) -> set[int]:
 
 
 __all__ = [
+    "HYGIENE_MARK",
     "HygieneCheck",
     "clear_height_m",
     "has_heat_recovery",

@@ -285,7 +285,7 @@ def _print_evaluation(d: dict) -> None:
     print(f"CO2 saved {d['co2_saved_t']:,.1f} t/a, cost of conserved carbon "
           + ("n/a" if ccc is None else f"{ccc:,.0f} CNY/tCO2"))
     for w in d["warnings"]:
-        print(f"warning: {w}")
+        print(f"warning: {w}", file=sys.stderr)
 
 
 def _print_table(rows: list[dict]) -> None:

@@ -13,10 +13,12 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from buildings import measures as M
+from buildings.model import Building
+from buildings.ventilation import hygiene_check
 from simulator.app.i18n import t
 
 WALL_MATERIALS = ("eps_board", "rock_wool_board", "xps_board")
-AIRTIGHT_ACH = (0.0, 0.6, 0.5, 0.4, 0.3, 0.2)  # 0 = unchanged
+AIRTIGHT_ACH = (0.0, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1)  # 0 = unchanged
 
 # names of the levels, (Chinese, English)
 MATERIAL_NAMES = {"eps_board": ("EPS", "EPS"), "rock_wool_board": ("岩棉", "rock wool"), "xps_board": ("XPS", "XPS")}
@@ -62,6 +64,7 @@ class Choices:
     floor_mm: int = 0
     window_level: str = "keep"
     airtight_ach: float = 0.0  # 0 = keep
+    mvhr: bool = False  # heat-recovery ventilation
     trv: bool = False
     led: bool = False
     heat_source: str = "keep"
@@ -81,6 +84,8 @@ class Choices:
             out.append(f"window_replacement:level={self.window_level}")
         if self.airtight_ach > 0:
             out.append(f"airtightness:target_ach={self.airtight_ach}")
+        if self.mvhr:
+            out.append("mvhr")
         if self.trv:
             out.append("heat_metering_trv")
         if self.led:
@@ -113,6 +118,8 @@ class Choices:
             parts.append(_name(WINDOW_NAMES, self.window_level, lang))
         if self.airtight_ach > 0:
             parts.append(f"{'气密' if zh else 'airtight '}{self.airtight_ach:g} {'次/h' if zh else 'ach'}")
+        if self.mvhr:
+            parts.append("新风热回收" if zh else "heat-recovery ventilation")
         if self.trv:
             parts.append("计量+恒温阀" if zh else "metering + TRVs")
         if self.led:
@@ -144,6 +151,8 @@ def from_preset(name: str) -> Choices:
             c = replace(c, window_level=m.get("level"))
         elif k == "airtightness":
             c = replace(c, airtight_ach=float(m.get("target_ach")))
+        elif k == "mvhr":
+            c = replace(c, mvhr=True)
         elif k == "heat_metering_trv":
             c = replace(c, trv=True)
         elif k == "led_lighting":
@@ -155,6 +164,22 @@ def from_preset(name: str) -> Choices:
         elif k == "rooftop_pv":
             c = replace(c, pv_share_pct=int(round(100 * m.get("roof_share"))))
     return c
+
+
+def hygiene_note(b: Building, choices: Choices, lang: str = "zh") -> str | None:
+    """A warning when the chosen package leaves a home's infiltration below the hygiene air change.
+
+    None for non-residential buildings, with heat-recovery ventilation, or
+    when infiltration stays at or above the hygiene rate of GB 50736-2012.
+    """
+    check = hygiene_check(M.apply(b, choices.measures()))
+    if check is None or not check.relies_on_windows:
+        return None
+    return t("Airtightness {inf:.2f} 1/h is below the hygiene fresh-air rate {hyg:.2f} 1/h (GB 50736-2012) and "
+             "there is no heat-recovery ventilation: the results assume residents air the flats by windows "
+             "({makeup:.2f} 1/h, its heat loss counted). Add heat-recovery ventilation or keep airtightness at "
+             "or above {hyg:.2f} 1/h.", lang, inf=check.infiltration_ach, hyg=check.hygiene_ach,
+             makeup=check.window_makeup_ach)
 
 
 #: The measure levels the compare page offers, per input.

@@ -419,6 +419,16 @@ ZH: dict[str, str] = {
     "Wall U: from its layers (1-D) and the mean with the linear thermal bridges of slab edges, balconies, window reveals, roof edge, plinth and columns; the simulation uses the mean.":
         "外墙传热系数：主体部位（一维）与计入楼板边、阳台、窗口、屋面檐口、勒脚和构造柱等线性热桥后的平均传热系数；模拟采用平均传热系数。",
 
+    # ventilation (issue 11, h11v)
+    "Heat-recovery ventilation (MVHR)": "新风热回收",
+    "Fresh air": "新风",
+    "Airtightness {inf:.2f} 1/h is below the hygiene fresh-air rate {hyg:.2f} 1/h (GB 50736-2012) and "
+    "there is no heat-recovery ventilation: the results assume residents air the flats by windows "
+    "({makeup:.2f} 1/h, its heat loss counted). Add heat-recovery ventilation or keep airtightness at "
+    "or above {hyg:.2f} 1/h.":
+        "渗透换气 {inf:.2f} 次/h 低于卫生最小换气次数 {hyg:.2f} 次/h（GB 50736-2012），且未设新风热回收："
+        "结果假定住户开窗通风补足（{makeup:.2f} 次/h，其热损失已计入）。请加设新风热回收，"
+        "或使气密性不低于 {hyg:.2f} 次/h。",
 }
 
 

@@ -716,6 +716,7 @@ def _fixed_fields(b: Building) -> dict[str, object]:
         "operation.equipment": op.equipment,
         "operation.fresh_air_m3_h_person": op.fresh_air_m3_h_person,
         "operation.natural_ventilation_ach": op.natural_ventilation_ach,
+        "operation.hygiene_ventilation": op.hygiene_ventilation,
         "operation.vacations": op.vacations,
         # no surrogate feature describes surface finishes or these model options:
         # the training data used EnergyPlus's default absorptance 0.7 and emittance 0.9

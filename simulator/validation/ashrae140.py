@@ -213,6 +213,7 @@ def build_case(name: str) -> Building:
             "equipment_w_m2": common["internal_gain_w"] / floor_area,
             "equipment_radiant_fraction": common["internal_gain_radiant_fraction"],
             "infiltration_ach": common["infiltration_ach"],
+            "hygiene_ventilation": False,  # Standard 140 fixes the air change: infiltration only
         },
         "systems": {"cooling_system": "none"},
     }

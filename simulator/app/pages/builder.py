@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from buildings import measures as M
+from buildings.ventilation import HYGIENE_MARK
 from simulator.app import charts, report
 from simulator.app.choices import (
     AIRTIGHT_ACH,
@@ -16,6 +17,7 @@ from simulator.app.choices import (
     WINDOW_LEVELS,
     Choices,
     from_preset,
+    hygiene_note,
     level_label,
 )
 from simulator.app.i18n import engine_name, t, wan_cny
@@ -167,6 +169,7 @@ with inputs:
                  on_change=_edited)
     st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT_ACH, format_func=label_of("b_airtight_ach"),
                      key="b_airtight_ach", on_change=_edited)
+    st.toggle(t("Heat-recovery ventilation (MVHR)", L), key="b_mvhr", on_change=_edited)
     st.toggle(t("Heat metering and TRVs", L), key="b_trv", on_change=_edited)
     st.toggle(t("LED lighting", L), key="b_led", on_change=_edited)
     st.radio(t("Heat source", L), HEAT_SOURCES, format_func=label_of("b_heat_source"), key="b_heat_source", on_change=_edited)
@@ -178,7 +181,11 @@ with results:
     surrogate = str(res["engine"]).lower().startswith("surrogate")
     st.subheader(t("Results (surrogate model)", L) if surrogate else t("Results (EnergyPlus)", L))
     for w in res["warnings"]:
-        st.warning(t("Outside the surrogate's training range", L) + f": {w}")
+        if HYGIENE_MARK not in w:  # shown below in the page's language
+            st.warning(t("Outside the surrogate's training range", L) + f": {w}")
+    hygiene = hygiene_note(building(name), Choices(**res["choices"]), L)
+    if hygiene:
+        st.warning(f"{t('Fresh air', L)}: {hygiene}")
     area = res["floor_area_m2"]
     # three per row: at 1024 px four did not fit their numbers ("18..." for a payback)
     c1, c2, c3 = st.columns(3)
