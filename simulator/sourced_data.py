@@ -32,13 +32,25 @@ def data_path(kind: str) -> Path:
 
 
 @functools.cache
-def raw(kind: str) -> dict[str, Any]:
-    """Parsed data file, with values still carrying unit and source (cached; never mutate)."""
-    p = data_path(kind)
+def read_toml(package: str, relpath: str) -> dict[str, Any]:
+    """A TOML data file shipped in ``package`` at ``relpath``, parsed (cached; never mutate).
+
+    Raises
+    ------
+    ValidationError
+        If the file cannot be read or parsed, naming the file.
+    """
+    p = Path(str(resources.files(package).joinpath(relpath)))
     try:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError([f"cannot read data file: {exc}"], str(p)) from exc
+
+
+def raw(kind: str) -> dict[str, Any]:
+    """Parsed data file, with values still carrying unit and source (cached; never mutate)."""
+    data_path(kind)  # an unknown kind lists the valid ones
+    return read_toml("simulator", f"data/{kind}.toml")
 
 
 def is_sourced(node: Any) -> bool:
