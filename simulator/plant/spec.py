@@ -9,14 +9,15 @@ gives every number its source).
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from simulator.exceptions import RetrofitError, ValidationError
+from simulator.sourced_data import read_toml, value_of
 from simulator.units import DAYS_IN_MONTH
 
 DEFAULT_SPEC = "data/default_plant.toml"
@@ -135,8 +136,7 @@ class PlantSpec:
         raise UnknownNameError("plant option", name, [o.name for o in self.options])
 
 
-def _num(node: Any) -> Any:
-    return node["value"] if isinstance(node, dict) and "value" in node else node
+_num = value_of
 
 
 def _number(table: dict, key: str, where: str, problems: list[str], lo: float, hi: float,
@@ -407,8 +407,8 @@ def load_spec(path: str | Path | None = None) -> PlantSpec:
         A missing or unreadable file, bad TOML, or any bad field (all listed, with file and field).
     """
     if path is None:
-        text = resources.files("simulator.plant").joinpath(DEFAULT_SPEC).read_text(encoding="utf-8")
-        return parse_spec(tomllib.loads(text), source=f"simulator/plant/{DEFAULT_SPEC}")
+        raw = copy.deepcopy(read_toml("simulator.plant", DEFAULT_SPEC))
+        return parse_spec(raw, source=f"simulator/plant/{DEFAULT_SPEC}")
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
