@@ -25,6 +25,7 @@ from typing import Any
 from buildings import materials
 from buildings.model import Building, building_from_dict
 from simulator.exceptions import UnknownNameError, ValidationError
+from simulator.sourced_data import strip
 
 __all__ = ["names", "load", "load_file", "path", "sources", "missing_sources", "raw"]
 
@@ -147,14 +148,8 @@ def _is_sourced(v: Any) -> bool:
 
 
 def _strip_sources(node: Any, where: str, problems: list[str]) -> Any:
-    """Replace every ``{value, source}`` table by its value."""
-    if _is_sourced(node):
-        return node["value"]
-    if isinstance(node, dict):
-        return {k: _strip_sources(v, f"{where}.{k}" if where else k, problems) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_strip_sources(v, f"{where}[{i}]", problems) for i, v in enumerate(node)]
-    return node
+    """Replace every ``{value, source}`` table by its value (in lists too)."""
+    return strip(node, is_entry=_is_sourced, lists=True)
 
 
 _PLACEHOLDER = {"conductivity_w_mk": 1.0, "density_kg_m3": 1000.0, "specific_heat_j_kgk": 1000.0}

@@ -10,45 +10,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulator.cli_args import DEFAULT_WEATHER, MAX_WORKERS, number_arg  # noqa: F401 (public names)
+from simulator.cli_args import print_table as _print_table
 from simulator.exceptions import RetrofitError
-
-DEFAULT_WEATHER = "tianjin"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, not a usage dump
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def number_arg(flag: str, low: float, high: float, integer: bool = False):
-    """An argparse ``type`` for a numeric flag: a finite number in ``low..high`` (whole if ``integer``).
-
-    NaN, infinity, and values outside the range are refused with the flag's
-    name and the allowed range (argparse then exits with status 2).
-    """
-    kind = "a whole number" if integer else "a number"
-
-    def parse(text: str):
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text[:40]!r}: expected {kind}") from None
-        if not math.isfinite(value) or not low <= value <= high or (integer and value != int(value)):
-            raise argparse.ArgumentTypeError(f"{text[:40]!r}: must be {kind} in {low:g}..{high:g}")
-        return int(value) if integer else value
-
-    parse.__name__ = flag  # argparse names the type in some messages
-    return parse
-
-
-MAX_WORKERS = 256
-"""Largest process-pool size accepted on the command line (more than any machine here has cores)."""
 
 
 def weather_path(spec: str) -> Path:
@@ -286,18 +260,6 @@ def _print_evaluation(d: dict) -> None:
           + ("n/a" if ccc is None else f"{ccc:,.0f} CNY/tCO2"))
     for w in d["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
-
-
-def _print_table(rows: list[dict]) -> None:
-    if not rows:
-        return
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    cells = [[str(r.get(c, "")) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-HOURS = 8760
+from simulator.units import HOURS_PER_YEAR as HOURS
+
 ELECTRIC_END_USES = ("heating", "cooling", "lighting", "equipment")
 
 

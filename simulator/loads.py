@@ -14,9 +14,7 @@ from typing import Any
 
 import numpy as np
 
-HOURS_PER_YEAR = 8760
-MONTH_HOURS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24
-_MONTH_INDEX = np.repeat(np.arange(12), MONTH_HOURS)
+from simulator.units import HOURS_PER_YEAR, MONTH_HOURS, MONTH_OF_HOUR  # noqa: F401 (public names)
 
 #: Hourly series a Loads carries, each 8760 values [kWh per hour = mean kW].
 SERIES = ("heating", "cooling", "lighting", "equipment", "window_solar")
@@ -33,7 +31,7 @@ def _round_or_none(value: float | None, digits: int) -> float | None:
 
 def monthly_sums(hourly: np.ndarray) -> np.ndarray:
     """Sum an 8760-hour series into 12 months (non-leap year)."""
-    return np.bincount(_MONTH_INDEX, weights=hourly, minlength=12)
+    return np.bincount(MONTH_OF_HOUR, weights=hourly, minlength=12)
 
 
 @dataclass(frozen=True, eq=False)

@@ -68,9 +68,11 @@ import numpy as np
 import pandas as pd
 from pvlib import iam, inverter, irradiance, pvsystem, solarposition, temperature
 
+from simulator.system_params import load_system_params
+from simulator.units import HOURS_PER_YEAR as HOURS
+
 log = logging.getLogger(__name__)
 
-HOURS = 8760
 REFERENCE_YEAR = 2025
 """Calendar year of the sun positions [-]: any non-leap year; over a leap cycle the sun's
 declination on a given date shifts by under 0.2 deg."""
@@ -235,8 +237,6 @@ def degradation_factor(year_of_operation: int, first_year_fraction: float, annua
 
 
 def _pv_params(overrides: dict | None) -> dict[str, Any]:
-    from simulator.systems import load_system_params  # systems imports this module
-
     return load_system_params({"pv": overrides} if overrides else None)["pv"]
 
 

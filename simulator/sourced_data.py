@@ -1,11 +1,18 @@
-"""One loader for the sourced data files of simulator/data (tariffs, finance, emission factors, model assumptions).
+"""The one loader of the project's sourced data files.
 
-Each number in these TOML files is a ``{ value, unit, source }`` table. This module
-reads a file once (:func:`raw`, cached), replaces every such table by its value
-(:func:`strip`), merges validated overrides given as nested mappings or dotted
-paths (:func:`load_data`), and lists the sources (:func:`data_sources`) or the
-numbers without one (:func:`missing_sources`). :mod:`simulator.tariffs`,
-:mod:`simulator.finance` and :mod:`simulator.carbon` build on it.
+Each number in these TOML files is a ``{ value, unit, source }`` table (some add
+``range``). This module reads a packaged file once (:func:`read_toml`, cached),
+replaces every such table by its value (:func:`strip`, :func:`value_of`), lists
+the sources (:func:`walk_sources`, :func:`data_sources`) or the numbers without
+one (:func:`missing_sources`), and merges validated overrides given as nested
+mappings or dotted paths (:func:`load_data`).
+
+Users: the files of ``simulator/data`` named in :data:`DATA_KINDS`
+(:mod:`simulator.tariffs`, :mod:`simulator.finance`, :mod:`simulator.carbon`,
+:mod:`simulator.idf`); ``systems.toml`` (:mod:`simulator.system_params`, which
+adds the ``range`` check); ``simulator/plant/data/plant.toml``
+(:mod:`simulator.plant.params`); the plant spec (:mod:`simulator.plant.spec`);
+the archetype files (:mod:`archetypes`).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import copy
 import functools
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,13 +39,25 @@ def data_path(kind: str) -> Path:
 
 
 @functools.cache
-def raw(kind: str) -> dict[str, Any]:
-    """Parsed data file, with values still carrying unit and source (cached; never mutate)."""
-    p = data_path(kind)
+def read_toml(package: str, relpath: str) -> dict[str, Any]:
+    """A TOML data file shipped in ``package`` at ``relpath``, parsed (cached; never mutate).
+
+    Raises
+    ------
+    ValidationError
+        If the file cannot be read or parsed, naming the file.
+    """
+    p = Path(str(resources.files(package).joinpath(relpath)))
     try:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError([f"cannot read data file: {exc}"], str(p)) from exc
+
+
+def raw(kind: str) -> dict[str, Any]:
+    """Parsed data file, with values still carrying unit and source (cached; never mutate)."""
+    data_path(kind)  # an unknown kind lists the valid ones
+    return read_toml("simulator", f"data/{kind}.toml")
 
 
 def is_sourced(node: Any) -> bool:
@@ -46,12 +65,29 @@ def is_sourced(node: Any) -> bool:
     return isinstance(node, dict) and "value" in node and "source" in node
 
 
-def strip(node: Any) -> Any:
-    """Replace every ``{value, unit, source}`` table by its value."""
-    if is_sourced(node):
+def value_of(node: Any) -> Any:
+    """The value of a ``{value, ...}`` table; anything else unchanged."""
+    return node["value"] if isinstance(node, dict) and "value" in node else node
+
+
+def strip(node: Any, is_entry: Callable[[Any], bool] = is_sourced, lists: bool = False) -> Any:
+    """Replace every sourced table (``is_entry``) by a copy of its value.
+
+    Parameters
+    ----------
+    node
+        A parsed data file or part of one.
+    is_entry
+        What counts as a sourced table (default :func:`is_sourced`: has value and source).
+    lists
+        Also look inside lists (archetype files hold lists of layers).
+    """
+    if is_entry(node):
         return copy.deepcopy(node["value"])
     if isinstance(node, dict):
-        return {k: strip(v) for k, v in node.items()}
+        return {k: strip(v, is_entry, lists) for k, v in node.items()}
+    if lists and isinstance(node, list):
+        return [strip(v, is_entry, lists) for v in node]
     return copy.deepcopy(node)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from simulator import units
 from simulator.delivered import ELECTRIC_END_USES, HOURS, Delivered
 from simulator.exceptions import UnknownNameError, ValidationError
 from simulator.finance import _raise
@@ -31,8 +32,8 @@ log = logging.getLogger(__name__)
 HEATING_BILLING = ("area", "metered")
 """District-heat billing modes: area-based fee per season, or Tianjin's metered two-part tariff."""
 
-_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-MONTH_OF_HOUR = np.repeat(np.arange(1, 13), _DAYS_IN_MONTH * 24)
+MONTH_OF_HOUR = units.MONTH_OF_HOUR + 1
+"""Month 1..12 of each hour of the year."""
 """Calendar month (1-12) of each hour of a non-leap year; index 0 = Jan 1, 00:00-01:00."""
 HOUR_OF_DAY = np.arange(HOURS) % 24
 """Clock hour (0-23) at the start of each hour of the year."""

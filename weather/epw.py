@@ -58,11 +58,17 @@ import numpy as np
 import pandas as pd
 
 from simulator.exceptions import WeatherError
+from simulator.units import (  # noqa: F401 (public names)
+    DAYS_IN_MONTH,
+    DAYS_PER_YEAR,
+    HOURS_PER_DAY,
+    HOURS_PER_LEAP_YEAR,
+    HOURS_PER_YEAR,
+    MONTH_OF_HOUR,
+)
 
 log = logging.getLogger(__name__)
 
-HOURS_PER_YEAR = 8760
-HOURS_PER_LEAP_YEAR = 8784
 N_HEADER_LINES = 8
 N_FIELDS = 35
 MAX_FILLED_GAP_H = 6
@@ -149,15 +155,14 @@ DEFAULT_VALUES: dict[str, object] = {
 }
 """Values for optional columns not given to :class:`Weather` (EPW missing codes where unknown)."""
 
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def calendar_frame() -> pd.DataFrame:
     """Month, day, hour (1-24) and day of year of the 8760 hours of a non-leap year."""
-    month = np.repeat(np.arange(1, 13), np.array(_DAYS_IN_MONTH) * 24)
-    day = np.concatenate([np.repeat(np.arange(1, n + 1), 24) for n in _DAYS_IN_MONTH])
-    hour = np.tile(np.arange(1, 25), 365)
-    doy = np.repeat(np.arange(1, 366), 24)
+    month = MONTH_OF_HOUR + 1
+    day = np.concatenate([np.repeat(np.arange(1, n + 1), HOURS_PER_DAY) for n in DAYS_IN_MONTH])
+    hour = np.tile(np.arange(1, HOURS_PER_DAY + 1), DAYS_PER_YEAR)
+    doy = np.repeat(np.arange(1, DAYS_PER_YEAR + 1), HOURS_PER_DAY)
     return pd.DataFrame({"month": month, "day": day, "hour": hour, "day_of_year": doy})
 
 

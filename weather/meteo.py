@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.units import MAGNUS_WATER_A as _MAGNUS_A
+from simulator.units import MAGNUS_WATER_B_C as _MAGNUS_B_C
+from simulator.units import saturation_vapour_pressure_pa
+
 STEFAN_BOLTZMANN_W_M2K4 = 5.670374419e-8
 """Stefan-Boltzmann constant [W/(m2 K4)] (CODATA 2018)."""
 
-_MAGNUS_A = 17.625
-_MAGNUS_B_C = 243.04
 
 SOIL_DIFFUSIVITY_M2_DAY = 2.322576e-3 * 24.0
 """Soil thermal diffusivity [m2/day]: 2.322576e-3 m2/h, the value the EnergyPlus
@@ -45,9 +47,11 @@ MID_MONTH_DAY = np.array([15, 46, 74, 105, 135, 166, 196, 227, 258, 288, 319, 34
 
 
 def saturation_vapour_pressure_hpa(temp_c: np.ndarray) -> np.ndarray:
-    """Saturation vapour pressure over water [hPa], Magnus form of Alduchov & Eskridge [1]_."""
-    t = np.asarray(temp_c, dtype=float)
-    return 6.1094 * np.exp(_MAGNUS_A * t / (_MAGNUS_B_C + t))
+    """Saturation vapour pressure over water [hPa], Magnus form of Alduchov & Eskridge [1]_.
+
+    :func:`simulator.units.saturation_vapour_pressure_pa`, the project's one formula, in hPa.
+    """
+    return saturation_vapour_pressure_pa(temp_c) / 100.0
 
 
 def rel_humidity_pct(dry_bulb_c: np.ndarray, dew_point_c: np.ndarray) -> np.ndarray:

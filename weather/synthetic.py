@@ -102,6 +102,7 @@ import pandas as pd
 from scipy.special import expit, gamma, ndtr
 
 from simulator.exceptions import WeatherError
+from simulator.units import DAYS_IN_MONTH, HOURS_PER_YEAR, MONTH_OF_DAY
 
 from . import meteo, solar
 from .epw import (
@@ -177,8 +178,8 @@ TIANJIN_SITE = Site(name="Tianjin", state="Tianjin", country="CHN", source="HQ-S
 MONTHLY_COLUMNS = ("dry_bulb_mean_c", "dry_bulb_max_mean_c", "dry_bulb_min_mean_c",
                    "rel_humidity_mean_pct", "ghi_kwh_m2", "wind_speed_mean_m_s", "pressure_mean_pa",
                    "dry_bulb_anomaly_sd_k", "wind_dir_prevailing_deg")
-_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-_MONTH_OF_DAY = np.repeat(np.arange(12), _DAYS_IN_MONTH)
+_DAYS_IN_MONTH = np.array(DAYS_IN_MONTH)
+_MONTH_OF_DAY = MONTH_OF_DAY
 
 
 @dataclass(frozen=True)
@@ -395,7 +396,7 @@ def generate_year(climate: MonthlyClimate, site: Site, seed: int = SEED, name: s
     # independent random streams, drawn in a fixed order
     e_kt, e_t, e_dp, e_w = (rng.standard_normal(365) for _ in range(4))
     e_dir_d = rng.standard_normal(365)
-    e_ghi, e_w_h, e_dir_h = (rng.standard_normal(8760) for _ in range(3))
+    e_ghi, e_w_h, e_dir_h = (rng.standard_normal(HOURS_PER_YEAR) for _ in range(3))
 
     # 1-2: seasonal curves and daily clearness
     t_season = harmonic_daily_curve(m["dry_bulb_mean_c"])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 def _run(desc, quiet, fn, unit="step"):
     """Call ``fn(progress)`` with a tqdm bar (the surrogate CLI's) or a silent callback."""
-    from simulator.surrogate.cli import _bar
+    from simulator.cli_args import progress_bar as _bar
 
     bar, update = _bar(desc, quiet)
     if update is None:

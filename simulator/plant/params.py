@@ -8,25 +8,20 @@ all reported together as a :class:`~simulator.exceptions.ValidationError`).
 from __future__ import annotations
 
 import copy
-import functools
 import math
-import tomllib
-from importlib import resources
 from typing import Any
 
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import is_sourced, read_toml, walk_sources
 
 DATA_FILE = "data/plant.toml"
 
 
-def _is_entry(node: Any) -> bool:
-    return isinstance(node, dict) and "value" in node and "source" in node
+_is_entry = is_sourced
 
 
-@functools.cache
 def _raw() -> dict[str, Any]:
-    text = resources.files("simulator.plant").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return read_toml("simulator.plant", DATA_FILE)
 
 
 def _plain(node: Any, where: str, problems: list[str]) -> Any:
@@ -42,15 +37,7 @@ def _plain(node: Any, where: str, problems: list[str]) -> Any:
 def parameter_sources() -> dict[str, str]:
     """Source of every default, by dotted key (``"heat_pump.capex_cny_kw"`` -> text)."""
     out: dict[str, str] = {}
-
-    def walk(node: Any, where: str) -> None:
-        if _is_entry(node):
-            out[where] = node["source"]
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                walk(v, f"{where}.{k}" if where else k)
-
-    walk(_raw(), "")
+    walk_sources(_raw(), "", out, [])
     return out
 
 

@@ -24,8 +24,9 @@ import math
 import numpy as np
 
 from simulator import systems
+from simulator.units import DAYS_PER_YEAR, HOURS_PER_DAY
+from simulator.units import HOURS_PER_YEAR as HOURS
 
-HOURS = 8760
 WATER_KWH_M3K = 1.163
 """Volumetric heat capacity of water [kWh/(m3 K)] (4.186 kJ/(kg K) x 1000 kg/m3 / 3600)."""
 
@@ -85,7 +86,7 @@ def ground_from_air_c(outdoor_c: np.ndarray, depth_m: float, diffusivity_m2_day:
     :func:`kasuda_ground_c`.
     """
     t = np.asarray(outdoor_c, dtype=float)
-    daily = t[: 365 * 24].reshape(365, 24).mean(axis=1)
+    daily = t[:HOURS].reshape(DAYS_PER_YEAR, HOURS_PER_DAY).mean(axis=1)
     smooth = np.convolve(np.concatenate([daily[-15:], daily, daily[:15]]), np.ones(31) / 31.0, mode="valid")
     amplitude = 0.5 * (smooth.max() - smooth.min())
     day = np.arange(len(t)) / 24.0

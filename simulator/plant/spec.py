@@ -9,14 +9,16 @@ gives every number its source).
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from simulator.exceptions import RetrofitError, ValidationError
+from simulator.sourced_data import read_toml, value_of
+from simulator.units import DAYS_IN_MONTH
 
 DEFAULT_SPEC = "data/default_plant.toml"
 OBJECTIVES = ("cost", "co2", "weighted")
@@ -27,7 +29,6 @@ STORAGE_MEDIA = ("water_tank", "solid")
 SHARE_KEYS = ("gas_boiler_share", "heat_pump_share", "electric_boiler_share", "chp_share")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 _DATE = re.compile(r"^(\d{2})-(\d{2})$")
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 MAX_SHARE = 5.0
 MAX_STORAGE_H = 200.0
 
@@ -135,8 +136,7 @@ class PlantSpec:
         raise UnknownNameError("plant option", name, [o.name for o in self.options])
 
 
-def _num(node: Any) -> Any:
-    return node["value"] if isinstance(node, dict) and "value" in node else node
+_num = value_of
 
 
 def _number(table: dict, key: str, where: str, problems: list[str], lo: float, hi: float,
@@ -170,7 +170,7 @@ def _text(table: dict, key: str, where: str, problems: list[str], default: str =
 
 def _date(text: Any, where: str, problems: list[str]) -> tuple[int, int] | None:
     m = _DATE.match(text) if isinstance(text, str) else None
-    if m is None or not (1 <= int(m.group(1)) <= 12) or not (1 <= int(m.group(2)) <= _DAYS[int(m.group(1)) - 1]):
+    if m is None or not (1 <= int(m.group(1)) <= 12) or not (1 <= int(m.group(2)) <= DAYS_IN_MONTH[int(m.group(1)) - 1]):
         problems.append(f"{where} = {text!r}: must be a date 'MM-DD' (e.g. '11-15')")
         return None
     return int(m.group(1)), int(m.group(2))
@@ -407,8 +407,8 @@ def load_spec(path: str | Path | None = None) -> PlantSpec:
         A missing or unreadable file, bad TOML, or any bad field (all listed, with file and field).
     """
     if path is None:
-        text = resources.files("simulator.plant").joinpath(DEFAULT_SPEC).read_text(encoding="utf-8")
-        return parse_spec(tomllib.loads(text), source=f"simulator/plant/{DEFAULT_SPEC}")
+        raw = copy.deepcopy(read_toml("simulator.plant", DEFAULT_SPEC))
+        return parse_spec(raw, source=f"simulator/plant/{DEFAULT_SPEC}")
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from simulator.exceptions import RetrofitError
 
 def add_parser(subparsers) -> None:
     """Register ``report`` on the main CLI's subparsers."""
-    from simulator.cli import DEFAULT_WEATHER, number_arg
+    from simulator.cli_args import DEFAULT_WEATHER, number_arg
     from simulator.evaluate import MAX_HORIZON_YEARS, MAX_SUBSIDY_CNY_M2
 
     p = subparsers.add_parser("report", help="a report of a package on an archetype (HTML, PDF, CSV or Excel)")

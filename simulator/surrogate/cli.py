@@ -17,24 +17,9 @@ when a target is missed.
 from __future__ import annotations
 
 import json
-import sys
 
-
-def _bar(desc: str, quiet: bool):
-    """A tqdm progress callback (or a silent one)."""
-    if quiet:
-        return None, None
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, desc=desc, unit="run", file=sys.stderr)
-
-    def update(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return bar, update
+from simulator.cli_args import MAX_WORKERS, number_arg, print_table
+from simulator.cli_args import progress_bar as _bar
 
 
 def _families(spec: str | None) -> list[str]:
@@ -109,9 +94,7 @@ def cmd_train(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        from simulator.cli import _print_table
-
-        _print_table(rows)
+        print_table(rows)
     return 0
 
 
@@ -166,7 +149,6 @@ MAX_CHECK_POINTS = 1_000
 
 def add_parser(subparsers) -> None:
     """Register ``surrogate`` and its commands on the main CLI's subparsers."""
-    from simulator.cli import MAX_WORKERS, number_arg
     p = subparsers.add_parser("surrogate", help="sample, train and check the surrogate model")
     sub = p.add_subparsers(dest="surrogate_command", metavar="COMMAND", parser_class=type(p))
     sub.required = True

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from buildings.model import Building
-from simulator.loads import HOURS_PER_YEAR, Loads
+from simulator.loads import Loads
 from simulator.surrogate import dataset as ds
 from simulator.surrogate import hourly as H
 from simulator.surrogate.model import MODEL_FORMAT, load_model
@@ -61,10 +61,10 @@ from simulator.surrogate.space import (
     features_of,
     get_family,
 )
+from simulator.units import HOURS_PER_YEAR, MONTH_HOURS
 
 log = logging.getLogger(__name__)
 
-MONTH_HOURS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) * 24
 
 
 class SurrogateDomainWarning(UserWarning):

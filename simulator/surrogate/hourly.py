@@ -47,10 +47,10 @@ import numpy as np
 
 from buildings.model import Building, DayProfile, Period
 from simulator.idf import COOL_OFF_C, HEAT_OFF_C
-from simulator.loads import HOURS_PER_YEAR, MONTH_HOURS
+from simulator.units import AIR_WH_M3K, DAYS_PER_YEAR, HOURS_PER_YEAR, MONTH_OF_HOUR, day_of_year
 
-DAYS = 365
-_MONTH_OF_HOUR = np.repeat(np.arange(12), MONTH_HOURS)
+DAYS = DAYS_PER_YEAR
+_MONTH_OF_HOUR = MONTH_OF_HOUR
 SOL_AIR_K_PER_W_M2 = 0.01
 GROUND_ALBEDO = 0.2
 SMOOTHING_H = 24.0
@@ -198,8 +198,7 @@ def solar_position(data, latitude_deg: float, longitude_deg: float, time_zone_h:
     month = data["month"].to_numpy()
     day = data["day"].to_numpy()
     hour = data["hour"].to_numpy().astype(float)
-    cum = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
-    doy = cum[month - 1] + day
+    doy = day_of_year(month, day)
     clock = hour - 0.5
     solar_time = clock + (4.0 * (longitude_deg - 15.0 * time_zone_h) + equation_of_time_min(doy)) / 60.0
     omega = np.radians(15.0 * (solar_time - 12.0))
@@ -273,7 +272,6 @@ def two_node_loads_w_m2(b: Building, t_out_c: np.ndarray, t_ground_c: np.ndarray
     """
     from buildings.thermal_bridges import wall_mean_u_w_m2k
     from simulator.idf import NAT_VENT_MIN_INDOOR_C, NAT_VENT_OUTDOOR_RANGE_C
-    from simulator.surrogate.physics import AIR_WH_M3K
 
     g, c, op = b.geometry, b.constructions, b.operation
     area = b.floor_area_m2

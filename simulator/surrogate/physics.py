@@ -36,14 +36,14 @@ import pandas as pd
 from simulator.sourced_data import load_data
 from simulator.surrogate import hourly as H
 from simulator.surrogate.space import Family, base_building, get_family, trv_night_hours
+from simulator.units import AIR_WH_M3K, DAYS_PER_YEAR, MONTH_OF_DAY  # noqa: F401 (AIR_WH_M3K: public name)
 
-AIR_WH_M3K = 0.335  # volumetric heat capacity of air rho c_p [Wh/(m3 K)] (1.2 kg/m3 x 1005 J/(kg K))
 #: Sensible share of metabolic heat [-]: simulator/data/model_assumptions.toml [people].
 PEOPLE_SENSIBLE_FRACTION = load_data("model_assumptions")["people"]["sensible_fraction"]
 T_GRID_C = np.arange(0.0, 30.01, 0.25)
 AZ_GRID_DEG = np.arange(140.0, 220.01, 2.0)
 FACADES = ("south", "north", "east", "west")
-DAYS = 365
+DAYS = DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,7 @@ def climate(family: str | Family, weather) -> Climate:
         facing = (front, front + 180.0, front - 90.0, front + 90.0)
         for k, surface_az in enumerate(facing):
             solar[i, k] = H.vertical_irradiance_wh_m2(data, cos_z, az, surface_az % 360.0).reshape(DAYS, 24).sum(1)
-    month_of_day = np.repeat(np.arange(12), [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    ground = np.asarray(slab_ground_temperatures_c(weather), dtype=float)[month_of_day]
+    ground = np.asarray(slab_ground_temperatures_c(weather), dtype=float)[MONTH_OF_DAY]
     g = b.geometry
     return Climate(
         weather_id=weather.id,
@@ -157,7 +156,7 @@ def climate(family: str | Family, weather) -> Climate:
         people_day_wh_m2=people,
         solar_day_wh_m2=solar,
         ground_day_c=ground,
-        month_of_day=month_of_day,
+        month_of_day=MONTH_OF_DAY.copy(),
         storey_height_m=g.storey_height_m,
         wwr_east=g.window_to_wall.east,
         wwr_west=g.window_to_wall.west,
