@@ -214,3 +214,35 @@ def test_airtight_package_without_mvhr_warns():
     office = archetypes.load("public_office")  # per-person fresh air: no hygiene air change to fall below
     ev = evaluate(office, "airtightness:target_ach=0.1", weather=w, loads=(_loads_by_hand(office),) * 2)
     assert not any("hygiene" in m for m in ev.warnings)
+
+
+def test_app_builder_offers_mvhr_and_warns_in_both_languages():
+    from simulator.app.choices import Choices, from_preset, hygiene_note
+
+    old = archetypes.load("old_estate_pre1990")
+    c = Choices(airtight_ach=0.1, mvhr=True)
+    assert c.measures() == ["airtightness:target_ach=0.1", "mvhr"]
+    assert "新风热回收" in c.short_label("zh") and "heat-recovery ventilation" in c.short_label("en")
+    assert from_preset("airtight_0_3,mvhr") == Choices(airtight_ach=0.3, mvhr=True)
+    assert hygiene_note(old, c) is None  # the unit supplies the hygiene rate
+    leaky_enough = Choices(airtight_ach=0.5)
+    assert hygiene_note(old, leaky_enough) is None  # 0.5 1/h = the hygiene rate
+    airtight = Choices(airtight_ach=0.1)
+    zh, en = hygiene_note(old, airtight, "zh"), hygiene_note(old, airtight, "en")
+    assert "0.10 次/h" in zh and "0.50 次/h" in zh and "0.40 次/h" in zh
+    assert "0.10 1/h" in en and "0.50 1/h" in en and "heat-recovery ventilation" in en
+    assert hygiene_note(archetypes.load("public_office"), airtight) is None
+
+
+def test_fan_electricity_reaches_the_delivered_electricity(airtight):
+    from simulator.systems import deliver
+
+    w = weather.load("tianjin")
+    loads = _loads_by_hand(airtight)
+    with_mvhr = M.apply(airtight, ["mvhr"])
+    before, after = deliver(loads, airtight, w), deliver(loads, with_mvhr, w)
+    fans_kwh = SFP_W_PER_M3_H * OLD_ESTATE_HYGIENE_ACH * airtight.floor_area_m2 * OLD_ESTATE_CLEAR_HEIGHT_M * 8760 / 1e3
+    assert after.notes["ventilation_fan_kwh"] == pytest.approx(fans_kwh, rel=1e-9)
+    # bills and CO2 follow the electricity: the fans are in the equipment end use
+    assert after.electricity_kwh - before.electricity_kwh == pytest.approx(fans_kwh, rel=1e-9)
+    assert "ventilation_fan_kwh" not in before.notes
