@@ -230,7 +230,7 @@ def loads_from_prediction(building: Building, w, pred: pd.Series, engine: str = 
     u = building.u_values_w_m2k()
     a_win = sum(g.window_area_m2(f) for f in ("south", "north", "east", "west"))
     a_wall = sum(g.facade_area_m2(f) for f in ("south", "north", "east", "west")) - a_win
-    h_total = (u["wall"] * a_wall + u["window"] * a_win + (u["roof"] + u["ground_floor"]) * g.footprint_m2
+    h_total = (u["wall_mean"] * a_wall + u["window"] * a_win + (u["roof"] + u["ground_floor"]) * g.footprint_m2
                + AIR_WH_M3K * op.infiltration_ach * g.footprint_m2 * g.storey_height_m * g.storeys) / area
     people = (H.profile_hourly(building, op.occupancy) * op.activity_w_per_person / op.occupancy_m2_per_person
               * PEOPLE_SENSIBLE_FRACTION)
