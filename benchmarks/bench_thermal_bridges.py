@@ -11,6 +11,12 @@ gives the IDF text of the model before the bridges existed). Per archetype: wall
 worker (2 workers, run cache off; the machine is shared, so times are under load).
 
 Saves benchmarks/results/thermal_bridges.json and .md and prints the markdown table.
+
+    .venv/bin/python benchmarks/bench_thermal_bridges.py --cpu
+
+measures instead the CPU seconds of the energyplus process of one run per archetype and
+variant, one after the other (less affected by other load than wall time), into
+benchmarks/results/thermal_bridges_cpu.json.
 """
 
 from __future__ import annotations
@@ -39,7 +45,40 @@ def _variant(b, variant: str):
     return b.replace(constructions=dataclasses.replace(b.constructions, thermal_bridges=ThermalBridges()))
 
 
+def cpu_seconds() -> int:
+    """CPU seconds [s] of the energyplus child of one annual run per archetype, without and with bridges."""
+    import resource
+    import tempfile
+
+    from simulator.energyplus import normalised_epw, prepare
+    from simulator.runner import run_energyplus
+    from weather.epw import read_epw
+
+    w = read_epw(weather_path("tianjin"))
+    epw = normalised_epw(w)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        epw_path = Path(tmp) / "weather.epw"
+        epw_path.write_bytes(epw.data)
+        for name in archetypes.names():
+            row = {"archetype": name}
+            for variant in VARIANTS:
+                prepared = prepare(_variant(archetypes.load(name), variant), w, epw)
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                run_energyplus(prepared.idf_text, epw_path, Path(tmp) / f"{name}-{variant}")
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                row[f"cpu_s_{variant}"] = round(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, 2)
+            rows.append(row)
+            print(row, flush=True)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "thermal_bridges_cpu.json").write_text(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"),
+                                                              "rows": rows}, indent=2) + "\n")
+    return 0
+
+
 def main() -> int:
+    if "--cpu" in sys.argv[1:]:
+        return cpu_seconds()
     epw = str(weather_path("tianjin"))
     names = archetypes.names()
     cases, keys = [], []
