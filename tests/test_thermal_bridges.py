@@ -133,12 +133,15 @@ VAR_WALL_CONDUCTION = "Surface Inside Face Conduction Heat Transfer Energy"
 
 def _winter_wall_conduction_j(building, epw: Path, run_dir: Path) -> float:
     """Heat conducted into the rooms through the external walls, Dec-Feb [J] (negative: a loss)."""
-    from simulator.energyplus import slab_ground_temperatures_c
+    from simulator.energyplus import normalised_epw, prepare
     from weather.epw import read_epw
 
-    text = idfw.idf_text(idfw.build_idf(building, slab_ground_temperatures_c(read_epw(epw))))
-    text += f"\nOutput:Variable,*,{VAR_WALL_CONDUCTION},Hourly;\n"
-    sql = run_energyplus(text, epw, run_dir)
+    w = read_epw(epw)
+    normalised = normalised_epw(w)
+    text = prepare(building, w, normalised).idf_text + f"\nOutput:Variable,*,{VAR_WALL_CONDUCTION},Hourly;\n"
+    run_dir.mkdir(parents=True)
+    (run_dir / "weather.epw").write_bytes(normalised.data)
+    sql = run_energyplus(text, run_dir / "weather.epw", run_dir / "run")
     query = ("SELECT d.KeyValue, SUM(r.Value) FROM ReportData r "
              "JOIN ReportDataDictionary d ON r.ReportDataDictionaryIndex = d.ReportDataDictionaryIndex "
              "JOIN Time t ON r.TimeIndex = t.TimeIndex JOIN EnvironmentPeriods e "
