@@ -28,20 +28,27 @@ class Material:
     solar_absorptance: float | None = None
     thermal_emittance: float | None = None
     surface_source: str = ""
+    # True: every layer of this material carries its surface properties (issue 11: the bitumen felt).
+    surface_applied: bool = False
 
     def properties(self) -> dict[str, float]:
         """The thermal properties as layer fields.
 
-        Surface properties are not included: an archetype's layers keep
-        EnergyPlus's defaults (solar 0.7, thermal 0.9) until the surrogate is
-        retrained on sourced values (see ``surface_source``); a measure that
-        puts a finish outside uses :meth:`surface`.
+        Surface properties are included only for materials whose
+        ``surface_applied`` is true (the bitumen felt of flat roofs, issue 11);
+        the other layers keep EnergyPlus's defaults (solar 0.7, thermal 0.9)
+        until the surrogate is retrained on sourced values (see
+        ``surface_source``); a measure that puts a finish outside uses
+        :meth:`surface`.
         """
-        return {
+        props = {
             "conductivity_w_mk": self.conductivity_w_mk,
             "density_kg_m3": self.density_kg_m3,
             "specific_heat_j_kgk": self.specific_heat_j_kgk,
         }
+        if self.surface_applied:
+            props.update(self.surface())
+        return props
 
     def surface(self) -> dict[str, float]:
         """The surface properties as layer fields (only those the data gives)."""

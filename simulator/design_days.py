@@ -20,7 +20,10 @@ record; a single typical year gives the same definitions on fewer hours.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import numpy as np
 
@@ -96,3 +99,26 @@ def design_days(w) -> DesignDays:
         cooling_month=hottest,
         pressure_pa=round(float(np.mean(pressure)), 0),
     )
+
+
+@cache
+def sizing_data() -> dict:
+    """``simulator/data/sizing.toml`` with every ``{value, unit, source}`` replaced by its value."""
+    raw = tomllib.loads(resources.files("simulator").joinpath("data/sizing.toml").read_text(encoding="utf-8"))
+    return {section: {k: v["value"] for k, v in items.items()} for section, items in raw.items()}
+
+
+def heating_capacity_factor(building_type: str) -> float:
+    """Heating capacity of the emitters / design heating load [-] (``sizing.toml``).
+
+    Homes are heated continuously (factor 1); public buildings heated by day
+    get the intermittent-heating addition for their morning warm-up.
+    """
+    factors = sizing_data()["heating_capacity_factor"]
+    return float(factors["residential" if building_type == "residential" else "public"])
+
+
+def monthly_mean_c(w) -> list[float]:
+    """Twelve monthly mean outdoor dry-bulb temperatures [C] of a :class:`weather.Weather` year."""
+    monthly = w.data.groupby("month")["dry_bulb_c"].mean()
+    return [float(monthly[m]) for m in range(1, 13)]

@@ -45,10 +45,10 @@ import numpy as np
 from buildings.model import Building
 from simulator import idf as idfw
 from simulator.cache import run_key
-from simulator.design_days import design_days
+from simulator.design_days import design_days, monthly_mean_c
 from simulator.exceptions import EnergyPlusError, WeatherError
 from simulator.loads import Loads
-from simulator.results import read_design_loads_w, read_hourly_kwh
+from simulator.results import read_design_loads_w, read_hourly_kwh, read_hourly_sum
 from simulator.runner import DEFAULT_TIMEOUT_S, energyplus_version, run_energyplus
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ FAILED_MARKER = "failed.txt"
 #: Longest building-name slug in a run folder name [characters].
 SLUG_LENGTH = 24
 #: Version of how results are read from EnergyPlus output (part of the engine version).
-RESULTS_READER_VERSION = "2"  # 2: sensible/latent cooling and design loads
+RESULTS_READER_VERSION = "3"  # 2: sensible/latent cooling and design loads; 3: heating unmet hours
 EPW_FILE = "in.epw"
 
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -207,7 +207,7 @@ def prepare(building: Building, w, epw: NormalisedEpw | None = None) -> Prepared
     if problems:
         raise ValidationError(problems, f"building {building.name!r}")
     t0 = time.perf_counter()
-    text = idfw.idf_text(idfw.build_idf(building, slab_ground_temperatures_c(w), design_days=design_days(w),
+    text = idfw.idf_text(idfw.build_idf(building, monthly_mean_c(w), design_days=design_days(w),
                                         cooling_split=True))
     epw = epw or normalised_epw(w)
     return PreparedRun(text, epw.sha256, engine_version(), building.floor_area_m2, building.name, w.id, w.name,
@@ -298,6 +298,7 @@ def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.Path
         sql = run_energyplus(prepared.idf_text, epw_path, run_dir, timeout_s=timeout_s)
         t2 = time.perf_counter()
         meters = read_hourly_kwh(sql, idfw.METERS, (idfw.VAR_WINDOW_SOLAR, *_COOLING_SPLIT))
+        unmet_h = read_hourly_sum(sql, idfw.VAR_HEATING_UNMET)
         design = read_design_loads_w(sql)
     except EnergyPlusError as exc:
         _mark_failed(run_dir, str(exc))
@@ -319,7 +320,8 @@ def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.Path
         engine=prepared.engine_version,
         weather_id=prepared.weather_id,
         building_name=prepared.building_name,
-        meta={"weather": prepared.weather_name, "build_s": prepared.build_s, "energyplus_s": round(t2 - t1, 3)},
+        meta={"weather": prepared.weather_name, "build_s": prepared.build_s, "energyplus_s": round(t2 - t1, 3),
+              "heating_unmet_h": unmet_h},
         **_split_and_design(meters, design),
     )
 

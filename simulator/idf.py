@@ -13,8 +13,13 @@ Model simplifications (each measured or argued in the README):
 * repeated middle storeys modelled once with a zone multiplier, their floors
   and ceilings adiabatic (``Geometry.use_multipliers``);
 * stairwells and balconies are not modelled separately;
-* slab on grade through a 1 m soil layer to monthly ground temperatures from
-  the weather file header (undisturbed soil at the shallowest depth).
+* slab on grade by EnergyPlus's F-factor method: a conductance H_g = A U from
+  ISO 13370 (characteristic dimension, equivalent thickness, the floor's own
+  layers) to monthly ground temperatures that carry ISO 13370's external
+  periodic part (:mod:`buildings.ground`);
+* heating capacity limited to the design heating load times a sizing factor
+  (autosized on the heating design day), so cold starts are reheated at the
+  rate a sized system delivers.
 
 eppy parses the IDD once per process (:func:`new_idf`); ``IDF.saveas`` is
 slow (it looks up units field by field), so :func:`idf_text` writes the text
@@ -42,7 +47,7 @@ from simulator.sourced_data import load_data
 
 #: Bumped whenever the model this module writes changes, so cached results
 #: computed with an older writer are not reused.
-IDF_WRITER_VERSION = "4"
+IDF_WRITER_VERSION = "5"  # 4: ventilation (h11v); 5: ISO 13370 F-factor slab, heating capacity limit (issue 11)
 
 IDF_VERSION = "25.2"
 
@@ -69,6 +74,10 @@ VAR_WINDOW_SOLAR = "Enclosure Windows Total Transmitted Solar Radiation Energy"
 # passes through the ideal loads). Keyed by the ideal-loads system's name.
 VAR_COOLING_SENSIBLE = "Zone Ideal Loads Supply Air Sensible Cooling Energy"
 VAR_COOLING_LATENT = "Zone Ideal Loads Supply Air Latent Cooling Energy"
+#: Hours in which some zone is below its heating setpoint (the capacity limit's unmet hours).
+VAR_HEATING_UNMET = "Facility Heating Setpoint Not Met Time"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
 IDEAL_LOADS_SUFFIX = " Ideal Loads"  # ideal-loads system name = zone name + suffix
 DESIGN_HEATING_DAY = "Heating 99.6% design day"
 DESIGN_COOLING_DAY = "Cooling 0.4% design day"
@@ -350,6 +359,7 @@ class ScheduleSet:
     def __init__(self, b: Building):
         op = b.operation
         self.op = op
+        self.building_type = b.building_type
         self.vacation_days: set[int] = set().union(*(p.days() for p in op.vacations)) if op.vacations else set()
         self.heating_days = _season_days(op.heating_season)
         self.cooling_days = _season_days(op.cooling_season)
@@ -598,6 +608,39 @@ def zone_layout(b: Building) -> list[tuple[str, float, float]]:
     return [("S", 0.0, d / 2), ("N", d / 2, d)]
 
 
+def slab_of(b: Building):
+    """The ISO 13370 coefficients of the building's slab on ground (:func:`buildings.ground.slab_on_ground`).
+
+    The whole footprint with its whole perimeter exposed; the wall thickness
+    is the exterior wall's; the floor's own layers (no ``soil`` layer) give R_f.
+    """
+    from buildings import ground as gnd
+
+    g, c = b.geometry, b.constructions
+    return gnd.slab_on_ground(g.length_m * g.depth_m, 2.0 * (g.length_m + g.depth_m), c.wall.thickness_m,
+                              gnd.floor_layers_r_m2k_w(c.ground_floor), gnd.soil_conductivity_of(c.ground_floor))
+
+
+def exposed_perimeter_m(b: Building, y0: float, y1: float) -> float:
+    """Exposed perimeter [m] of the ground-floor part between y0 and y1 (edges on the building's outline)."""
+    g = b.geometry
+    return 2.0 * (y1 - y0) + g.length_m * ((y0 == 0.0) + (y1 == g.depth_m))
+
+
+def _add_slab_floor(idf, b: Building, zone: str, y0: float, y1: float) -> str:
+    """A Construction:FfactorGroundFloor for one zone's slab; returns its name.
+
+    ``F = U A_zone / P_zone`` with the whole slab's ISO 13370 U, so the zones'
+    conductances add up to the slab's ``H_g``.
+    """
+    area = b.geometry.length_m * (y1 - y0)
+    perimeter = exposed_perimeter_m(b, y0, y1)
+    name = f"{zone} Slab"
+    _add(idf, "Construction:FfactorGroundFloor", Name=name, FFactor=slab_of(b).u_w_m2k * area / perimeter,
+         Area=area, PerimeterExposed=perimeter)
+    return name
+
+
 def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None, cooling_split: bool = False):
     """The eppy IDF of a building (ideal loads, annual run on the weather file).
 
@@ -612,7 +655,9 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
     b
         The building.
     ground_temperatures_c
-        Twelve monthly ground temperatures [C] under the slab.
+        Twelve monthly mean outdoor air temperatures [C] (ISO 13370's
+        external temperatures); the slab's ground temperatures are made from
+        them (:func:`buildings.ground.equivalent_ground_temperatures_c`).
     design_days
         A :class:`simulator.design_days.DesignDays`: adds EnergyPlus zone
         sizing on a heating and a cooling design day (design loads in the
@@ -630,10 +675,10 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
     for zone in zones:
         write_internal_gains(idf, b, zone)
         write_ventilation(idf, b, zone)
-        write_ideal_loads(idf, zone)
+        write_ideal_loads(idf, zone, limit_heating=design_days is not None)
     if design_days is not None:
         write_sizing(idf, design_days, zones, schedules)
-    write_outputs(idf, cooling_split)
+    write_outputs(idf, cooling_split, unmet_hours=design_days is not None)
     return idf
 
 
@@ -643,7 +688,11 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
 
 
 def write_simulation_control(idf, b: Building, ground_temperatures_c: list[float], sizing: bool) -> None:
-    """Timestep, SimulationControl, Building, geometry rules, run period and ground temperatures [C]."""
+    """Timestep, SimulationControl, Building, geometry rules, run period and the slab's ground temperatures [C].
+
+    ``ground_temperatures_c`` are the monthly mean outdoor air temperatures
+    (see :func:`build_idf`).
+    """
     sim = ASSUMPTIONS["simulation"]
     _add(idf, "Timestep", Number_of_Timesteps_per_Hour=TIMESTEPS_PER_HOUR)
     _add(
@@ -684,10 +733,12 @@ def write_simulation_control(idf, b: Building, ground_temperatures_c: list[float
         Use_Weather_File_Rain_Indicators="Yes",
         Use_Weather_File_Snow_Indicators="Yes",
     )
-    gt = {f"{m}_Ground_Temperature": t for m, t in zip(
-        ("January", "February", "March", "April", "May", "June", "July", "August",
-         "September", "October", "November", "December"), ground_temperatures_c, strict=True)}
-    _add(idf, "Site:GroundTemperature:BuildingSurface", **gt)
+    if b.geometry.ground_floor_exposure == "ground":
+        from buildings.ground import equivalent_ground_temperatures_c
+
+        temps = equivalent_ground_temperatures_c(slab_of(b), ground_temperatures_c)
+        gt = dict(zip((f"{m}_Ground_Temperature" for m in _MONTHS), temps, strict=True))
+        _add(idf, "Site:GroundTemperature:FCfactorMethod", **gt)
 
 
 def write_schedules(idf, b: Building, s: ScheduleSet, sizing: bool) -> None:
@@ -726,7 +777,8 @@ def write_constructions(idf, b: Building) -> None:
     c = b.constructions
     _add_construction(idf, "Wall", wall_layers_with_bridges(b))
     _add_construction(idf, "Roof", _layers(c.roof))
-    _add_construction(idf, "Ground Floor", _layers(c.ground_floor))
+    if b.geometry.ground_floor_exposure != "ground":  # a slab on ground is an F-factor floor per zone
+        _add_construction(idf, "Ground Floor", _layers(c.ground_floor))
     # internal_floor layers are listed top to bottom: a ceiling's outside is the storey above
     _add_construction(idf, "Ceiling", _layers(c.internal_floor))
     _add_construction(idf, "Floor", list(reversed(_layers(c.internal_floor))))
@@ -763,7 +815,8 @@ def _write_floor_and_ceiling(idf, b: Building, st: Storey, zone: str, suffix: st
         # raised floor: outdoor air below, no sun, sheltered from wind
         _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Outdoors", "", fv, sun=False)
     elif st.is_ground:
-        _add_surface(idf, f"{zone} Floor", "Floor", "Ground Floor", zone, "Ground", "", fv, sun=False)
+        slab = _add_slab_floor(idf, b, zone, y0, y1)
+        _add_surface(idf, f"{zone} Floor", "Floor", slab, zone, "GroundFCfactorMethod", "", fv, sun=False)
     elif linked:
         below = f"F{st.index:02d}{suffix} Ceiling"
         _add_surface(idf, f"{zone} Floor", "Floor", "Floor", zone, "Surface", below, fv, sun=False)
@@ -843,11 +896,17 @@ def design_day_date(schedules: ScheduleSet, month: int, heating: bool) -> tuple[
 
 
 def write_sizing(idf, dd, zones: list[str], schedules: ScheduleSet) -> None:
-    """Zone sizing on the heating and cooling design days (ideal loads, no sizing factor).
+    """Zone sizing on the heating and cooling design days (ideal loads).
 
     The averaging window is one hour (``TIMESTEPS_PER_HOUR`` steps), so the
-    design loads are hourly means like the annual peaks.
+    design loads are hourly means like the annual peaks. The zone heating
+    sizing factor is the heating capacity factor of ``sizing.toml``: it sizes
+    the ideal loads' heating capacity; the design load itself
+    (``ZoneSizes.CalcDesLoad``) is before any factor.
     """
+    from simulator.design_days import heating_capacity_factor
+
+    heat_factor = heating_capacity_factor(schedules.building_type)
     heat_month, heat_day = design_day_date(schedules, dd.heating_month, heating=True)
     cool_month, cool_day = design_day_date(schedules, dd.cooling_month, heating=False)
     common = {"DryBulb_Temperature_Range_Modifier_Type": "DefaultMultipliers",
@@ -875,7 +934,7 @@ def write_sizing(idf, dd, zones: list[str], schedules: ScheduleSet) -> None:
              Zone_Heating_Design_Supply_Air_Temperature=il["max_heating_supply_c"],
              Zone_Cooling_Design_Supply_Air_Humidity_Ratio=il["min_cooling_supply_humidity_ratio"],
              Zone_Heating_Design_Supply_Air_Humidity_Ratio=il["max_heating_supply_humidity_ratio"],
-             Zone_Heating_Sizing_Factor=1, Zone_Cooling_Sizing_Factor=1,
+             Zone_Heating_Sizing_Factor=heat_factor, Zone_Cooling_Sizing_Factor=1,
              Cooling_Design_Air_Flow_Method="DesignDay", Heating_Design_Air_Flow_Method="DesignDay")
 
 
@@ -1004,8 +1063,17 @@ def write_ventilation(idf, b: Building, zone: str) -> None:
              Minimum_Outdoor_Temperature=lo, Maximum_Outdoor_Temperature=hi)
 
 
-def write_ideal_loads(idf, zone: str) -> None:
-    """A zone's ideal-loads air system, its equipment connections and its thermostat."""
+def write_ideal_loads(idf, zone: str, limit_heating: bool = False) -> None:
+    """A zone's ideal-loads air system, its equipment connections and its thermostat.
+
+    With ``limit_heating`` (a run with zone sizing) the sensible heating
+    capacity is autosized: the zone's design heating load times the heating
+    capacity factor (:func:`write_sizing`). A cold start - the first hours of
+    the heating season, a morning after a setback - is then reheated at the
+    rate a system sized on the design day delivers, not without limit; the
+    hours it leaves a zone below its setpoint are reported
+    (:data:`VAR_HEATING_UNMET`). Without it heating is unlimited.
+    """
     il = ASSUMPTIONS["ideal_loads"]
     _add(idf, "ZoneHVAC:EquipmentConnections", Zone_Name=zone,
          Zone_Conditioning_Equipment_List_Name=f"{zone} Equipment List",
@@ -1023,19 +1091,22 @@ def write_ideal_loads(idf, zone: str) -> None:
          Minimum_Cooling_Supply_Air_Temperature=il["min_cooling_supply_c"],
          Maximum_Heating_Supply_Air_Humidity_Ratio=il["max_heating_supply_humidity_ratio"],
          Minimum_Cooling_Supply_Air_Humidity_Ratio=il["min_cooling_supply_humidity_ratio"],
-         Heating_Limit="NoLimit", Cooling_Limit="NoLimit",
+         Heating_Limit="LimitCapacity" if limit_heating else "NoLimit", Cooling_Limit="NoLimit",
+         Maximum_Sensible_Heating_Capacity="autosize" if limit_heating else "",
          Dehumidification_Control_Type="None", Humidification_Control_Type="None")
     _add(idf, "ZoneControl:Thermostat", Name=f"{zone} Thermostat", Zone_or_ZoneList_Name=zone,
          Control_Type_Schedule_Name="Dual Setpoint Control",
          Control_1_Object_Type="ThermostatSetpoint:DualSetpoint", Control_1_Name="Dual Setpoint")
 
 
-def write_outputs(idf, cooling_split: bool) -> None:
+def write_outputs(idf, cooling_split: bool, unmet_hours: bool = False) -> None:
     """SQLite output, the hourly meters and variables the reader needs, and which files EnergyPlus writes."""
     _add(idf, "Output:SQLite", Option_Type="Simple")
     for meter in METERS:
         _add(idf, "Output:Meter", Key_Name=meter, Reporting_Frequency="Hourly")
     _add(idf, "Output:Variable", Key_Value="*", Variable_Name=VAR_WINDOW_SOLAR, Reporting_Frequency="Hourly")
+    if unmet_hours:
+        _add(idf, "Output:Variable", Key_Value="*", Variable_Name=VAR_HEATING_UNMET, Reporting_Frequency="Hourly")
     if cooling_split:
         for var in (VAR_COOLING_SENSIBLE, VAR_COOLING_LATENT):
             _add(idf, "Output:Variable", Key_Value="*", Variable_Name=var, Reporting_Frequency="Hourly")

@@ -92,6 +92,18 @@ def read_design_loads_w(sql_path: Path) -> dict[str, float] | None:
     return out
 
 
+def read_hourly_sum(sql_path: Path, variable: str) -> float | None:
+    """Sum over the weather-file run of an hourly variable's values (in its own unit), or None if absent.
+
+    Used for ``Facility Heating Setpoint Not Met Time`` [h]: the hours in which
+    some zone was below its heating setpoint.
+    """
+    query = _QUERY.replace("ORDER BY", "AND rdd.Name = ? ORDER BY")
+    with sqlite3.connect(f"file:{sql_path}?mode=ro", uri=True) as con:
+        values = [float(v) for _name, _key, v in con.execute(query, (WEATHER_RUN_PERIOD, variable))]
+    return round(sum(values), 3) if values else None
+
+
 def _series(sql_path: Path, name: str, series: list[float] | None) -> np.ndarray:
     if series is None:
         return np.zeros(HOURS_PER_YEAR)
