@@ -246,17 +246,23 @@ def test_builtin_year_gives_cswd_loads(tianjin_epw, cswd_epw, session_cache, arc
     builtin = archetype_results["old_estate_pre1990"].loads
     cswd = _run(archetypes.load("old_estate_pre1990"), cswd_epw, session_cache)
     assert builtin.heating_kwh == pytest.approx(cswd.heating_kwh, rel=0.05)
-    assert builtin.cooling_kwh == pytest.approx(cswd.cooling_kwh, rel=0.15)
+    # Cooling: 15.7 % apart since issue 11. The two years' monthly means agree within 0.04 K, so the
+    # ISO 13370 slab now sees the same ground in both; before, each file's header ground temperatures
+    # (the CSWD header's lagged by about two months) offset part of the years' hourly solar and humidity
+    # difference (13 % then). 0.20 is the gap the hourly weather alone gives, rounded up.
+    assert builtin.cooling_kwh == pytest.approx(cswd.cooling_kwh, rel=0.20)
 
 
 @pytest.mark.parametrize("name", ["old_estate_pre1990", "public_office"])
 def test_energyplus_accepts_the_surfaces_without_warnings(tianjin_epw, tmp_path, name):
     """No GetSurfaceData warning (e.g. an interzone partition whose two faces do not mirror each other);
-    the only warnings left are EnergyPlus's note that Tianjin's ground is colder than 15-25 C and that
-    the zone volumes we enter (the room air: floor area x clear height) differ from the outer volumes."""
+    the only warning left is EnergyPlus's note that the zone volumes we enter (the room air: floor area x
+    clear height) differ from the outer volumes. (The note that Tianjin's ground is colder than 15-25 C
+    went with Site:GroundTemperature:BuildingSurface: the slab is an F-factor floor since issue 11.)"""
     EnergyPlusEngine(runs_dir=tmp_path, keep_runs=True).simulate(archetypes.load(name), tianjin_epw)
     err = next(tmp_path.glob("*/eplusout.err")).read_text()
+    assert "EnergyPlus Completed Successfully" in err, "eplusout.err not read?"
     warnings = [ln.strip() for ln in err.splitlines() if "** Warning **" in ln]
     assert warnings, "no warnings at all: eplusout.err not read?"
-    expected = ("Site:GroundTemperature:BuildingSurface", "Entered Zone Volumes differ from calculated")
+    expected = ("Entered Zone Volumes differ from calculated",)
     assert all(any(e in w for e in expected) for w in warnings), warnings

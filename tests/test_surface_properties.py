@@ -28,15 +28,30 @@ def test_material_surface_data_is_sourced_and_physical():
 
 
 @pytest.mark.parametrize("name", archetypes.names())
-def test_archetypes_keep_energyplus_default_surfaces(name):
-    """No archetype layer carries surface data: every Material is written with 0.7 / 0.9."""
+def test_archetypes_keep_energyplus_default_surfaces_but_the_felt(name):
+    """Archetype layers carry surface data only for materials marked ``surface_applied`` (the bitumen
+    felt, issue 11: solar absorptance 0.91); every other Material is written with 0.7 / 0.9."""
+    from buildings import materials
+
     b = archetypes.load(name)
     for cons in (b.constructions.wall, b.constructions.roof, b.constructions.ground_floor):
-        assert all(ly.solar_absorptance is None and ly.thermal_emittance is None for ly in cons.layers)
+        for ly in cons.layers:
+            mat = materials.get(ly.material)
+            if mat.surface_applied:
+                assert (ly.solar_absorptance, ly.thermal_emittance) == (mat.solar_absorptance, mat.thermal_emittance)
+            else:
+                assert ly.solar_absorptance is None and ly.thermal_emittance is None
+    felt = materials.get("waterproofing_membrane")
+    assert felt.surface_applied and felt.solar_absorptance == pytest.approx(0.91)
     idf = idfw.build_idf(b, [10.0] * 12)
+    roof_outer = next(c.Outside_Layer for c in idf.idfobjects["CONSTRUCTION"] if c.Name == "Roof")
     for mat in idf.idfobjects["MATERIAL"]:
-        assert mat.Solar_Absorptance in ("", DEFAULT_SOLAR_ABSORPTANCE), mat.Name
+        if mat.Solar_Absorptance not in ("", DEFAULT_SOLAR_ABSORPTANCE):
+            assert mat.Solar_Absorptance == felt.solar_absorptance, mat.Name
         assert mat.Thermal_Absorptance in ("", DEFAULT_THERMAL_EMITTANCE), mat.Name
+    outer = b.constructions.roof.layers[0]
+    if outer.material == "waterproofing_membrane":  # an exposed felt roof absorbs 0.91 of the sun
+        assert next(m for m in idf.idfobjects["MATERIAL"] if m.Name == roof_outer).Solar_Absorptance == 0.91
 
 
 def test_finishes_are_outermost_whatever_the_order():
