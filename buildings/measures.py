@@ -541,7 +541,7 @@ def unit_cost_cny(m: Measure, b: Building) -> float:
     return _value(d["cost_cny_m2"])
 
 
-def measure_cost(m: Measure, before: Building, peak_heating_w: float | None = None) -> MeasureCost:
+def measure_cost(m: Measure, before: Building, design_heating_w: float | None = None) -> MeasureCost:
     """Capital cost of a measure on the building it is applied to.
 
     Parameters
@@ -550,19 +550,20 @@ def measure_cost(m: Measure, before: Building, peak_heating_w: float | None = No
         The measure.
     before
         The building before retrofit (areas come from its geometry).
-    peak_heating_w
-        Peak heating load of the retrofitted building [W]; needed for heat sources,
-        which are sized on it.
+    design_heating_w
+        Design heating load of the retrofitted building [W]
+        (:func:`simulator.design_days.sizing_load_w`); needed for heat
+        sources, which are sized on it.
     """
     d = kind_data(m.kind)
     basis = d["cost_basis"]
     details: dict[str, Any] = {}
     if basis == "cny_per_kw_heating":
-        if peak_heating_w is None:
-            raise ValidationError([f"{m.label}: sizing a heat source needs the peak heating load [W]"])
-        qty = peak_heating_w / 1000.0 * _value(d["sizing_factor"])
+        if design_heating_w is None:
+            raise ValidationError([f"{m.label}: sizing a heat source needs the design heating load [W]"])
+        qty = design_heating_w / 1000.0 * _value(d["sizing_factor"])
         if m.kind == "electric_storage":
-            details["note"] = "heater sized at 2x the peak hourly load to recharge in the valley hours"
+            details["note"] = "heater sized at 2x the design heating load to recharge a design day in the 12 valley hours"
     elif basis == "cny_per_kwp":
         qty = pv_capacity_kw(before, m.get("roof_share"))
     else:

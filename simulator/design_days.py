@@ -118,6 +118,26 @@ def heating_capacity_factor(building_type: str) -> float:
     return float(factors["residential" if building_type == "residential" else "public"])
 
 
+def equipment_margin(use: str) -> float:
+    """Capacity of a heat pump, storage heater or AC / the design load it serves [-] (``sizing.toml``)."""
+    return float(sizing_data()["equipment_margin"][use])
+
+
+def sizing_load_w(loads, use: str = "heating") -> float:
+    """The load equipment is sized on [W]: the design load, or the annual peak where there is none.
+
+    ``Loads.design_heating_w`` / ``design_cooling_w`` come from EnergyPlus
+    zone sizing on the design days (steady, no warm-up); runs without zone
+    sizing (older cache entries, engines that do not predict design loads)
+    fall back to the annual hourly peak, which for intermittently heated
+    buildings includes the morning warm-up.
+    """
+    design = getattr(loads, f"design_{use}_w")
+    if design is not None and design > 0:
+        return float(design)
+    return float(getattr(loads, f"peak_{use}_w"))
+
+
 def monthly_mean_c(w) -> list[float]:
     """Twelve monthly mean outdoor dry-bulb temperatures [C] of a :class:`weather.Weather` year."""
     monthly = w.data.groupby("month")["dry_bulb_c"].mean()

@@ -20,6 +20,7 @@ from buildings.model import Building
 from buildings.ventilation import hygiene_warning
 from simulator import carbon, economics, systems
 from simulator.delivered import Delivered
+from simulator.design_days import sizing_load_w
 from simulator.exceptions import RetrofitError, ValidationError
 from simulator.loads import Loads
 
@@ -347,7 +348,7 @@ def _appraise(building, label, measures, engine_name, base: Outcome, after: Outc
               warnings: tuple[str, ...]) -> Evaluation:
     fin = opt.finance()
     r, horizon = float(fin["discount_rate"]), int(fin["horizon_years"])
-    costs = tuple(M.measure_cost(m, building, peak_heating_w=after.loads.peak_heating_w) for m in measures)
+    costs = tuple(M.measure_cost(m, building, design_heating_w=sizing_load_w(after.loads)) for m in measures)
     gross = sum(c.capex_cny for c in costs)
     if opt.subsidy_cny_m2 < 0:
         raise ValidationError([f"subsidy_cny_m2: {opt.subsidy_cny_m2} must be >= 0"])

@@ -56,6 +56,7 @@ import numpy as np
 from buildings.ventilation import hourly_fan_kwh
 from simulator import pv as pvmod
 from simulator.delivered import ELECTRIC_END_USES, Delivered
+from simulator.design_days import equipment_margin, sizing_load_w
 from simulator.exceptions import ValidationError, WeatherError
 from simulator.system_params import DATA_FILE, ParamSpec, load_system_params, parameter_specs  # noqa: F401 (public names)
 from simulator.units import HOURS_PER_YEAR as HOURS
@@ -198,7 +199,7 @@ class HeatPumpResult:
 
 def ashp_heating(heat_kwh: np.ndarray, outdoor_c: np.ndarray, dew_point_c: np.ndarray,
                  pressure_pa: np.ndarray, design_supply_c: float, heat_emitter: str,
-                 ashp_params: dict[str, Any]) -> HeatPumpResult:
+                 ashp_params: dict[str, Any], design_heat_kw: float | None = None) -> HeatPumpResult:
     """Run an air-to-water heat pump with electric backup against hourly heating loads.
 
     Parameters
@@ -213,11 +214,16 @@ def ashp_heating(heat_kwh: np.ndarray, outdoor_c: np.ndarray, dew_point_c: np.nd
         "radiator", "floor_heating" or "fan_coil" (heating-curve exponent).
     ashp_params
         The ``[ashp]`` table of :func:`load_system_params`.
+    design_heat_kw
+        Design heating load [kW] the heat pump is sized on
+        (:func:`simulator.design_days.sizing_load_w`: EnergyPlus's design-day
+        load); None sizes on the largest value of ``heat_kwh`` (synthetic
+        load profiles have no design load).
 
     Notes
     -----
-    Capacity at the design temperature is ``sizing_factor`` x the peak hourly
-    load (the largest value of ``heat_kwh``, i.e. ``Loads.peak_heating_w``), and scales with :func:`capacity_ratio` and ``(1 - defrost
+    Capacity at the design temperature is ``sizing_factor`` x the design
+    heating load (``design_heat_kw``), and scales with :func:`capacity_ratio` and ``(1 - defrost
     fraction)`` at other temperatures. Below ``cutoff_c`` the heat pump is
     off. The backup heater covers whatever the heat pump cannot.
     """
@@ -240,7 +246,8 @@ def ashp_heating(heat_kwh: np.ndarray, outdoor_c: np.ndarray, dew_point_c: np.nd
     cop_steady = staffell_cop(supply - t, p["cop_c0"], p["cop_c1"], p["cop_c2"], p["delta_t_min_k"],
                               p["cop_min"])
     cop = np.maximum(cop_steady * (1.0 - tdef), p["cop_min"])
-    cap_design = p["sizing_factor"] * float(q.max(initial=0.0))
+    sized_on_kw = float(q.max(initial=0.0)) if design_heat_kw is None else float(design_heat_kw)
+    cap_design = p["sizing_factor"] * sized_on_kw
     ratio = capacity_ratio(t, p["rated_outdoor_c"], p["capacity_slope_1_k"])
     ratio_design = float(capacity_ratio(p["design_outdoor_c"], p["rated_outdoor_c"], p["capacity_slope_1_k"]))
     capacity = cap_design * ratio / ratio_design * (1.0 - tdef)
@@ -258,6 +265,19 @@ def ashp_heating(heat_kwh: np.ndarray, outdoor_c: np.ndarray, dew_point_c: np.nd
         capacity_kw=capacity,
         capacity_design_kw=cap_design,
     )
+
+
+def storage_heater_kw(design_heat_kw: float, valley_hours: int, efficiency: float,
+                      standing_loss_fraction: float) -> float:
+    """Electric heater of a heat-storage boiler [kW]: a design day's heat charged in the valley hours.
+
+    ``design_heat_kw x 24 h / valley_hours / (efficiency x (1 - standing loss))``:
+    on the design day the store must take 24 h of the design load in the
+    valley window (20:00-08:00: 12 h, hence about twice the design load).
+    """
+    if valley_hours <= 0:
+        raise ValidationError(["electric_storage valley window must be at least 1 h"], source="systems")
+    return design_heat_kw * 24.0 / valley_hours / (efficiency * (1.0 - standing_loss_fraction))
 
 
 def district_heat_loss_fraction(network_loss_fraction: float, overheating_loss_fraction: float) -> float:
@@ -471,7 +491,8 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
         notes.update(boiler_efficiency_lhv=g["seasonal_efficiency_lhv"], gas_lhv_mj_m3=g["gas_lhv_mj_m3"])
     elif source == "ashp":
         res = ashp_heating(heat, w["dry_bulb_c"], w["dew_point_c"], w["pressure_pa"],
-                           sysd.supply_temperature_c, sysd.heat_emitter, p["ashp"])
+                           sysd.supply_temperature_c, sysd.heat_emitter, p["ashp"],
+                           design_heat_kw=sizing_load_w(loads, "heating") / 1000.0)
         elec["heating"] = res.electricity_kwh
         ambient = res.ambient_heat_kwh
         scop = res.scop
@@ -491,7 +512,10 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
         s = p["electric_storage"]
         elec["heating"] = storage_charging_kwh(heat, s["efficiency"], s["standing_loss_fraction"],
                                                s["valley_start_hour"], s["valley_end_hour"])
-        notes.update(storage_efficiency=s["efficiency"], storage_standing_loss_fraction=s["standing_loss_fraction"])
+        n_valley = (s["valley_end_hour"] - s["valley_start_hour"]) % 24
+        notes.update(storage_efficiency=s["efficiency"], storage_standing_loss_fraction=s["standing_loss_fraction"],
+                     storage_heater_kw=storage_heater_kw(sizing_load_w(loads, "heating") / 1000.0, n_valley,
+                                                         s["efficiency"], s["standing_loss_fraction"]))
 
     cooling_system = sysd.cooling_system
     useful_cooling = float(cool.sum())
@@ -502,6 +526,7 @@ def deliver(loads, building, weather, params: dict | None = None) -> Delivered:
         cop = cooling_seasonal_cop(cooling_system, p, building.systems.split_ac_inverter)
         elec["cooling"] = cool / cop
         notes["cooling_seasonal_cop"] = cop
+        notes["cooling_capacity_kw"] = sizing_load_w(loads, "cooling") / 1000.0 * equipment_margin("cooling")
 
     pv_kw = float(sysd.pv_capacity_kw)
     if pv_kw > 0.0:

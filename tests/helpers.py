@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.delivered import HOURS, Delivered
+from simulator.design_days import sizing_load_w
 
 
 def hourly(x) -> np.ndarray:
@@ -68,7 +69,7 @@ def recompute_evaluation(building, package: str, loads_before, loads_after, weat
         renewable = d.pv_self_consumed_kwh + d.pv_export_kwh + d.ambient_heat_kwh
         use = d.grid_import_kwh + d.pv_self_consumed_kwh + d.district_heat_kwh + d.ambient_heat_kwh
         out[key] = {"co2_kg": co2, "renewable_share": renewable / use, "bills_cny": bills.total_cny}
-    costs = [M.measure_cost(m, building, peak_heating_w=loads_after.peak_heating_w) for m in ms]
+    costs = [M.measure_cost(m, building, design_heating_w=sizing_load_w(loads_after)) for m in ms]
     capex = sum(c.capex_cny for c in costs)
     om = PV_OM_CNY_W_A * after_b.systems.pv_capacity_kw * 1000
     bill_saving = out["baseline"]["bills_cny"] - out["retrofit"]["bills_cny"]

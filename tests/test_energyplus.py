@@ -263,6 +263,5 @@ def test_energyplus_accepts_the_surfaces_without_warnings(tianjin_epw, tmp_path,
     err = next(tmp_path.glob("*/eplusout.err")).read_text()
     assert "EnergyPlus Completed Successfully" in err, "eplusout.err not read?"
     warnings = [ln.strip() for ln in err.splitlines() if "** Warning **" in ln]
-    assert warnings, "no warnings at all: eplusout.err not read?"
     expected = ("Entered Zone Volumes differ from calculated",)
     assert all(any(e in w for e in expected) for w in warnings), warnings

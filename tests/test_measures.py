@@ -337,7 +337,7 @@ def test_wall_capex_by_hand(old):
 
 
 def test_heat_pump_is_sized_on_the_peak_load(old):
-    cost = M.measure_cost(M.measure("ashp"), old, peak_heating_w=100_000)
+    cost = M.measure_cost(M.measure("ashp"), old, design_heating_w=100_000)
     assert cost.quantity == pytest.approx(110.0) and cost.capex_cny == pytest.approx(110 * 1500)
     with pytest.raises(ValidationError, match="peak heating load"):
         M.measure_cost(M.measure("ashp"), old)
@@ -391,10 +391,10 @@ def test_pv_and_storage_capex_by_hand(old):
     assert (pv.cost_basis, pv.quantity) == ("cny_per_kwp", pytest.approx(17.25))
     assert pv.capex_cny == pytest.approx(17.25 * 3400) and pv.lifetime_years == 25
     # electric storage heater sized at 2x the peak (12 valley hours recharge a day's heat), 900 CNY/kW
-    st = M.measure_cost(M.measure("electric_storage"), old, peak_heating_w=100_000)
+    st = M.measure_cost(M.measure("electric_storage"), old, design_heating_w=100_000)
     assert st.quantity == pytest.approx(200.0) and st.capex_cny == pytest.approx(200 * 900)
     assert st.lifetime_years == 15 and "2x" in st.details["note"]
-    assert M.measure_cost(M.measure("ashp"), old, peak_heating_w=100_000).details == {}
+    assert M.measure_cost(M.measure("ashp"), old, design_heating_w=100_000).details == {}
 
 
 def test_heat_pump_replaces_acs_unless_told_not_to():

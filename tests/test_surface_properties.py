@@ -102,10 +102,11 @@ def test_lighter_surfaces_cut_cooling_and_add_a_little_heating(runs, measure):
     """Less absorbed sun: less summer gain, and less winter gain too (heat balance directions).
 
     Bounds: the uninsulated roof (U 1.16) is a sixth of the envelope and the
-    walls' absorbed sun is a small part of a 70 kWh/m2 heating need, so the
-    heating rise stays under 5 %; the cooling cut is at least 0.5 %
-    (a change smaller than that would mean the absorptance did not reach EnergyPlus).
+    walls' absorbed sun is a small part of a 60-70 kWh/m2 heating need, so the
+    heating rise stays under 10 % (light render +4.0 % before issue 11, +5.1 % after it: the ISO 13370
+    ground lowered the base heating, the sun the render reflects is the same); the cooling cut is at
+    least 0.5 % (a change smaller than that would mean the absorptance did not reach EnergyPlus).
     """
     base, new = runs["base"], runs[measure]
     assert new.cooling_kwh < 0.995 * base.cooling_kwh
-    assert base.heating_kwh < new.heating_kwh < 1.05 * base.heating_kwh
+    assert base.heating_kwh < new.heating_kwh < 1.10 * base.heating_kwh

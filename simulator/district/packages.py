@@ -115,8 +115,11 @@ def package_effect(archetype: str, package: str) -> PackageEffect:
             replaced[name] = fa[name]
         elif name in CAPPED_FEATURES:
             capped[name] = fa[name]
-    peak_w = float(predict_features(fam, pd.DataFrame([fa]))["peak_heating_w_m2"].iloc[0]) * after.floor_area_m2
-    costs = [M.measure_cost(m, before, peak_heating_w=peak_w) for m in measures]
+    pred = predict_features(fam, pd.DataFrame([fa]))
+    # heat sources are sized on the design heating load; a surrogate without that target gives the peak
+    per_m2 = "design_heating_w_m2" if "design_heating_w_m2" in pred.columns else "peak_heating_w_m2"
+    design_w = float(pred[per_m2].iloc[0]) * after.floor_area_m2
+    costs = [M.measure_cost(m, before, design_heating_w=design_w) for m in measures]
     area = before.floor_area_m2
     sb, sa = before.systems, after.systems
     return PackageEffect(

@@ -70,7 +70,17 @@ class PlantLoad:
 
     @property
     def design_load_kw(self) -> float:
-        """Design load: the largest hourly send-out of the season [kW]."""
+        """Design load [kW]: the buildings' design heating loads plus the network's largest hourly loss.
+
+        The buildings' design loads are EnergyPlus's design-day loads
+        (``design_heating_kw`` of each group, scaled to its floor area):
+        steady, without the season-start reheating or a morning warm-up. Where
+        a group has none (an engine without design loads), the largest hourly
+        send-out of the season is used instead.
+        """
+        design = [g.get("design_heating_kw") for g in self.groups]
+        if design and all(d is not None and d > 0 for d in design):
+            return float(sum(design) + self.loss_kw.max(initial=0.0))
         return float(self.sendout_kw.max())
 
     @property
@@ -127,6 +137,8 @@ def building_hourly_heat_kwh(spec: PlantSpec, w, epw_path, progress: Callable[[i
         total += heat
         groups.append({"archetype": g.archetype, "package": g.package, "floor_area_m2": g.floor_area_m2,
                        "annual_heating_kwh_m2": float(loads.heating_kwh_m2),
+                       "design_heating_kw": (None if loads.design_heating_w is None
+                                             else float(loads.design_heating_w) * scale / 1000.0),
                        "domain_violations": list(loads.meta.get("domain_violations", []))})
         if progress is not None:
             progress(i + 1, n)
