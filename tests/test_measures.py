@@ -336,10 +336,10 @@ def test_wall_capex_by_hand(old):
     assert g.floor_area_m2 == 3600
 
 
-def test_heat_pump_is_sized_on_the_peak_load(old):
+def test_heat_pump_is_sized_on_the_design_load(old):
     cost = M.measure_cost(M.measure("ashp"), old, design_heating_w=100_000)
     assert cost.quantity == pytest.approx(110.0) and cost.capex_cny == pytest.approx(110 * 1500)
-    with pytest.raises(ValidationError, match="peak heating load"):
+    with pytest.raises(ValidationError, match="design heating load"):
         M.measure_cost(M.measure("ashp"), old)
 
 
