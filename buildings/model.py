@@ -332,6 +332,9 @@ class Operation:
     # Homes get the hygiene air change of GB 50736-2012 whatever their airtightness; False
     # only for test cases whose specification fixes the air change (ASHRAE 140).
     hygiene_ventilation: bool = True
+    # Heating limited to the design-day load x the capacity factor of simulator/data/sizing.toml (issue 11);
+    # False only for test cases whose specification sets an unlimited heater (ASHRAE 140: 1000 kW).
+    heating_capacity_limited: bool = True
     vacations: tuple[Period, ...] = ()  # days run on the weekend profiles
 
 

@@ -675,7 +675,7 @@ def build_idf(b: Building, ground_temperatures_c: list[float], design_days=None,
     for zone in zones:
         write_internal_gains(idf, b, zone)
         write_ventilation(idf, b, zone)
-        write_ideal_loads(idf, zone, limit_heating=design_days is not None)
+        write_ideal_loads(idf, zone, limit_heating=design_days is not None and b.operation.heating_capacity_limited)
     if design_days is not None:
         write_sizing(idf, design_days, zones, schedules)
     write_outputs(idf, cooling_split, unmet_hours=design_days is not None)

@@ -152,3 +152,16 @@ def test_walkup_heating_peak_bounded_by_the_sized_capacity(old_estate, slab_run)
     peak_w = float(slab_run["heating"].max() * 1000.0)
     assert 0 < peak_w <= x_w * (1 + 1e-6)
     assert slab_run["unmet_h"] is not None and slab_run["unmet_h"] >= 0
+
+
+def test_heating_capacity_limited_except_where_the_specification_says_unlimited(old_estate, tianjin):
+    """Archetypes: ideal-loads heating autosized on the design day; ASHRAE 140 (a 1000 kW heater): no limit."""
+    from simulator.validation.ashrae140 import build_case
+
+    dd = design_days(tianjin)
+    for b, limit in ((old_estate, "LimitCapacity"), (build_case("600"), "NoLimit")):
+        systems = idfw.build_idf(b, monthly_mean_c(tianjin), design_days=dd).idfobjects["ZONEHVAC:IDEALLOADSAIRSYSTEM"]
+        assert systems and {s.Heating_Limit for s in systems} == {limit}
+    # without zone sizing there is nothing to size on: no limit
+    plain = idfw.build_idf(old_estate, monthly_mean_c(tianjin)).idfobjects["ZONEHVAC:IDEALLOADSAIRSYSTEM"]
+    assert {s.Heating_Limit for s in plain} == {"NoLimit"}

@@ -214,6 +214,7 @@ def build_case(name: str) -> Building:
             "equipment_radiant_fraction": common["internal_gain_radiant_fraction"],
             "infiltration_ach": common["infiltration_ach"],
             "hygiene_ventilation": False,  # Standard 140 fixes the air change: infiltration only
+            "heating_capacity_limited": False,  # Standard 140's heater is 1000 kW: effectively unlimited
         },
         "systems": {"cooling_system": "none"},
     }
