@@ -12,6 +12,7 @@ from buildings.model import (
     Period,
     Site,
     Systems,
+    ThermalBridges,
     WindowToWall,
     building_from_dict,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "Period",
     "Site",
     "Systems",
+    "ThermalBridges",
     "WindowToWall",
     "building_from_dict",
 ]

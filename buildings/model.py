@@ -28,6 +28,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from buildings import thermal_bridges as tb
+from buildings.thermal_bridges import NO_THERMAL_BRIDGES
 from simulator.exceptions import ValidationError
 
 HOURS = 24
@@ -155,10 +157,6 @@ class Glazing:
     u_value_w_m2k: float = field(metadata=_rng(0.5, 7.0, "W/(m2 K)"))
     shgc: float = field(metadata=_rng(0.1, 0.9, "-"))
     visible_transmittance: float = field(default=0.7, metadata=_rng(0.1, 0.95, "-"))
-
-
-#: Construction era of a building without linear thermal bridges (walls at their 1-D U).
-NO_THERMAL_BRIDGES = "none"
 
 
 @dataclass(frozen=True)
@@ -390,12 +388,10 @@ class Building:
         wall's mean U including its linear thermal bridges
         (:func:`buildings.thermal_bridges.wall_mean_u_w_m2k`), which the engine simulates.
         """
-        from buildings.thermal_bridges import wall_mean_u_w_m2k
-
         c = self.constructions
         return {
             "wall": c.wall.u_value_w_m2k,
-            "wall_mean": wall_mean_u_w_m2k(self),
+            "wall_mean": tb.wall_mean_u_w_m2k(self),
             "roof": c.roof.u_value_w_m2k,
             "ground_floor": c.ground_floor.u_value_w_m2k,
             "window": c.window.u_value_w_m2k,
@@ -694,13 +690,11 @@ def energyplus_limits(b: Building, zone_timestep_h: float = ZONE_TIMESTEP_H) -> 
 
 def check_consistency(b: Building) -> list[str]:
     """Cross-field checks that single-field ranges cannot express."""
-    from buildings.thermal_bridges import eras  # the psi data imports this module
-
     problems = list(energyplus_limits(b))
     era = b.constructions.thermal_bridges.construction_era
-    if era != NO_THERMAL_BRIDGES and era not in eras():
+    if era != NO_THERMAL_BRIDGES and era not in tb.eras():
         problems.append(f"constructions.thermal_bridges.construction_era: {era!r} is not one of "
-                        f"{', '.join([NO_THERMAL_BRIDGES, *eras()])}")
+                        f"{', '.join([NO_THERMAL_BRIDGES, *tb.eras()])}")
     op = b.operation
     if op.heating_setpoint_c >= op.cooling_setpoint_c:
         problems.append(

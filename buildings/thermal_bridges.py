@@ -27,17 +27,49 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
-from buildings.model import (
-    FACADES,
-    NO_THERMAL_BRIDGES,
-    Building,
-    Construction,
-    Geometry,
-    surface_resistances,
-)
 from simulator.exceptions import UnknownNameError
+
+#: Construction era of a building without linear thermal bridges (walls at their 1-D U).
+NO_THERMAL_BRIDGES = "none"
+_FACADES = ("south", "north", "east", "west")  # buildings.model.FACADES (this module sits below the model)
+
+
+class Geometry(Protocol):
+    """What the junction lengths read of :class:`buildings.model.Geometry` (this module cannot import it)."""
+
+    length_m: float
+    depth_m: float
+    storeys: int
+
+    @property
+    def height_m(self) -> float: ...
+
+    def facade_area_m2(self, facade: str) -> float: ...
+
+    def window_area_m2(self, facade: str) -> float: ...
+
+
+class Construction(Protocol):
+    """What the conductivity factor reads of :class:`buildings.model.Construction`."""
+
+    @property
+    def u_value_w_m2k(self) -> float: ...
+
+    @property
+    def r_layers_m2k_w(self) -> float: ...
+
+
+class Building(Protocol):
+    """What the mean U reads of :class:`buildings.model.Building`.
+
+    ``geometry`` (a :class:`Geometry`) and ``constructions`` (with ``wall``,
+    ``roof``, ``ground_floor``, ``window`` and ``thermal_bridges``).
+    """
+
+    geometry: Any
+    constructions: Any
 
 #: Junction types, in the data file's order.
 JUNCTIONS = ("floor_slab_edge", "balcony", "window_reveal", "roof_edge", "wall_ground", "internal_wall_column")
@@ -94,12 +126,12 @@ def geometry_parameters(era: str) -> dict[str, float]:
 
 def window_area_m2(g: Geometry) -> float:
     """Window area of all facades [m2]."""
-    return sum(g.window_area_m2(f) for f in FACADES)
+    return sum(g.window_area_m2(f) for f in _FACADES)
 
 
 def opaque_wall_area_m2(g: Geometry) -> float:
     """Opaque external wall area [m2]: facades (outer dimensions) less the windows."""
-    return sum(g.facade_area_m2(f) for f in FACADES) - window_area_m2(g)
+    return sum(g.facade_area_m2(f) for f in _FACADES) - window_area_m2(g)
 
 
 def junction_lengths_m(g: Geometry, window_width_m: float, window_height_m: float,
@@ -177,15 +209,15 @@ def conductivity_factor(wall: Construction, u_mean_w_m2k: float) -> float:
 
     The layers' resistance R is scaled to R' = 1/U_mean - Rsi - Rse, so the
     factor is R / R'; thickness, density and specific heat (the heat
-    capacity) are unchanged. It is 1 when U_mean is the 1-D U.
+    capacity) are unchanged. It is 1 when U_mean is the 1-D U. Rsi + Rse are
+    the films the wall's 1-D U was computed with: 1/U_1D - R.
 
     Raises
     ------
     ValueError
         If U_mean is at or above 1 / (Rsi + Rse): no layer resistance could give it.
     """
-    rs = surface_resistances()[wall.surface_type]
-    films = rs["rsi_m2k_w"] + rs["rse_m2k_w"]
+    films = 1.0 / wall.u_value_w_m2k - wall.r_layers_m2k_w
     target = 1.0 / u_mean_w_m2k - films
     if target <= 0.0:
         raise ValueError(f"a wall U of {u_mean_w_m2k:g} W/(m2 K) is beyond the surface resistances "
