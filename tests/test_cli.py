@@ -42,6 +42,9 @@ def test_simulate_json_has_the_promised_keys(tianjin_epw, session_cache):
     assert len(data["monthly_heating_kwh"]) == 12 and len(data["monthly_cooling_kwh"]) == 12
     assert data["heating_kwh_m2"] == pytest.approx(data["heating_kwh"] / data["floor_area_m2"], rel=1e-3)
     assert data["archetype"] == "public_school"
+    env = data["envelope"]  # the wall's 1-D U and its mean U with thermal bridges, side by side
+    assert env["wall_mean_u_w_m2k"] == pytest.approx(env["wall_u_w_m2k"] + env["wall_bridge_u_w_m2k"], abs=2e-4)
+    assert env["wall_mean_u_w_m2k"] > env["wall_u_w_m2k"] and env["thermal_bridge_era"] == "frame_infill_2000s"
     # a second call is a cache hit with the same numbers
     again = json.loads(retrofit("simulate", "--archetype", "public_school", "--weather", str(tianjin_epw),
                                 "--json", "--cache", str(session_cache.path), "-q").stdout)
