@@ -277,6 +277,8 @@ def _print_loads(out: dict) -> None:
         print(f"  design heating {out['design_heating_w'] / 1000:,.1f} kW ({out['design_heating_w_m2']:.1f} W/m2),"
               f" design cooling {out['design_cooling_w'] / 1000:,.1f} kW ({out['design_cooling_w_m2']:.1f} W/m2)"
               f"; cooling sensible {out['cooling_sensible_kwh']:,.0f} kWh, latent {out['cooling_latent_kwh']:,.0f} kWh")
+    if out.get("heating_unmet_h") is not None:
+        print(f"  heating below setpoint {out['heating_unmet_h']:,.1f} h (heating capacity = design load x sizing factor)")
     if out.get("envelope"):
         e = out["envelope"]
         print(f"  wall U {e['wall_u_w_m2k']:.2f} W/(m2 K) from its layers, {e['wall_mean_u_w_m2k']:.2f} with thermal"

@@ -166,6 +166,10 @@ class Loads:
             w = getattr(self, f"{name}_w")
             out[f"{name}_w"] = _round_or_none(w, 1)
             out[f"{name}_w_m2"] = _round_or_none(None if w is None else w / self.floor_area_m2, 3)
+        # hours some zone was below its heating setpoint: the heating capacity is limited to the design
+        # load x a factor (issue 11); None where the engine does not report it (surrogate, older runs)
+        unmet = self.meta.get("heating_unmet_h") if isinstance(self.meta, dict) else None
+        out["heating_unmet_h"] = _round_or_none(unmet, 2)
         for name in SERIES:
             out[f"monthly_{name}_kwh"] = [round(float(v), 3) for v in getattr(self, f"monthly_{name}_kwh")]
         return out

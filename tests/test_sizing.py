@@ -107,3 +107,9 @@ def test_plant_design_load_from_the_buildings_design_loads():
     assert sized.design_load_kw == pytest.approx(300.0 + 250.0 + 15.0)
     unsized = load([{"design_heating_kw": 300.0}, {"design_heating_kw": None}])
     assert unsized.design_load_kw == pytest.approx(911.0)  # the largest hourly send-out
+
+
+def test_unmet_heating_hours_in_the_summary():
+    loads = dataclasses.replace(_loads(50_000.0, 40_000.0), meta={"heating_unmet_h": 3.25})
+    assert loads.summary()["heating_unmet_h"] == 3.25
+    assert _loads(50_000.0, 40_000.0).summary()["heating_unmet_h"] is None
