@@ -435,10 +435,11 @@ ZH: dict[str, str] = {
     "Marginal abatement cost curve of one package": "单个方案的边际减排成本曲线",
     "No package of these levels saves CO₂: no curve to draw.": "所选水平组合出的方案均不减碳：无曲线可画。",
     "Package to split into its measures (Pareto front, most CO₂ saved first)": "拆分为各项措施的方案（帕累托前沿，按减碳量从多到少）",
-    "The package is built one measure at a time, cheapest per tonne first: each bar is a measure's cost and CO₂ saving given the measures before it, so the bars add up to the package. Width = CO₂ saved [t/a]; height = cost per tonne [CNY/tCO₂]: capex after subsidy annuitised over the measure's life, plus O&M, minus bill savings, per tonne; area = net annual cost. Green bars (below zero) save more on bills than they cost; red bars cost money for the CO₂ they save.":
+    "The package is built one measure at a time, cheapest per tonne first: each bar is a measure's cost and CO₂ saving given the measures before it, so the bars add up to the package. Width = CO₂ saved [t/a]; height = cost per tonne [CNY/tCO₂]: capex after subsidy annuitised over the measure's life, plus O&M, minus bill savings, per tonne; area = net annual cost. Green bars (below zero) save more on bills than they cost; red bars cost money for the CO₂ they save. Measures interact (a smaller heat load needs a smaller heat pump), so a later bar can be lower than an earlier one.":
         "方案按每吨减碳成本从低到高逐项加入：每根柱是在前面各项措施已实施的前提下，该措施的成本与减碳量，因此各柱相加正好等于该方案。"
         "宽度 = 年减碳量 [吨/年]；高度 = 每吨减碳成本 [元/吨CO₂]：补贴后投资按措施寿命年金化，加运维费，减去节省的能源费用，再除以减碳量；"
-        "面积 = 年净成本。绿色柱（零线以下）节省的费用多于其成本；红色柱为减碳需要付出的费用。",
+        "面积 = 年净成本。绿色柱（零线以下）节省的费用多于其成本；红色柱为减碳需要付出的费用。各措施相互影响（热负荷减小后所需热泵也更小），"
+        "因此后面的柱可能低于前面的柱。",
     "Left off the curve (no CO₂ saved on top of the measures before): {m}": "未列入曲线（在前面措施基础上不再减碳）：{m}",
     "Cumulative CO₂ saved [t/a]": "累计年减碳量 [吨/年]",
     "Cost per tonne, given the measures before [CNY/tCO₂]": "在前序措施基础上的每吨减碳成本 [元/吨CO₂]",

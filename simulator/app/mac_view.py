@@ -90,12 +90,10 @@ def steps_table(mac: IncrementalMac, choices: Choices, lang: str) -> pd.DataFram
     rows = [{"#": str(i), t("Measure", lang): step_label(choices, s.measure, lang),
              f"{tx['saved']} [{tx['t_a']}]": round(s.co2_saved_t, 1),
              f"{tx['per_t']} [{tx['cny_t']}]": round(s.cost_per_t_cny),
-             f"{tx['net']} [{tx['wan_a']}]": round(s.net_cost_cny / 1e4, 2),
-             f"{tx['cum']} [{tx['t_a']}]": round(s.cumulative_co2_t, 1)} for i, s in enumerate(mac.steps, start=1)]
+             f"{tx['net']} [{tx['wan_a']}]": round(s.net_cost_cny / 1e4, 2)} for i, s in enumerate(mac.steps, start=1)]
     if mac.steps:
         rows.append({"#": "Σ", t("Measure", lang): t("Package", lang),
                      f"{tx['saved']} [{tx['t_a']}]": round(mac.co2_saved_t, 1),
                      f"{tx['per_t']} [{tx['cny_t']}]": round(mac.net_cost_cny / mac.co2_saved_t),
-                     f"{tx['net']} [{tx['wan_a']}]": round(mac.net_cost_cny / 1e4, 2),
-                     f"{tx['cum']} [{tx['t_a']}]": round(mac.co2_saved_t, 1)})
+                     f"{tx['net']} [{tx['wan_a']}]": round(mac.net_cost_cny / 1e4, 2)})
     return pd.DataFrame(rows)

@@ -639,7 +639,8 @@ def calibrated_toml(result: Result, name: str | None = None) -> str:
     if library:
         doc: dict[str, Any] = {"name": cal_name, "description": f"{b0.description} Calibrated to meter data.",
                                "meta": {"base": result.archetype, "schema_version": 1,
-                                        "title": f"{raw.get('meta', {}).get('title', b0.name)} (calibrated)"}}
+                                        "title": f"{raw.get('meta', {}).get('title', b0.name)} (calibrated)",
+                                        "title_zh": f"{raw.get('meta', {}).get('title_zh', b0.name)}（已校准）"}}
         if op:
             doc["operation"] = op
         if cons:

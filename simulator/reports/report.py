@@ -332,10 +332,8 @@ def build_report(archetype: str | Path, package: str | list, lang: str = "zh", e
         ep = summarise(evaluate(building, package, weather=weather, engine=None, options=options))
     step(0.9, "report")
     name = str(archetype)
-    title = building.name
-    if "/" not in name and not name.endswith(".toml"):
-        meta = archetypes.raw(name).get("meta", {})
-        title = meta.get("title_zh" if lang == "zh" else "title", name)
+    meta = archetypes.raw(archetype).get("meta", {})  # library name or file (a calibrated file has a title)
+    title = str(meta.get("title_zh" if lang == "zh" else "title") or meta.get("title") or building.name)
     ass = {} if options is None else {"grid": options.grid, "discount_rate": options.discount_rate,
                                       "horizon_years": options.horizon_years, "subsidy_cny_m2": options.subsidy_cny_m2}
     ass["horizon_years"] = ass.get("horizon_years") or result.get("horizon_years")

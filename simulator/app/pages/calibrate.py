@@ -118,7 +118,9 @@ def calibrated_downloads(path: Path, package: str, ass: dict) -> list:
 
     b = archetypes.load(path)
     result = summarise(evaluate(b, package, weather=weather_obj(), engine=engine(), options=options_from(ass)))
-    return report.downloads(b, str(path), result, L, ass, "tianjin", None, b.name,
+    meta = archetypes.raw(path).get("meta", {})
+    title = str(meta.get("title_zh" if L == "zh" else "title") or b.name)
+    return report.downloads(b, str(path), result, L, ass, "tianjin", None, title,
                             int(st.session_state.get("cal_report_draws", 100)))
 
 

@@ -102,7 +102,8 @@ else:
                  "cost and CO₂ saving given the measures before it, so the bars add up to the package. Width = CO₂ "
                  "saved [t/a]; height = cost per tonne [CNY/tCO₂]: capex after subsidy annuitised over the "
                  "measure's life, plus O&M, minus bill savings, per tonne; area = net annual cost. Green bars "
-                 "(below zero) save more on bills than they cost; red bars cost money for the CO₂ they save.", L))
+                 "(below zero) save more on bills than they cost; red bars cost money for the CO₂ they save. Measures interact (a smaller heat load needs a smaller heat "
+                 "pump), so a later bar can be lower than an earlier one.", L))
     st.plotly_chart(mac_view.figure(mac, mac_choices, L), width="stretch", key="c_mac_chart")
     st.dataframe(mac_view.steps_table(mac, mac_choices, L), hide_index=True, width="stretch")
     if mac.not_abating:
