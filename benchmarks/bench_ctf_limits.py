@@ -37,28 +37,16 @@ from simulator.energyplus import (  # noqa: E402
     slab_ground_temperatures_c,
 )
 from simulator.exceptions import RetrofitError  # noqa: E402
+from tests.tiny_building import write_tiny  # noqa: E402
 
 CASES = [("reinforced_concrete", 1, 2.0), ("reinforced_concrete", 2, 1.3), ("reinforced_concrete", 3, 1.0),
          ("reinforced_concrete", 7, 0.5), ("reinforced_concrete", 8, 0.45), ("reinforced_concrete", 4, 1.0),
          ("reinforced_concrete", 2, 2.0), ("solid_clay_brick", 1, 1.5), ("solid_clay_brick", 1, 2.0),
          ("reinforced_concrete", 10, 2.0)]
 
-TINY = """name = "tiny"
-[meta]
-base = "public_office"
-[geometry]
-length_m = 10.0
-depth_m = 8.0
-storeys = 1
-zoning = "storey"
-"""
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / "tiny.toml"
-        p.write_text(TINY)
-        base = archetypes.load(p)
+        base = archetypes.load(write_tiny(Path(tmp)))
         w = weather.load("tianjin")
         epw = normalised_epw(w)
         rows = []

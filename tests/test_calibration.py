@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import archetypes
@@ -271,14 +272,23 @@ def test_forward_model_and_building_side_agree():
     assert priors[model.names.index("envelope_u_factor")].high == pytest.approx(fam.ranges()["wall_u_w_m2k"][1] / base["wall_u_w_m2k"])
 
 
-def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, tmp_path):
-    import hashlib
-
+@pytest.fixture(scope="module")
+def calibrated(synthetic_csv, tmp_path_factory):
+    """One calibration of the synthetic meters (EnergyPlus re-run included) and its calibrated file."""
     from simulator.calibration.calibrate import Options, calibrate, calibrated_toml
 
     # a short chain keeps the test quick; the benchmark runs the default length
     opts = Options(n_walkers=40, n_steps=400, burn=150, seed=1, package="envelope", n_draws=150)
     result = calibrate("old_estate_pre1990", synthetic_csv, meter_name="synthetic.csv", options=opts)
+    path = tmp_path_factory.mktemp("calibrated") / "calibrated.toml"
+    path.write_text(calibrated_toml(result), encoding="utf-8")
+    return result, path
+
+
+def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, calibrated):
+    import hashlib
+
+    result, p = calibrated
     d = result.to_dict()
     for name, truth in HIDDEN.items():
         post = d["posterior"][name]
@@ -301,8 +311,6 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, tmp
     assert s["interval_width_ratio_after_before"] < 1.0
     assert s["after"]["saved_kwh_m2"]["p05"] < s["after"]["saved_kwh_m2"]["p95"]
     # the calibrated archetype file: loads, validates, carries its provenance
-    p = tmp_path / "calibrated.toml"
-    p.write_text(calibrated_toml(result), encoding="utf-8")
     b = archetypes.load(p)
     raw = archetypes.raw(p)
     cal = raw["meta"]["calibration"]
@@ -311,6 +319,95 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, tmp
     assert b.operation.heating_setpoint_c == pytest.approx(d["posterior"]["heating_setpoint_c"]["mean"], rel=1e-5)
     assert archetypes.sources(p)["operation.infiltration_ach"].startswith("calibrated:")
     assert json.loads(json.dumps(d))  # the JSON is plain data
+
+
+def test_calibrated_file_keeps_posterior_draws_that_rebuild_the_building(calibrated):
+    """The draws in the file, applied to the calibrated building (relative to the posterior mean), give the
+    same building as the draw applied to the original archetype."""
+    from simulator.calibration.calibrate import apply_parameters
+    from simulator.calibration.intervals import building_of_draw, draws_of
+    from simulator.surrogate.space import family_of, features_of
+
+    result, path = calibrated
+    draws = draws_of(path)
+    assert draws.names == result.posterior.names and len(draws.values) == 200
+    assert draws.mean == pytest.approx(result.posterior.mean, rel=1e-12)
+    # the kept draws are a sample of the posterior: their 90 % range sits inside the posterior's own
+    # (200 of 16,000 samples; quantiles of a random subset differ by sampling error only)
+    summ = result.posterior_summary()
+    for j, name in enumerate(draws.names):
+        lo, hi = np.quantile(draws.values[:, j], [0.05, 0.95])
+        width = summ[name]["p95"] - summ[name]["p05"]
+        assert abs(lo - summ[name]["p05"]) < 0.25 * width and abs(hi - summ[name]["p95"]) < 0.25 * width, name
+    original, cal = archetypes.load("old_estate_pre1990"), archetypes.load(path)
+    fam = family_of(original)
+    for row in draws.values[:3]:
+        direct = features_of(apply_parameters(original, draws.names, row), fam)
+        via_file = features_of(building_of_draw(cal, draws, row), fam)
+        # the file rounds values to 6 decimals and layer thicknesses to 1 um: 1e-4 relative covers both
+        assert via_file == pytest.approx(direct, rel=1e-4)
+
+
+def _interval_table(csv_text: str, title: str) -> pd.DataFrame:
+    block = csv_text.split(f"# {title}\n", 1)[1].split("\n\n", 1)[0]
+    return pd.read_csv(io.StringIO("\n".join(ln for ln in block.splitlines() if not ln.startswith("#"))))
+
+
+def test_builder_report_of_a_calibrated_building_carries_credible_intervals(calibrated):
+    """The builder's downloads (simulator/app/report.py) of a calibrated file: every format has the interval
+    table, and the heating-savings interval agrees with the calibration's own (a different code path:
+    vectorised surrogate features vs the engine and the shared evaluation)."""
+    from simulator.app.report import downloads
+    from simulator.evaluate import evaluate, get_engine
+    from simulator.reports import report as R
+
+    result, path = calibrated
+    b = archetypes.load(path)
+    res = R.summarise(evaluate(b, "envelope", engine=get_engine("surrogate")))
+    ass = {"grid": None, "discount_rate": None, "horizon_years": None, "subsidy_cny_m2": 0.0}
+    files = {f.kind: f for f in downloads(b, str(path), res, "zh", ass, "tianjin", None, b.name)}
+    title = R.label("intervals", "zh")
+    csv = files["csv"].data.decode("utf-8-sig")
+    table = _interval_table(csv, title).set_index("指标")
+    assert title in files["html"].data.decode() and "后验均值" in files["html"].data.decode()
+    assert title in pd.ExcelFile(io.BytesIO(files["xlsx"].data)).sheet_names
+    assert files["pdf"].data is None or files["pdf"].data.startswith(b"%PDF")
+    saved = table.loc["供暖需求节约"]
+    ref = result.savings["after"]["saved_kwh_m2"]
+    # Monte Carlo error of a 5 % / 95 % quantile from 100 draws is about 0.2 sd, i.e. ~6 % of a 90 % interval's
+    # width (3.3 sd) per bound; the two estimates are independent, so 25 % of the width is about 3 of their sds
+    width = ref["p95"] - ref["p05"]
+    assert abs(saved["下限 (5 %)"] - ref["p05"]) < 0.25 * width
+    assert abs(saved["上限 (95 %)"] - ref["p95"]) < 0.25 * width
+    # the point is the posterior-mean building's own result, inside its interval
+    assert saved["下限 (5 %)"] <= saved["后验均值"] <= saved["上限 (95 %)"]
+    assert saved["后验均值"] == pytest.approx(res["baseline"]["heating_kwh_m2"] - res["retrofit"]["heating_kwh_m2"],
+                                          abs=0.05)
+    co2 = table.loc["年减碳"]
+    assert co2["下限 (5 %)"] < co2["上限 (95 %)"]  # money and carbon figures get intervals too
+
+
+def test_report_cli_of_a_calibrated_file_and_none_for_a_library_archetype(calibrated, tmp_path):
+    _, path = calibrated
+    out = tmp_path / "r.csv"
+    r = retrofit_cli("report", "--archetype", str(path), "--package", "envelope", "--lang", "en",
+                     "--credible-draws", "20", "--out", str(out), "-q")
+    assert r.returncode == 0, r.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert "# Savings with 90 % credible intervals (calibrated building)" in text and "Intervals from 20 posterior" in text
+    from simulator.reports import report as R
+
+    assert R.calibrated_intervals("old_estate_pre1990", {"package": "envelope"}) is None
+
+
+def test_a_damaged_draws_table_is_named():
+    from simulator.calibration.bayes import PosteriorDraws
+
+    with pytest.raises(ValidationError) as e:
+        PosteriorDraws.from_toml({"names": ["infiltration_factor"], "modes": ["sideways"], "mean": [1.0],
+                                  "values": [[1.0], ["x"]]}, "cal.toml")
+    text = str(e.value)
+    assert "posterior_draws.modes" in text and "cal.toml" in text
 
 
 def retrofit_cli(*args: str) -> subprocess.CompletedProcess:
@@ -398,18 +495,36 @@ def test_page_own_building_form_shows_errors_field_by_field(_isolated_cache_dir)
     assert not at.error and len(at.get("download_button")) == 1
 
 
-def test_page_calibrates_a_pasted_meter_table(_isolated_cache_dir, synthetic_csv):
-    at = _page("en")
+def test_page_calibrates_a_pasted_meter_table_in_chinese_and_reports_intervals(_isolated_cache_dir, synthetic_csv):
+    """The whole page after a calibration, in Chinese: no untranslated text (warnings, packages, tables
+    included), then the report of a package on the calibrated building with its credible intervals."""
+    from tests.i18n_walk import untranslated, visible_texts
+
+    at = _page("zh")
     at.text_area(key="cal_meter_text").set_value(synthetic_csv.decode()).run()
+    at.selectbox(key="cal_package").set_value("envelope")
     at.checkbox(key="cal_energyplus").uncheck()
     at.number_input(key="cal_walkers").set_value(16)
     at.number_input(key="cal_steps").set_value(100)
-    at.number_input(key="cal_burn").set_value(50).run()
+    at.number_input(key="cal_burn").set_value(50)
+    at.number_input(key="cal_report_draws").set_value(20).run()  # the library's interval is tested with 100
     at.button(key="cal_run").click().run()
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 3  # heat, electricity, posterior
     assert len(at.get("download_button")) == 3
     assert "surrogate" in at.session_state["cal_result"]["json"]["metrics"]
+    # the short chain and the missing weather and area give warnings: all in Chinese
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("马尔可夫链") for w in warnings) and any(w.startswith("未给出计量期的气象数据") for w in warnings)
+    bad = sorted({x for x in visible_texts(at) if untranslated(x, "zh")
+                  and not x.startswith("CSV 或 Excel：月份列（month / 月份")})  # the help names the headers
+    assert bad == []
+    at.button(key="cal_make_report").click().run()
+    assert not at.exception and not at.error
+    files = {f.kind: f for f in at.session_state["cal_report"][1]}
+    csv = files["csv"].data.decode("utf-8-sig")
+    assert "# 节能效果的 90 % 可信区间（校准后的建筑）" in csv and "年减碳" in csv and "后验抽样 20 次" in csv
+    assert len(at.get("download_button")) == 3 + sum(f.data is not None for f in files.values())
 
 
 def test_monthly_mean_temperatures_morph_the_built_in_year(tianjin):

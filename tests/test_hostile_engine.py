@@ -46,6 +46,7 @@ from tests.procs import (
     make_writable,
     ok_rows,
 )
+from tests.tiny_building import write_tiny
 
 RETROFIT = [str(Path(sys.executable).parent / "retrofit")]  # the installed console script
 
@@ -55,32 +56,9 @@ INJECTION = ("Block 7,90,City,0.04,0.4,FullExterior,25,6;\n"
 ODD_NAMES = ["Block 3/4", "Block A, Building 3", "红桥区 3号楼", "x" * 300, "../../etc/passwd", ".", "..",
              "tab\there", "nul\x00byte", "semi;colon!bang", "  padded  ", "\u202eright-to-left", "🏠 emoji"]
 
-TINY_TOML = """\
-name = {name}
-[meta]
-base = "public_office"
-[geometry]
-length_m = 10.0
-depth_m = 8.0
-storeys = 1
-zoning = "storey"
-"""
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string (JSON escapes are TOML escapes for these characters)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def tiny_toml(tmp: Path, name: str, file: str = "tiny.toml") -> Path:
-    p = tmp / file
-    p.write_text(TINY_TOML.format(name=_toml_string(name)), encoding="utf-8")
-    return p
-
-
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    return archetypes.load(tiny_toml(tmp_path_factory.mktemp("tiny"), "tiny"))
+    return archetypes.load(write_tiny(tmp_path_factory.mktemp("tiny")))
 
 
 def idf_objects(text: str) -> list[list[str]]:
@@ -155,7 +133,7 @@ def fresh_cli_run(tmp_path_factory):
     Returns the parsed JSON; asserts the cache file was never opened (not moved aside, no -wal/-shm).
     """
     tmp = tmp_path_factory.mktemp("fresh")
-    clean = tiny_toml(tmp, "tiny", "clean.toml")
+    clean = write_tiny(tmp, "clean.toml")
     garbage = tmp / "garbage.sqlite"
     garbage.write_bytes(b"not a database" * 100)
     proc = _cli(["simulate", "--archetype", str(clean), "--json", "-q", "--no-cache", "--cache", str(garbage)],
@@ -169,8 +147,8 @@ def fresh_cli_run(tmp_path_factory):
 def test_injected_name_cannot_poison_the_cache(tmp_path, fresh_cli_run):
     """Issue 10's attack, end to end through the CLI: run the injected archetype first, then the clean one."""
     cache_dir = tmp_path / "cache"
-    evil = tiny_toml(tmp_path, INJECTION, "evil.toml")
-    clean = tiny_toml(tmp_path, "tiny", "clean.toml")
+    evil = write_tiny(tmp_path, "evil.toml", name=INJECTION)
+    clean = write_tiny(tmp_path, "clean.toml")
     first = _cli(["simulate", "--archetype", str(evil), "--json", "-q"], cache_dir, tmp_path)
     assert first.returncode == 0, first.stderr
     second = _cli(["simulate", "--archetype", str(clean), "--json", "-q"], cache_dir, tmp_path)
@@ -282,7 +260,7 @@ def test_failed_run_never_replaces_a_good_result(tmp_path):
 
 
 def test_cli_runs_with_a_read_only_cache(tmp_path, fresh_cli_run):
-    clean = tiny_toml(tmp_path, "tiny", "clean.toml")
+    clean = write_tiny(tmp_path, "clean.toml")
     ro = tmp_path / "ro"
     ro.mkdir()
     make_read_only(ro)
@@ -365,7 +343,7 @@ def test_too_many_layers_are_refused_before_the_run(tmp_path, tiny, tianjin_epw)
 
 def _start_batch(tmp_path: Path):
     """A real ``retrofit batch`` on 2 workers: a 1 s case first, then two full archetypes."""
-    tiny_path = tiny_toml(tmp_path, "tiny")
+    tiny_path = write_tiny(tmp_path)
     cache_dir = tmp_path / "cache"
     env = {**os.environ, "HONGQIAO_CACHE_DIR": str(cache_dir)}
     proc = subprocess.Popen([*SIGINT_DEFAULT, *RETROFIT, "batch", "--archetypes", f"{tiny_path},public_office,estate_1990s",

@@ -26,23 +26,11 @@ from pathlib import Path
 from archetypes import CONTROL_CHARS  # the loader's own rule for control characters in text
 from benchmarks.hostile import CANARY_NAME, cache_dir_of
 from tests.procs import SIGINT_DEFAULT, alive, comm, descendants, make_read_only, ok_rows
+from tests.tiny_building import toml_string, write_tiny
 
 RETROFIT = str(Path(sys.executable).parent / "retrofit")
 CLEAN = "clean.toml"
 CACHE = "runs.sqlite"  # an explicit --cache file in the case folder
-
-TINY_TOML = """\
-name = {name}
-description = {description}
-[meta]
-base = "public_office"
-[geometry]
-length_m = 10.0
-depth_m = 8.0
-storeys = 1
-zoning = "storey"
-{extra}
-"""
 
 PWN_MODULE = """\
 from pathlib import Path
@@ -56,16 +44,7 @@ class Pwn(EnergyPlusPlugin):
 """
 
 
-def _s(text: str) -> str:
-    """A TOML basic string (JSON escapes, and DEL escaped too: TOML forbids it raw)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def write_tiny(tmp: Path, file: str, name: str = "tiny", description: str = "", extra: str = "") -> Path:
-    p = tmp / file
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(TINY_TOML.format(name=_s(name), description=_s(description), extra=extra), encoding="utf-8")
-    return p
+_s = toml_string
 
 
 def _rows(proc) -> list[dict]:

@@ -7,6 +7,8 @@ missing entry never breaks a page (tests check every label used has one).
 
 from __future__ import annotations
 
+from simulator.calibration import messages as cal_msg
+
 LANGS = {"zh": "中文", "en": "English"}
 DEFAULT_LANG = "zh"
 
@@ -253,6 +255,27 @@ ZH: dict[str, str] = {
     "Download monthly table (CSV)": "下载逐月表（CSV）",
     "Monthly mean temperatures found: the built-in year is morphed to them as the weather of the metered period":
         "已读取月平均气温：将内置典型年按其调整，作为计量期的气象数据",
+    # calibration warnings (simulator/calibration/messages.py templates; the fields are filled back in)
+    cal_msg.NO_FLOOR_AREA: "未给出计量面积：取建筑面积 {area_m2} m²",
+    cal_msg.NO_WEATHER: "未给出计量期的气象数据：以内置天津典型年作为计量年的气象；计量年冬季偏暖或偏冷会使校准参数产生偏差",
+    cal_msg.EPW_NORMALISED: "近似处理：代理模型只认识内置天津典型年（可适应任意气象的代理模型见 issue 12）；校准前已将热量读数按逐月采暖度日数"
+                            "（HDD18 之比）折算到该年。EnergyPlus 复核则在所给气象上对照原始读数进行。",
+    cal_msg.TEMPERATURES_NORMALISED: "近似处理：计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法）；"
+                                     "代理模型只认识内置典型年（可适应任意气象的代理模型见 issue 12），因此校准前已将热量读数按逐月采暖度日数"
+                                     "（HDD18 之比）折算到该年。",
+    cal_msg.SHORT_CHAIN: "马尔可夫链（保留 {kept} 步，有效样本数 {ess}）短于 {factor} 个自相关时间（{tau} 步），或有效样本少于 {ess_min}：请增加步数",
+    cal_msg.RHAT: "分半 R-hat 为 {rhat}，不低于 {limit}：各游走者结果不一致；请增加步数",
+    cal_msg.AT_BOUND: "“{name}”的后验分布落在取值范围 {low}..{high} 的边界（先验或代理模型的训练范围）：计量数据要求的值超出了模型允许的范围",
+    cal_msg.IGNORED_COLUMN: "列 {column} 不是计量数据列，已忽略",
+    cal_msg.PARTLY_COVERED: "{meter}：只覆盖部分天数的月份 {months} 已舍去",
+    "Period": "计量期",
+    "Heat [kWh]": "热量 [kWh]",
+    "Electricity [kWh]": "电量 [kWh]",
+    "5. Report of a package on the calibrated building": "5. 校准后建筑的改造方案报告",
+    "Its savings carry 90 % credible intervals: posterior draws kept in the calibrated file, each with the surrogate's own uncertainty, through the same systems, bills and carbon code.":
+        "报告中的节能效果附 90 % 可信区间：取校准文件中保存的后验抽样，每次叠加代理模型自身的不确定性，经同一套系统、费用与碳排放计算得出。",
+    "Could not build the report": "无法生成报告",
+    "Posterior draws for the report's credible intervals": "报告可信区间所用的后验抽样数",
     # district roadmap (simulator/app/pages/roadmap.py, roadmap_view.py)
     "District roadmap": "区域路线图",
     "Hongqiao's building stock (about 2 × 10⁷ m²) year by year from 2020 to 2035 against the carbon-peak targets: {n} sampled buildings through the surrogate, systems and carbon accounting.":
@@ -408,6 +431,23 @@ ZH: dict[str, str] = {
         "每根柱为单项措施单独实施（取所选水平的中间档），不是方案中的一步：各柱之和不等于任何方案的减碳量。宽度 = 年减碳量，高度 = 每吨减碳成本；绿色柱在分析期内节省费用（成本为负），红色柱需要花钱。",
     "Grey points: every package; red line: the Pareto front (no other package saves more CO₂ for less capex).":
         "灰色点：全部方案；红线：帕累托前沿（没有其他方案能以更少投资减更多碳）。",
+    # compare page: incremental MAC curve (simulator/app/pages/compare.py, simulator/app/mac_view.py)
+    "Marginal abatement cost curve of one package": "单个方案的边际减排成本曲线",
+    "No package of these levels saves CO₂: no curve to draw.": "所选水平组合出的方案均不减碳：无曲线可画。",
+    "Package to split into its measures (Pareto front, most CO₂ saved first)": "拆分为各项措施的方案（帕累托前沿，按减碳量从多到少）",
+    "The package is built one measure at a time, cheapest per tonne first: each bar is a measure's cost and CO₂ saving given the measures before it, so the bars add up to the package. Width = CO₂ saved [t/a]; height = cost per tonne [CNY/tCO₂]: capex after subsidy annuitised over the measure's life, plus O&M, minus bill savings, per tonne; area = net annual cost. Green bars (below zero) save more on bills than they cost; red bars cost money for the CO₂ they save. Measures interact (a smaller heat load needs a smaller heat pump), so a later bar can be lower than an earlier one.":
+        "方案按每吨减碳成本从低到高逐项加入：每根柱是在前面各项措施已实施的前提下，该措施的成本与减碳量，因此各柱相加正好等于该方案。"
+        "宽度 = 年减碳量 [吨/年]；高度 = 每吨减碳成本 [元/吨CO₂]：补贴后投资按措施寿命年金化，加运维费，减去节省的能源费用，再除以减碳量；"
+        "面积 = 年净成本。绿色柱（零线以下）节省的费用多于其成本；红色柱为减碳需要付出的费用。各措施相互影响（热负荷减小后所需热泵也更小），"
+        "因此后面的柱可能低于前面的柱。",
+    "Left off the curve (no CO₂ saved on top of the measures before): {m}": "未列入曲线（在前面措施基础上不再减碳）：{m}",
+    "Cumulative CO₂ saved [t/a]": "累计年减碳量 [吨/年]",
+    "Cost per tonne, given the measures before [CNY/tCO₂]": "在前序措施基础上的每吨减碳成本 [元/吨CO₂]",
+    "Cost per tonne": "每吨减碳成本",
+    "Net annual cost": "年净成本",
+    "Cumulative": "累计",
+    "CNY/tCO₂": "元/吨CO₂",
+    "Measure": "措施",
     "heating season mean [°C]": "采暖季平均气温 [°C]",
     "99.6 % heating design [°C]": "99.6 % 供暖设计温度 [°C]",
     "0.4 % cooling design [°C]": "0.4 % 供冷设计温度 [°C]",

@@ -28,10 +28,12 @@ MIMES = {"html": "text/html", "pdf": "application/pdf", "csv": "text/csv",
 
 
 def downloads(building, archetype: str, result: dict[str, Any], lang: str, assumptions: dict[str, Any],
-              weather: str, energyplus: dict[str, Any] | None, building_title: str) -> list[Download]:
+              weather: str, energyplus: dict[str, Any] | None, building_title: str,
+              credible_draws: int | None = None) -> list[Download]:
     """Every download of one result (the report made once, rendered four ways)."""
     rep = R.make_report(building, archetype, result, lang, assumptions, weather, energyplus, building_title,
-                        R.package_label(result, lang))
+                        R.package_label(result, lang),
+                        intervals=R.calibrated_intervals(archetype, result, weather, assumptions, credible_draws))
     out = []
     for kind, render in (("html", R.to_html), ("pdf", None), ("csv", R.to_csv), ("xlsx", R.to_excel)):
         try:

@@ -58,6 +58,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import emcee
 import numpy as np
@@ -65,6 +66,7 @@ import pandas as pd
 
 from buildings.model import Building
 from simulator.calibration.priors import Prior
+from simulator.exceptions import ValidationError
 from simulator.loads import monthly_sums
 from simulator.surrogate import hourly as H
 from simulator.surrogate.model import load_model, single_threaded
@@ -77,6 +79,9 @@ TAU_FACTOR = 50  # emcee: tau itself is precise when the chain is longer than 50
 TAU_FACTOR_MIN = 20  # below 20 tau (or ESS_MIN) the intervals are flagged as unreliable (our choice)
 ESS_MIN = 400  # effective samples for 5 %/95 % quantiles to about +-0.01 in probability (binomial sd)
 SD_FLOOR_FRACTION = 0.01
+POSTERIOR_DRAWS_STORED = 200
+"""Draws written into a calibrated file (our choice: 200 x 5 numbers keep the file under ~10 kB)."""
+DRAW_MODES = ("absolute", "factor", "meter")
 
 
 def cooling_cop(building: Building) -> float | None:
@@ -412,3 +417,73 @@ def sample(model: ForwardModel, like: Likelihood, n_walkers: int = 32, n_steps: 
     log.info("MCMC %d walkers x %d steps in %.1f s, acceptance %.2f", n_walkers, n_steps, runtime,
              post.acceptance_fraction)
     return post
+
+
+# --------------------------------------------------------------------------- draws kept with a calibrated file
+
+
+@dataclass(frozen=True, eq=False)
+class PosteriorDraws:
+    """Posterior draws stored with a calibrated building.
+
+    Attributes
+    ----------
+    names
+        Parameter names (``simulator/data/calibration_priors.toml``).
+    modes
+        ``absolute``, ``factor`` or ``meter`` per parameter.
+    mean
+        Posterior mean per parameter (the values the calibrated file holds) [unit of each].
+    values
+        Draws, shape (n, d) [unit of each parameter].
+    """
+
+    names: tuple[str, ...]
+    modes: tuple[str, ...]
+    mean: np.ndarray
+    values: np.ndarray
+
+    def to_toml(self) -> dict[str, Any]:
+        """Plain TOML data (6 significant digits per draw; the mean exact)."""
+        return {"names": list(self.names), "modes": list(self.modes),
+                "mean": [float(v) for v in self.mean],
+                "values": [[float(f"{v:.6g}") for v in row] for row in self.values],
+                "note": "random subset of the kept MCMC samples (simulator/calibration/intervals.py)"}
+
+    @classmethod
+    def from_toml(cls, data: Any, label: str) -> PosteriorDraws:
+        """Read :meth:`to_toml` data back; every problem named (``meta.calibration.posterior_draws.*``)."""
+        where = "meta.calibration.posterior_draws"
+        if not isinstance(data, dict):
+            raise ValidationError([f"{where}: expected a table"], label)
+        problems = []
+        names, modes = data.get("names"), data.get("modes")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            problems.append(f"{where}.names: expected a list of parameter names")
+            names = []
+        if not isinstance(modes, list) or len(modes) != len(names) or any(m not in DRAW_MODES for m in modes):
+            problems.append(f"{where}.modes: expected one of {', '.join(DRAW_MODES)} per name")
+        d = len(names)
+        try:
+            mean = np.asarray(data.get("mean"), dtype=float)
+            values = np.asarray(data.get("values"), dtype=float)
+        except (TypeError, ValueError):
+            raise ValidationError(problems + [f"{where}.mean / values: expected numbers"], label) from None
+        if mean.shape != (d,) or not np.all(np.isfinite(mean)):
+            problems.append(f"{where}.mean: expected {d} finite numbers")
+        if values.ndim != 2 or values.shape[1] != d or len(values) < 2 or not np.all(np.isfinite(values)):
+            problems.append(f"{where}.values: expected rows of {d} finite numbers (at least 2 rows)")
+        for j, m in enumerate(modes if not problems else []):
+            if m == "factor" and (mean[j] <= 0 or np.any(values[:, j] <= 0)):
+                problems.append(f"{where}: factor {names[j]} must be positive")
+        if problems:
+            raise ValidationError(problems, label)
+        return cls(tuple(names), tuple(modes), mean, values)
+
+
+def stored_draws(names, modes, samples: np.ndarray, n: int = POSTERIOR_DRAWS_STORED, seed: int = 0) -> PosteriorDraws:
+    """A random subset of ``n`` posterior samples (shape (N, d)) to keep in the calibrated file."""
+    samples = np.asarray(samples, dtype=float)
+    rng = np.random.default_rng(seed + 7)
+    idx = np.sort(rng.choice(len(samples), size=min(n, len(samples)), replace=False))
+    return PosteriorDraws(tuple(names), tuple(modes), samples.mean(axis=0), samples[idx])

@@ -54,6 +54,7 @@ import archetypes
 from buildings import measures as M
 from buildings.model import Building
 from simulator.calibration import bayes, metrics
+from simulator.calibration import messages as msg
 from simulator.calibration.meters import MeterData, read_meter
 from simulator.calibration.priors import Prior, load_priors, priors_sha256, support
 from simulator.exceptions import ValidationError
@@ -161,16 +162,11 @@ def plan_weather(weather_path: str | Path | None) -> WeatherPlan:
 
     ref = resolve_weather(W.epw_path(BUILT_IN_WEATHER))[0]
     if weather_path is None:
-        return WeatherPlan(ref, ref, None, False, (
-            "no weather of the metered period given: the built-in Tianjin typical year is taken as the metered "
-            "year's weather; a warmer or colder metered winter biases the calibrated parameters",))
+        return WeatherPlan(ref, ref, None, False, (msg.NO_WEATHER,))
     w = resolve_weather(weather_path)[0]
     if w.id == ref.id:
         return WeatherPlan(ref, ref, None, False, ())
-    return WeatherPlan(ref, w, weather_year(w), True, (
-        "APPROXIMATION: the surrogate knows only the built-in Tianjin year (a weather-aware surrogate is issue 12); "
-        "the heat readings were degree-day normalised (HDD18 ratio per month) to that year before calibration. "
-        "The EnergyPlus check runs on the given weather against the readings as metered.",))
+    return WeatherPlan(ref, w, weather_year(w), True, (msg.EPW_NORMALISED,))
 
 
 def monthly_mean_deltas_k(reference_w, mean_temp_c: np.ndarray) -> np.ndarray:
@@ -196,11 +192,7 @@ def plan_from_temperatures(reference_w, mean_temp_c: np.ndarray) -> WeatherPlan:
     table = pd.DataFrame({c: (dk if c.startswith("dry_bulb") else np.zeros(12)) for c in DELTA_COLUMNS},
                          index=pd.RangeIndex(1, 13, name="month"))
     metered = morph(reference_w, MonthlyDeltas(table, "metered-monthly-means"))
-    return WeatherPlan(reference_w, metered, None, True, (
-        "APPROXIMATION: the weather of the metered period is the built-in Tianjin year shifted to the meter file's "
-        "monthly mean temperatures (morphing, Belcher et al. 2005); the surrogate knows only the built-in year "
-        "(a weather-aware surrogate is issue 12), so the heat readings were degree-day normalised (HDD18 ratio per "
-        "month) to it before calibration.",))
+    return WeatherPlan(reference_w, metered, None, True, (msg.TEMPERATURES_NORMALISED,))
 
 
 # --------------------------------------------------------------------------- parameters -> building
@@ -405,7 +397,7 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     warnings = [*plan.warnings, *meter.warnings]
     area = meter.floor_area_m2 or building.floor_area_m2
     if meter.floor_area_m2 is None:
-        warnings.append(f"no metered floor area given: the building's {building.floor_area_m2:.0f} m2 is taken")
+        warnings.append(msg.NO_FLOOR_AREA.format(area_m2=f"{building.floor_area_m2:.0f}"))
     season = building.operation.heating_season
     heating_days = season.days() if season is not None else None
     factor = hdd_normalisation(plan.metered, plan.reference, heating_days) if plan.normalise else np.ones(12)
@@ -427,11 +419,11 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     timings["mcmc"] = time.perf_counter() - t1
     diag = post.diagnostics()
     if not diag["chain_ok"]:
-        warnings.append(f"the chain ({options.n_steps - options.burn} kept steps, ESS {diag['ess_min']:.0f}) is "
-                        f"shorter than {bayes.TAU_FACTOR_MIN} autocorrelation times ({diag['tau_max_steps']:.0f} "
-                        f"steps) or has fewer than {bayes.ESS_MIN} effective samples: run longer")
+        warnings.append(msg.SHORT_CHAIN.format(kept=options.n_steps - options.burn, ess=f"{diag['ess_min']:.0f}",
+                                               factor=bayes.TAU_FACTOR_MIN, tau=f"{diag['tau_max_steps']:.0f}",
+                                               ess_min=bayes.ESS_MIN))
     if not diag["rhat_ok"]:
-        warnings.append(f"split R-hat {diag['rhat_max']:.2f} >= {bayes.RHAT_LIMIT}: walkers disagree; run longer")
+        warnings.append(msg.RHAT.format(rhat=f"{diag['rhat_max']:.2f}", limit=bayes.RHAT_LIMIT))
 
     heat_s, elec_s = (a[0] for a in model.predict(post.mean[None, :]))
     prior_mean = np.array([p.mean for p in priors])
@@ -444,8 +436,7 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     summ = post.summary(priors)
     for name, row in summ.items():
         if row.get("at_bound"):
-            warnings.append(f"posterior of {name} sits at a bound of its support {row['low']:.3g}..{row['high']:.3g} "
-                            "(prior or surrogate range): the meters ask for more than the model allows")
+            warnings.append(msg.AT_BOUND.format(name=name, low=f"{row['low']:.3g}", high=f"{row['high']:.3g}"))
 
     heat_e = elec_e = None
     m_e: dict[str, metrics.G14] = {}
@@ -638,6 +629,8 @@ def calibrated_toml(result: Result, name: str | None = None) -> str:
         "priors": {p.name: p.to_dict() for p in result.priors},
         "posterior": result.posterior_summary(),
         "diagnostics": result.posterior.diagnostics(),
+        "posterior_draws": bayes.stored_draws(result.posterior.names, [p.mode for p in result.priors],
+                                              result.posterior.samples).to_toml(),
         "metrics": {"energyplus": {k: v.to_dict() for k, v in result.metrics_energyplus.items()},
                     "surrogate": {k: v.to_dict() for k, v in result.metrics_surrogate.items()}},
         "warnings": list(result.warnings),
@@ -646,7 +639,8 @@ def calibrated_toml(result: Result, name: str | None = None) -> str:
     if library:
         doc: dict[str, Any] = {"name": cal_name, "description": f"{b0.description} Calibrated to meter data.",
                                "meta": {"base": result.archetype, "schema_version": 1,
-                                        "title": f"{raw.get('meta', {}).get('title', b0.name)} (calibrated)"}}
+                                        "title": f"{raw.get('meta', {}).get('title', b0.name)} (calibrated)",
+                                        "title_zh": f"{raw.get('meta', {}).get('title_zh', b0.name)}（已校准）"}}
         if op:
             doc["operation"] = op
         if cons:

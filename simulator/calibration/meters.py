@@ -59,6 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulator.calibration import messages as msg
 from simulator.exceptions import ValidationError
 
 KWH_PER_GJ = 1e9 / 3.6e6  # 277.78 kWh per GJ (1 kWh = 3.6 MJ)
@@ -261,7 +262,7 @@ def _columns(df: pd.DataFrame, problems: list[str], warnings: list[str]) -> _Col
     for col in df.columns:
         role, unit, _ = parse_header(col)
         if role is None:
-            warnings.append(f"column {col!r} is not a meter column and was ignored")
+            warnings.append(msg.IGNORED_COLUMN.format(column=repr(col)))
             continue
         if getattr(cols, role) is not None:
             problems.append(f"column {col!r}: a second {role} column (first: {getattr(cols, role)!r}); keep one")
@@ -595,8 +596,8 @@ def read_meter(data: bytes | str | Path, name: str | None = None, *, heat_meter:
                 monthly, complete = billing_to_monthly(periods, vals, heating_days if role == "heat" else None)
                 dropped = sorted(set(monthly) - complete)
                 if dropped:
-                    warnings.append(f"{role}: partly covered month(s) " + ", ".join(f"{y}-{m:02d}" for y, m in dropped)
-                                    + " dropped")
+                    warnings.append(msg.PARTLY_COVERED.format(
+                        meter=role, months=", ".join(f"{y}-{m:02d}" for y, m in dropped)))
                 for (y, m) in sorted(complete):
                     if labels[m - 1] and labels[m - 1] != f"{y}-{m:02d}":
                         problems.append(f"{y}-{m:02d} repeats calendar month {m} ({labels[m - 1]}); the weather "

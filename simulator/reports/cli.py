@@ -27,6 +27,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--discount-rate", type=number_arg("--discount-rate", -0.99, 1.0), default=None)
     p.add_argument("--horizon", type=number_arg("--horizon", 1, MAX_HORIZON_YEARS, integer=True), default=None)
     p.add_argument("--subsidy-cny-m2", type=number_arg("--subsidy-cny-m2", 0.0, MAX_SUBSIDY_CNY_M2), default=0.0)
+    p.add_argument("--credible-draws", type=number_arg("--credible-draws", 0, 200, integer=True), default=None,
+                   help="posterior draws for the 90 %% credible intervals of a calibrated archetype file "
+                        "(default 100; 0: none)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_report)
 
@@ -74,7 +77,7 @@ def cmd_report(args) -> int:
         bar.update(int(100 * f) - bar.n)
 
     rep = build_report(args.archetype, args.package, args.lang, args.engine, args.weather, opts,
-                       args.check_energyplus, progress)
+                       args.check_energyplus, progress, args.credible_draws)
     data = render(rep, suffix)
     bar.close()
     path = out or Path(file_name(rep, "html"))

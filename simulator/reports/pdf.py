@@ -20,6 +20,8 @@ from simulator.reports.report import (
     energyplus_table,
     fmt,
     info_table,
+    intervals_note,
+    intervals_table,
     label,
     monthly_table,
     results_table,
@@ -179,6 +181,12 @@ def to_pdf(rep: Report) -> bytes:
     _table(pdf, info_table(rep), (40, 60, 90), size=6.5)
     _heading(pdf, label("summary", lang))
     _table(pdf, summary_table(rep), (80, 40, 40))
+    ci = intervals_table(rep)
+    if ci is not None:
+        _heading(pdf, label("intervals", lang))
+        _table(pdf, ci, (62, 32, 32, 30, 30))
+        pdf.set_font(FONT, size=7)
+        pdf.multi_cell(0, 3.8, intervals_note(rep), new_x="LMARGIN", new_y="NEXT")
     _heading(pdf, label("results", lang))
     _table(pdf, results_table(rep), (55, 30, 30, 30, 30))
     b, r = rep.result["baseline"], rep.result["retrofit"]

@@ -95,6 +95,21 @@ A: dict[str, tuple[str, str]] = {
     "no_check": ("未进行 EnergyPlus 校核（结果来自代理模型）。", "No EnergyPlus check was run (results from the surrogate)."),
     "mwh": ("负荷 [MWh]", "Load [MWh]"), "co2_chart": ("年二氧化碳排放 [吨CO₂/年]", "Annual CO₂ [tCO₂/a]"),
     "monthly_chart": ("逐月供暖（红）与供冷（蓝）负荷", "Monthly heating (red) and cooling (blue) load"),
+    "intervals": ("节能效果的 90 % 可信区间（校准后的建筑）", "Savings with 90 % credible intervals (calibrated building)"),
+    "point": ("后验均值", "Posterior mean"), "p05": ("下限 (5 %)", "Low (5 %)"), "p95": ("上限 (95 %)", "High (95 %)"),
+    "intervals_note": ("区间由校准后验抽样 {n} 次（每次叠加代理模型自身的不确定性）经同一套系统、费用、碳排放与财务计算得出，取第 5 至第 95 "
+                       "百分位；点值为后验均值建筑的结果。{outside}",
+                       "Intervals from {n} posterior draws of the calibrated parameters, each with the surrogate's own "
+                       "uncertainty, through the same systems, bills, carbon and finance code: 5th to 95th percentile. "
+                       "The point value is the posterior-mean building's. {outside}"),
+    "intervals_outside": ("其中 {k} 次抽样超出代理模型训练范围。", "{k} draws leave the surrogate's training range."),
+}
+#: rows of the credible-interval table: key -> (label zh, label en, unit zh, unit en, factor, decimals)
+I_ROWS: dict[str, tuple[str, str, str, str, float, int]] = {
+    "heating_kwh_m2": ("供暖需求（改造后）", "Heating demand (after)", "kWh/(m²·年)", "kWh/(m²·a)", 1, 1),
+    "heating_saved_kwh_m2": ("供暖需求节约", "Heating demand saved", "kWh/(m²·年)", "kWh/(m²·a)", 1, 1),
+    "heating_saved_pct": ("供暖需求节约率", "Heating demand saved", "%", "%", 1, 1),
+    **{k: P[k] for k in ("heat_saved_gj", "co2_saved_kg", "bill_savings_cny", "simple_payback_years", "npv_cny")},
 }
 MONTHS = {"zh": [f"{m}月" for m in range(1, 13)],
           "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]}
@@ -162,6 +177,7 @@ class Report:
     energy_after: tuple[S.Check, ...]
     energyplus: dict[str, Any] | None = None
     sources: tuple[str, ...] = field(default=())
+    intervals: dict[str, Any] | None = None  # simulator.calibration.intervals, for a calibrated building
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -207,7 +223,8 @@ def assumption_rows(building: Building, assumptions: dict[str, Any], lang: str) 
 def make_report(building: Building, archetype: str, result: dict[str, Any], lang: str = "zh",
                 assumptions: dict[str, Any] | None = None, weather: str = "tianjin",
                 energyplus: dict[str, Any] | None = None, building_title: str | None = None,
-                package_title: str | None = None, created: dt.datetime | None = None) -> Report:
+                package_title: str | None = None, created: dt.datetime | None = None,
+                intervals: dict[str, Any] | None = None) -> Report:
     """A report of a result already computed (the app's path: nothing is evaluated again).
 
     Parameters
@@ -220,6 +237,8 @@ def make_report(building: Building, archetype: str, result: dict[str, Any], lang
         :func:`summarise` of the evaluation.
     energyplus
         :func:`summarise` of the same package in EnergyPlus, when a check was run.
+    intervals
+        Credible intervals of the package on a calibrated building (:func:`calibrated_intervals`).
     """
     if lang not in ("zh", "en"):
         raise RetrofitError(f"report language {lang!r}: use zh or en")
@@ -240,7 +259,24 @@ def make_report(building: Building, archetype: str, result: dict[str, Any], lang
         envelope_before=tuple(S.envelope_checks(building)), envelope_after=tuple(S.envelope_checks(after)),
         energy_before=tuple(S.energy_checks(result["baseline"], building.building_type, area)),
         energy_after=tuple(S.energy_checks(result["retrofit"], building.building_type, area)),
-        energyplus=energyplus, sources=tuple(sources))
+        energyplus=energyplus, sources=tuple(sources), intervals=intervals)
+
+
+def calibrated_intervals(archetype: str | Path, result: dict[str, Any], weather: Any = "tianjin",
+                         assumptions: dict[str, Any] | None = None, n_draws: int | None = None,
+                         progress: Callable[[float, str], None] | None = None) -> dict[str, Any] | None:
+    """Credible intervals of a result's package when ``archetype`` is a calibrated file, else ``None``.
+
+    The figures of every posterior draw go through the surrogate and the shared downstream code
+    (:mod:`simulator.calibration.intervals`); ``assumptions`` are the report's (grid, rates, subsidy).
+    """
+    from simulator.calibration.intervals import DEFAULT_DRAWS, for_archetype
+    from simulator.evaluate import Options
+
+    a = assumptions or {}
+    opts = Options(grid=a.get("grid"), discount_rate=a.get("discount_rate"), horizon_years=a.get("horizon_years"),
+                   subsidy_cny_m2=float(a.get("subsidy_cny_m2") or 0.0))
+    return for_archetype(archetype, package_spec(result), weather, opts, n_draws or DEFAULT_DRAWS, progress)
 
 
 def package_spec(result: dict[str, Any]) -> list[str] | str:
@@ -262,7 +298,7 @@ def applied(building: Building, result: dict[str, Any]) -> Building:
 
 def build_report(archetype: str | Path, package: str | list, lang: str = "zh", engine: str = "surrogate",
                  weather: str = "tianjin", options=None, check_energyplus: bool = False,
-                 progress: Callable[[float, str], None] | None = None) -> Report:
+                 progress: Callable[[float, str], None] | None = None, credible_draws: int | None = None) -> Report:
     """Evaluate ``package`` on ``archetype`` and make its report (the CLI's path).
 
     Parameters
@@ -273,6 +309,9 @@ def build_report(archetype: str | Path, package: str | list, lang: str = "zh", e
         With the surrogate, also run EnergyPlus and show the comparison.
     progress
         Called with (fraction 0..1, what is being done).
+    credible_draws
+        Posterior draws for the credible intervals of a calibrated archetype (default
+        :data:`simulator.calibration.intervals.DEFAULT_DRAWS`; 0: none).
     """
     import archetypes
     from simulator.evaluate import evaluate, get_engine
@@ -293,16 +332,18 @@ def build_report(archetype: str | Path, package: str | list, lang: str = "zh", e
         ep = summarise(evaluate(building, package, weather=weather, engine=None, options=options))
     step(0.9, "report")
     name = str(archetype)
-    title = building.name
-    if "/" not in name and not name.endswith(".toml"):
-        meta = archetypes.raw(name).get("meta", {})
-        title = meta.get("title_zh" if lang == "zh" else "title", name)
+    meta = archetypes.raw(archetype).get("meta", {})  # library name or file (a calibrated file has a title)
+    title = str(meta.get("title_zh" if lang == "zh" else "title") or meta.get("title") or building.name)
     ass = {} if options is None else {"grid": options.grid, "discount_rate": options.discount_rate,
                                       "horizon_years": options.horizon_years, "subsidy_cny_m2": options.subsidy_cny_m2}
     ass["horizon_years"] = ass.get("horizon_years") or result.get("horizon_years")
     ass["discount_rate"] = ass.get("discount_rate") if ass.get("discount_rate") is not None else result.get("discount_rate")
+    intervals = None
+    if credible_draws != 0:
+        intervals = calibrated_intervals(archetype, result, weather, ass, credible_draws,
+                                         lambda f, m: step(0.6 + 0.3 * f, m))
     rep = make_report(building, name, result, lang, ass, Path(str(weather)).stem, ep, title,
-                      package_label(result, lang))
+                      package_label(result, lang), intervals=intervals)
     step(1.0, "done")
     return rep
 
@@ -423,11 +464,54 @@ def comparison_table(surrogate: dict[str, Any], energyplus: dict[str, Any], lang
     return pd.DataFrame(rows)
 
 
+def _point(result: dict[str, Any], key: str) -> float | None:
+    """The result's own value of a credible-interval row (the posterior-mean building's)."""
+    b, r = result["baseline"], result["retrofit"]
+    if key == "heating_kwh_m2":
+        return r.get(key)
+    if key in ("heating_saved_kwh_m2", "heating_saved_pct"):
+        if b.get("heating_kwh_m2") is None or r.get("heating_kwh_m2") is None:
+            return None
+        saved = b["heating_kwh_m2"] - r["heating_kwh_m2"]
+        return saved if key == "heating_saved_kwh_m2" else (100 * saved / b["heating_kwh_m2"]
+                                                             if b["heating_kwh_m2"] else None)
+    return _derived(result).get(key)
+
+
+def intervals_table(rep: Report) -> pd.DataFrame | None:
+    """Quantity, unit, point value, 90 % interval bounds (None when the building is not calibrated)."""
+    if not rep.intervals:
+        return None
+    lang = rep.lang
+    zh = lang == "zh"
+    rows = []
+    for key, (lz, le, uz, ue, f, n) in I_ROWS.items():
+        q = rep.intervals["quantities"].get(key)
+        if q is None:
+            continue
+        rows.append({label("quantity", lang): lz if zh else le, label("unit", lang): uz if zh else ue,
+                     label("point", lang): _num(_point(rep.result, key), f, n),
+                     label("p05", lang): _num(q["p05"], f, n), label("p95", lang): _num(q["p95"], f, n)})
+    return pd.DataFrame(rows)
+
+
+def intervals_note(rep: Report) -> str:
+    """How the intervals were made (draws, uncertainty sources), in the report's language."""
+    if not rep.intervals:
+        return ""
+    k = int(rep.intervals.get("draws_outside_surrogate_range", 0))
+    outside = label("intervals_outside", rep.lang).format(k=k) if k else ""
+    return label("intervals_note", rep.lang).format(n=rep.intervals["n_draws"], outside=outside).strip()
+
+
 def tables(rep: Report) -> dict[str, pd.DataFrame]:
     """Every table of the report, keyed by its title in the report's language."""
     out = {label("assumptions", rep.lang): info_table(rep), label("summary", rep.lang): summary_table(rep),
            label("results", rep.lang): results_table(rep), label("monthly", rep.lang): monthly_table(rep),
            label("standards", rep.lang): standards_table(rep)}
+    ci = intervals_table(rep)
+    if ci is not None:
+        out[label("intervals", rep.lang)] = ci
     ep = energyplus_table(rep)
     if ep is not None:
         out[label("energyplus", rep.lang)] = ep
@@ -447,9 +531,12 @@ def file_name(rep: Report, ext: str) -> str:
 def to_csv(rep: Report) -> bytes:
     """All tables in one CSV (UTF-8 with BOM, so Excel shows Chinese): a title line before each table."""
     buf = io.StringIO()
+    notes = {label("intervals", rep.lang): intervals_note(rep)}
     for title, frame in tables(rep).items():
         buf.write(f"# {title}\n")
         frame.to_csv(buf, index=False, na_rep="-")
+        if notes.get(title):
+            buf.write(f"# {notes[title]}\n")
         buf.write("\n")
     return buf.getvalue().encode("utf-8-sig")
 
@@ -457,11 +544,14 @@ def to_csv(rep: Report) -> bytes:
 def to_excel(rep: Report) -> bytes:
     """One sheet per table (openpyxl), columns widened to their text."""
     buf = io.BytesIO()
+    notes = {label("intervals", rep.lang): intervals_note(rep)}
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for title, frame in tables(rep).items():
             sheet = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
             frame.to_excel(xw, sheet_name=sheet, index=False, na_rep="-")
             ws = xw.sheets[sheet]
+            if notes.get(title):
+                ws.cell(row=len(frame) + 3, column=1, value=notes[title])
             for i, col in enumerate(frame.columns, start=1):
                 width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:, i - 1]]) + 2
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, width * 1.2)
@@ -554,6 +644,8 @@ def to_html(rep: Report) -> bytes:
         f"<div class='kpi'>{''.join(kpis)}</div>",
         f"<h2>{esc(label('assumptions', lang))}</h2>{_html_table(info_table(rep))}",
         f"<h2>{esc(label('summary', lang))}</h2>{_html_table(summary_table(rep))}",
+        *([f"<h2>{esc(label('intervals', lang))}</h2>{_html_table(intervals_table(rep))}"
+           f"<p class='small'>{esc(intervals_note(rep))}</p>"] if rep.intervals else []),
         f"<h2>{esc(label('results', lang))}</h2>{_html_table(results_table(rep))}",
         charts_html,
         f"<h2>{esc(label('monthly', lang))}</h2>{_html_table(monthly_table(rep))}",

@@ -20,9 +20,10 @@ import archetypes
 from buildings import measures as M
 from buildings.model import HEATING_SOURCES
 from simulator.app.i18n import t
-from simulator.app.main import lang
+from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.uploads import MAX_UPLOAD_BYTES, display_name, public_message, too_large_message
 from simulator.calibration import charts
+from simulator.calibration import messages as cal_msg
 from simulator.calibration import own_building as ob
 from simulator.calibration.calibrate import (
     Options,
@@ -74,6 +75,53 @@ def _choice_label(key: str, v) -> str:
     if key == "wall_type":
         return ob.wall_types()[v]["label_zh" if L == "zh" else "label"]
     return str(v)
+
+
+def package_label(p: str | None) -> str:
+    """A preset package as people read it (its description, not its identifier)."""
+    if p is None:
+        return t("(none)", L)
+    pkg = M.packages()[p]
+    return pkg["description_zh"] if L == "zh" else pkg["description"].split(":")[0]
+
+
+def warning_text(text: str, labels: dict[str, str] | None = None) -> str:
+    """A library warning in the page's language (its template translated, the fields filled back in)."""
+    found = cal_msg.parse(text)
+    if found is None:
+        return public_message(text)
+    template, fields = found
+    if "name" in fields and labels:
+        fields["name"] = labels.get(fields["name"], fields["name"])
+    if "meter" in fields:
+        fields["meter"] = t({"heat": "Heat", "electricity": "Electricity"}.get(fields["meter"], fields["meter"]), L)
+    return public_message(t(template, L, **fields))
+
+
+def meter_table(meter) -> pd.DataFrame:
+    """The meter readings per calendar month with translated headers."""
+    f = meter.to_frame().round(1)
+    return pd.DataFrame({t("Month", L): f["month"], t("Period", L): f["label"],
+                         t("Heat [kWh]", L): f["heat_kwh"], t("Electricity [kWh]", L): f["electricity_kwh"]})
+
+
+REPORT_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)", "csv": "Download CSV",
+                 "xlsx": "Download Excel"}
+
+
+def calibrated_downloads(path: Path, package: str, ass: dict) -> list:
+    """The report of ``package`` on a calibrated archetype file, with its credible intervals, four ways."""
+    from simulator.app import report
+    from simulator.app.state import engine, options_from, weather_obj
+    from simulator.evaluate import evaluate
+    from simulator.reports.report import summarise
+
+    b = archetypes.load(path)
+    result = summarise(evaluate(b, package, weather=weather_obj(), engine=engine(), options=options_from(ass)))
+    meta = archetypes.raw(path).get("meta", {})
+    title = str(meta.get("title_zh" if L == "zh" else "title") or b.name)
+    return report.downloads(b, str(path), result, L, ass, "tianjin", None, title,
+                            int(st.session_state.get("cal_report_draws", 100)))
 
 
 def _upload_bytes(up, fallback: str) -> tuple[bytes | None, str]:
@@ -143,7 +191,7 @@ elif source == "upload":
             st.success(t("Archetype file read", L))
             st.text(f"{b.name}: {b.floor_area_m2:,.0f} m², {b.geometry.storeys} {t('storeys', L)}")
 else:
-    st.text(f"{t('Archetype', L)}: {building_label}")
+    st.text(f"{t('Archetype', L)}: {archetype_title(building_label, L)}")
 
 # --------------------------------------------------------------------------- 2. the meters
 
@@ -212,24 +260,26 @@ with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
             ready = True
             n_months = int((np.isfinite(meter.heat_kwh) | np.isfinite(meter.electricity_kwh)).sum())
             st.success(t("Meter data read: {n} months", L, n=n_months))
-            st.dataframe(meter.to_frame().round(1), hide_index=True, width="stretch")
+            st.dataframe(meter_table(meter), hide_index=True, width="stretch")
             if meter.has_temperatures:
                 st.info(t("Monthly mean temperatures found: the built-in year is morphed to them as the weather "
                           "of the metered period", L))
             for wmsg in (*plan.warnings, *meter.warnings):
-                st.warning(public_message(wmsg))
+                st.warning(warning_text(wmsg))
 
     # ----------------------------------------------------------------------- 3. calibration
     st.header(t("3. Calibration", L))
     packages = list(M.packages())
     package = st.selectbox(t("Package for the savings", L), [None, *packages], key="cal_package",
-                           format_func=lambda p: t("(none)", L) if p is None else p)
+                           format_func=package_label)
     with st.expander(t("MCMC settings", L)):
         e1, e2, e3, e4 = st.columns(4)
         walkers = e1.number_input(t("Walkers", L), 8, 256, 64, step=8, key="cal_walkers")
         steps = e2.number_input(t("Steps", L), 50, 5000, 1000, step=50, key="cal_steps")
         burn = e3.number_input(t("Burn-in steps", L), 10, 4000, 300, step=50, key="cal_burn")
         run_ep = e4.checkbox(t("EnergyPlus check", L), value=True, key="cal_energyplus")
+        st.number_input(t("Posterior draws for the report's credible intervals", L), 20, 200, 100, step=10,
+                        key="cal_report_draws")
     if st.button(t("Calibrate", L), disabled=not ready, key="cal_run", type="primary"):
         bar = st.progress(0.0, text=t("Calibrating…", L))
         try:
@@ -277,7 +327,7 @@ if res:
             f"{dg['n_walkers']} × {dg['n_steps']} ({t('burn-in', L)} {dg['burn_in_steps']})")
     s = d.get("savings")
     if s:
-        st.subheader(t("Heating savings of {p} (90 % credible interval)", L, p=s["package"]))
+        st.subheader(t("Heating savings of {p} (90 % credible interval)", L, p=package_label(s["package"])))
         rows = []
         for key, label in (("before", "Before calibration (prior)"), ("after", "After calibration (posterior)")):
             r, pc = s[key]["saved_kwh_m2"], s[key]["saved_pct"]
@@ -285,7 +335,7 @@ if res:
                          t("Saved [%]", L): f"{pc['mean']:.0f} ({pc['p05']:.0f} – {pc['p95']:.0f})"})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for wmsg in d["warnings"]:
-        st.warning(public_message(wmsg))
+        st.warning(warning_text(wmsg, res["labels"]))
     c1, c2, c3 = st.columns(3)
     c1.download_button(t("Download the calibrated archetype", L), res["toml"], "calibrated_archetype.toml",
                        "application/toml", key="cal_dl_toml")
@@ -295,3 +345,33 @@ if res:
     pd.DataFrame(d["monthly"]).to_csv(buf, index=False)
     c3.download_button(t("Download monthly table (CSV)", L), buf.getvalue(), "calibration_monthly.csv", "text/csv",
                        key="cal_dl_csv")
+
+    # ----------------------------------------------------------------------- 5. report on the calibrated building
+    st.header(t("5. Report of a package on the calibrated building", L))
+    st.caption(t("Its savings carry 90 % credible intervals: posterior draws kept in the calibrated file, each with "
+                 "the surrogate's own uncertainty, through the same systems, bills and carbon code.", L))
+    presets = list(M.packages())
+    rep_pkg = st.selectbox(t("Package", L), presets, key="cal_report_package", format_func=package_label,
+                           index=presets.index(s["package"]) if s and s.get("package") in presets else 0)
+    ass = assumptions()
+    rkey = json.dumps([res["toml"], rep_pkg, ass, L, st.session_state.get("cal_report_draws")], sort_keys=True)
+    built = st.session_state.get("cal_report")
+    if (built is None or built[0] != rkey) and st.button(t("Prepare the report (HTML, PDF, CSV, Excel)", L),
+                                                         key="cal_make_report"):
+        with st.spinner(t("Building the report…", L)), tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
+            path = Path(tmp_name) / "calibrated_archetype.toml"
+            path.write_text(res["toml"], encoding="utf-8")
+            try:
+                files = calibrated_downloads(path, rep_pkg, ass)
+            except RetrofitError as exc:
+                st.error(t("Could not build the report", L))
+                st.text(public_message(exc))
+                files = None
+        if files is not None:
+            st.session_state["cal_report"] = built = (rkey, files)
+    if built is not None and built[0] == rkey:
+        for col, f in zip(st.columns(4), built[1], strict=True):
+            if f.data is None:
+                col.warning(public_message(f.error))
+            else:
+                col.download_button(t(REPORT_LABELS[f.kind], L), f.data, f.file_name, f.mime, key=f"cal_report_dl_{f.kind}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.app import charts
+from simulator.app import charts, mac_view
 from simulator.app.choices import (
     LEVELS,
     MAX_COMBINATIONS,
@@ -82,30 +82,33 @@ st.subheader(f"{t('Capex [10⁴ CNY]', L)} vs {t('CO₂ saved [t/a]', L)}")
 st.caption(t("Click a point or a table row to open that package in the builder.", L))
 st.caption(t("Grey points: every package; red line: the Pareto front (no other package saves more CO₂ for "
              "less capex).", L))
-chart_event = st.plotly_chart(
-    charts.pareto_figure(df, cap, saved, label, cap, saved, t("All packages", L), t("Pareto front", L)),
-    width="stretch", on_select="rerun", selection_mode="points", key="c_chart")
+pareto = charts.pareto_figure(df, cap, saved, label, cap, saved, t("All packages", L), t("Pareto front", L))
+pareto.update_traces(hovertemplate=f"%{{text}}<br>{t('Capex', L)}: %{{x:,.1f}} {t('10⁴ CNY', L)}<br>"
+                                   f"{t('CO₂ saved', L)}: %{{y:,.1f}} {t('t/a', L)}<extra></extra>")
+chart_event = st.plotly_chart(pareto, width="stretch", on_select="rerun", selection_mode="points", key="c_chart")
 
-# marginal abatement cost curve of single measures (each on its own, at its middle chosen level)
-singles = []
-for key, vals in levels.items():
-    active = [v for v in vals if v not in (0, 0.0, False, "keep")]
-    if active:
-        singles.append(Choices(**{key: active[len(active) // 2]}))
-mac_rows = []
-for c in singles:
-    r = evaluate_choices(name, c.as_dict(), ass)
-    if r["co2_saved_t"] and r["co2_saved_t"] > 0 and r["cost_of_conserved_carbon_cny_per_t"] is not None:
-        mac_rows.append({"measure": r[f"title_{L}"], "ccc": r["cost_of_conserved_carbon_cny_per_t"],
-                         "saved": r["co2_saved_t"]})
-if mac_rows:
-    st.subheader(t("Marginal abatement cost curve", L))
-    st.caption(t("Each bar is one measure on its own (at its middle chosen level), not a step of a package: "
-                 "the bars do not add up to any package's saving. Width = CO₂ saved, height = cost per tonne; "
-                 "green bars save money over the horizon (negative cost), red bars cost money.", L))
-    st.plotly_chart(charts.mac_curve_figure(pd.DataFrame(mac_rows), "ccc", "saved", "measure",
-                                            t("CO₂ saved [t/a]", L), t("Cost of conserved carbon [CNY/tCO₂]", L)),
-                    width="stretch")
+# incremental marginal abatement cost curve of one package: bars that add up to it
+st.subheader(t("Marginal abatement cost curve of one package", L))
+front_rows = [int(i) for i in df.index[charts.pareto_mask(df[cap].to_numpy(), df[saved].to_numpy())]]
+front_rows = sorted((i for i in front_rows if df.iloc[i][saved] > 0), key=lambda i: -df.iloc[i][saved])
+if not front_rows:
+    st.info(t("No package of these levels saves CO₂: no curve to draw.", L))
+else:
+    mac_row = st.selectbox(t("Package to split into its measures (Pareto front, most CO₂ saved first)", L),
+                           front_rows, key="c_mac_package", format_func=lambda i: df.iloc[i][label])
+    mac_choices = Choices(**df.iloc[mac_row]["_choices"])
+    mac = mac_view.package_mac(mac_choices, lambda c: evaluate_choices(name, c, ass))
+    st.caption(t("The package is built one measure at a time, cheapest per tonne first: each bar is a measure's "
+                 "cost and CO₂ saving given the measures before it, so the bars add up to the package. Width = CO₂ "
+                 "saved [t/a]; height = cost per tonne [CNY/tCO₂]: capex after subsidy annuitised over the "
+                 "measure's life, plus O&M, minus bill savings, per tonne; area = net annual cost. Green bars "
+                 "(below zero) save more on bills than they cost; red bars cost money for the CO₂ they save. Measures interact (a smaller heat load needs a smaller heat "
+                 "pump), so a later bar can be lower than an earlier one.", L))
+    st.plotly_chart(mac_view.figure(mac, mac_choices, L), width="stretch", key="c_mac_chart")
+    st.dataframe(mac_view.steps_table(mac, mac_choices, L), hide_index=True, width="stretch")
+    if mac.not_abating:
+        st.caption(t("Left off the curve (no CO₂ saved on top of the measures before): {m}", L,
+                     m=", ".join(mac_view.step_label(mac_choices, f, L) for f in mac.not_abating)))
 
 st.subheader(t("All packages", L))
 view = df.drop(columns=["_choices"])

@@ -1,0 +1,51 @@
+"""The calibration's warnings as templates, so the app can show them in the reader's language.
+
+The library writes every warning in English from one of the templates below
+(``TEMPLATE.format(**fields)``); :func:`parse` recovers the template and the
+fields of a warning text, and the app translates the template
+(:mod:`simulator.app.i18n`) and fills the same fields back in. A warning that
+matches no template (a future one) is returned as ``None`` and shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+NO_FLOOR_AREA = "no metered floor area given: the building's {area_m2} m2 is taken"
+NO_WEATHER = ("no weather of the metered period given: the built-in Tianjin typical year is taken as the metered "
+              "year's weather; a warmer or colder metered winter biases the calibrated parameters")
+EPW_NORMALISED = ("APPROXIMATION: the surrogate knows only the built-in Tianjin year (a weather-aware surrogate is "
+                  "issue 12); the heat readings were degree-day normalised (HDD18 ratio per month) to that year before "
+                  "calibration. The EnergyPlus check runs on the given weather against the readings as metered.")
+TEMPERATURES_NORMALISED = (
+    "APPROXIMATION: the weather of the metered period is the built-in Tianjin year shifted to the meter file's "
+    "monthly mean temperatures (morphing, Belcher et al. 2005); the surrogate knows only the built-in year "
+    "(a weather-aware surrogate is issue 12), so the heat readings were degree-day normalised (HDD18 ratio per "
+    "month) to it before calibration.")
+SHORT_CHAIN = ("the chain ({kept} kept steps, ESS {ess}) is shorter than {factor} autocorrelation times ({tau} steps) "
+               "or has fewer than {ess_min} effective samples: run longer")
+RHAT = "split R-hat {rhat} >= {limit}: walkers disagree; run longer"
+AT_BOUND = ("posterior of {name} sits at a bound of its support {low}..{high} (prior or surrogate range): the meters "
+            "ask for more than the model allows")
+IGNORED_COLUMN = "column {column} is not a meter column and was ignored"
+PARTLY_COVERED = "{meter}: partly covered month(s) {months} dropped"
+
+TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, SHORT_CHAIN, RHAT, AT_BOUND,
+             IGNORED_COLUMN, PARTLY_COVERED)
+
+
+@cache
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    rx = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(f"^{rx}$", re.S)
+
+
+def parse(text: str) -> tuple[str, dict[str, str]] | None:
+    """(template, fields) of a warning written from one of :data:`TEMPLATES`; ``None`` for any other text."""
+    for template in TEMPLATES:
+        m = _pattern(template).match(text)
+        if m:
+            return template, m.groupdict()
+    return None
