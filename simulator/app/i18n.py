@@ -455,6 +455,21 @@ ZH: dict[str, str] = {
         "内置天津典型年由逐月气候统计生成；未来年份按 Belcher 等（2005）的形变法，以 weather/data/future_deltas.csv 中的增量生成。",
     "Surrogate model": "代理模型",
     "Energy level of the building as it is": "现状能耗水平",
+    # issue 16 leftovers (h16): verify progress and result, presets, surrogate warm-up
+    "EnergyPlus check of another package (the inputs have changed since): {package}":
+        "以下为另一方案的EnergyPlus复核（输入已更改）：{package}",
+    "Running EnergyPlus… {pct} % of the year simulated · {s} s": "正在运行EnergyPlus…已模拟全年的 {pct} % · {s} 秒",
+    "Surrogate and EnergyPlus agree within the surrogate's measured error band (heating ±{h:.1f}, cooling ±{c:.1f} kWh/m²: {source}).":
+        "代理模型与EnergyPlus的差异在代理模型实测误差范围内（供暖 ±{h:.1f}、制冷 ±{c:.1f} kWh/m²：{source}）。",
+    "Surrogate and EnergyPlus differ by more than the surrogate's measured error band ({source}): {parts}. Trust the EnergyPlus figures for this package.":
+        "代理模型与EnergyPlus的差异超出代理模型实测误差范围（{source}）：{parts}。此方案请以EnergyPlus结果为准。",
+    "The surrogate model for this building type is being trained on this fresh server (once, about 10-30 s); the results appear as soon as it is ready.":
+        "本服务器首次启动，正在训练此类建筑的代理模型（仅一次，约10-30秒）；训练完成后即显示结果。",
+    "other assumptions": "其他假设参数",
+    "the largest error of the surrogate's cross-validation for the {family} family ({n} EnergyPlus runs)":
+        "{family}代理模型交叉验证中的最大误差（{n} 次EnergyPlus计算）",
+    "worse {parts} than this building has": "{parts}比本建筑现有的差",
+    "{what} ({side}): {d:+.1f} kWh/m² (band ±{b:.1f})": "{what}（{side}）：{d:+.1f} kWh/m²（范围 ±{b:.1f}）",
 
 }
 

@@ -10,6 +10,7 @@ import archetypes
 from simulator import carbon
 from simulator.app.i18n import DEFAULT_LANG, LANGS, t
 from simulator.app.options import restore
+from simulator.app.state import warmup
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE_FILES = {
@@ -140,6 +141,7 @@ def run() -> None:
         for key, (title, icon) in PAGE_FILES.items()
     ]
     nav = st.navigation(pages)
+    warmup()  # from the first visit on, every family's surrogate model loads (or trains) in the background
     _sidebar()
     write_link()
     nav.run()
