@@ -121,7 +121,8 @@ def result_charts(res: dict[str, Any], lang: str) -> None:
                          t("Grid electricity", L): d["electricity_co2_kg"] / 1000} for d in (base, after)],
                        index=energy.index)
     carrier_colors = [charts.COLORS[c] for c in ("district_heat", "gas", "electricity", "pv")]
-    e_fig = charts.stacked_bar(energy, t("Energy by end use and carrier", L), t("Energy [MWh/a]", L), carrier_colors)
+    # "by carrier": these bars split by carrier only (and the longer title was cut at 1024 px)
+    e_fig = charts.stacked_bar(energy, t("Energy by carrier", L), t("Energy [MWh/a]", L), carrier_colors)
     c_fig = charts.stacked_bar(co2, t("Annual CO₂", L), t("CO₂ [t/a]", L), carrier_colors[:3])
     a, b_ = st.columns(2)
     a.plotly_chart(e_fig, width="stretch", config={"displayModeBar": False})

@@ -469,6 +469,7 @@ ZH: dict[str, str] = {
     "the largest error of the surrogate's cross-validation for the {family} family ({n} EnergyPlus runs)":
         "{family}代理模型交叉验证中的最大误差（{n} 次EnergyPlus计算）",
     "worse {parts} than this building has": "{parts}比本建筑现有的差",
+    "Energy by carrier": "分能源品种能耗",
     "{what} ({side}): {d:+.1f} kWh/m² (band ±{b:.1f})": "{what}（{side}）：{d:+.1f} kWh/m²（范围 ±{b:.1f}）",
 
 }

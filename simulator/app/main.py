@@ -79,6 +79,9 @@ PRINT_CSS = """<style>@media print {
 [data-testid="stMetricValue"] { font-size: clamp(1.2rem, 2.0vw, 2.0rem) !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { overflow: visible !important;
   text-overflow: clip !important; }
+/* widget labels wrap instead of ending in "..." (issue 16: "Heat metering an..." on a toggle at 1024 px) */
+[data-testid="stWidgetLabel"] .stMarkdownEllipsis, [data-testid="stWidgetLabel"] .stMarkdownEllipsis * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 @media (max-width: 640px) { h1 { font-size: 1.6rem !important; } }
 </style>"""
 
