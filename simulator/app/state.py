@@ -64,13 +64,17 @@ class SurrogateWarmup:
 
 @st.cache_resource(show_spinner=False)
 def warmup() -> SurrogateWarmup | None:
-    """Start loading every family's model, once per server (None without a surrogate)."""
+    """Start loading every family's model, once per server (None without a surrogate).
+
+    The first visitor's archetype comes first (the default one, or the one a link names).
+    """
     from simulator.surrogate.space import family_names, family_of
 
     eng = engine()
     if eng is None:
         return None
-    first = family_of(building(DEFAULT_ARCHETYPE)).name  # the page a first visitor sees
+    archetype = st.session_state.get("archetype", DEFAULT_ARCHETYPE)
+    first = family_of(building(archetype if archetype in archetypes.names() else DEFAULT_ARCHETYPE)).name
     return SurrogateWarmup(eng, [first, *(f for f in family_names() if f != first)])
 
 
