@@ -32,8 +32,8 @@ SIZES = {"1024": {"width": 1024, "height": 768}, "phone": {"width": 390, "height
 SHOT_SIZES = {"1024": {"width": 1024, "height": 2200}, "phone": {"width": 390, "height": 2600}}
 # metric labels and values, and widget labels (toggles: "Heat metering an..."), whose text is cut off
 # (an ellipsis: wider content than box)
-TRUNCATED_JS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"] div,
-  [data-testid="stWidgetLabel"] .stMarkdownEllipsis')]
+TRUNCATED_JS = """() => [...document.querySelectorAll(
+  '[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"] div, [data-testid="stWidgetLabel"] .stMarkdownEllipsis')]
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
 
 

@@ -12,6 +12,7 @@ session gets its own copy and no session's inputs reach another.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -53,13 +54,23 @@ class SurrogateWarmup:
         self.thread.start()
 
     def _run(self, eng, families: list[str]) -> None:
-        for fam in families:
+        for i, fam in enumerate(families):
+            if i == 1:
+                _lower_priority()  # the first visitor's model is in; the others must not slow the pages
             try:
                 eng.model(fam)
             except Exception:  # noqa: BLE001 - the page's own call reports it
                 log.warning("surrogate warm-up: the %s model failed to load", fam, exc_info=True)
             finally:
                 self.ready[fam].set()
+
+
+def _lower_priority(niceness: int = 10) -> None:
+    """Lower this thread's CPU priority (Linux: a thread's id is a process id to setpriority)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (OSError, AttributeError):
+        pass
 
 
 @st.cache_resource(show_spinner=False)
