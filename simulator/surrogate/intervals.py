@@ -35,7 +35,8 @@ slightly optimistic, and the coverage measured against fresh EnergyPlus runs
 Savings (:func:`savings_interval`): the baseline and the retrofitted building
 share most of their error, so the spread of the saving uses the GP's
 posterior covariance of the two predictions (delta method in ``y``), times
-the heating quantile.
+the in-weather heating quantile; on a new weather the weather-level bias,
+which scales both loads alike, adds ``q tau |saving|`` in quadrature.
 """
 
 from __future__ import annotations
@@ -198,6 +199,9 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
     var = (gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov
     half = q * np.sqrt(np.clip(var, 0.0, None))
     sav = pb - pr
+    q_u, tau, how = quantile(model, group, weather)
+    if how == "unseen":  # a new weather's bias scales both loads alike: it moves the saving by about tau x saving
+        half = np.sqrt(half**2 + (q_u * tau * sav) ** 2)
     out = pd.DataFrame({"savings_kwh_m2": sav, "savings_kwh_m2_p05": sav - half, "savings_kwh_m2_p95": sav + half})
     with np.errstate(invalid="ignore", divide="ignore"):
         for c in list(out.columns):
