@@ -311,3 +311,22 @@ def test_api_gives_headline_numbers_with_intervals(three_weather_model):
     assert len(s.baseline.monthly_heating_kwh_m2) == 12
     assert s.to_dict()["heating_savings_pct"]["unit"] == "%"
     assert [c for c, _ in api.weather_choices()][0] == "tianjin"
+
+
+@pytest.mark.slow
+def test_check_on_another_weather_reports_the_weather_and_interval_coverage(session_cache):
+    """Three EnergyPlus runs (a baseline and two packages) on a held-out real year when present."""
+    from simulator.surrogate.check import check_accuracy
+
+    cswd = SHARED_WEATHER / "CHN_TJ_Tianjin.545270_CSWD.epw"
+    held_out = str(cswd) if cswd.is_file() else None  # the built-in year where the shared files are absent
+    rep = check_accuracy("public_office", 2, seed=5, cache=session_cache, workers=2, weather=held_out)
+    for key in ("heating_r2", "heating_cvrmse", "savings_error_pp_p95", "targets_met", "packages"):
+        assert key in rep  # the keys of issue 5 stay
+    assert 0.0 <= rep["interval_coverage_90"] <= 1.0
+    assert set(rep["interval_coverage_90_by_output"]) == {"heating_kwh_m2", "cooling_kwh_m2", "peak_heating_w_m2",
+                                                          "peak_cooling_w_m2", "heating_savings_kwh_m2"}
+    w = rep["weather"]
+    assert w["name"] and w["id"] and isinstance(w["domain_problems"], list)
+    assert w["training_weather"] is (held_out is None)
+    json.dumps(rep)  # JSON-able
