@@ -1,9 +1,11 @@
 """Benchmark the surrogate: training, loading, single and batch predictions, memory, speed-up.
 
 Prints a markdown report and saves ``benchmarks/results/surrogate.json``. Not a
-test: the figures depend on the machine (2 cores here, shared).
+test: the figures depend on the machine (2 cores here, shared); CPU seconds are
+given beside the wall times of the batches (less affected by other jobs).
 
     .venv/bin/python benchmarks/bench_surrogate.py [--family residential_walkup] [--batch 10000]
+        [--weather tianjin:ssp245:2050] [--epw ../shared/weather/CHN_TJ_Tianjin.545270_CSWD.epw]
 """
 
 from __future__ import annotations
@@ -37,11 +39,23 @@ def _timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def _cpu(fn, repeat: int) -> float:
+    """Median CPU seconds of ``fn`` (less affected than wall time by other jobs on a shared machine)."""
+    out = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        out.append(time.process_time() - t0)
+    return statistics.median(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--family", default="residential_walkup")
     ap.add_argument("--archetype", default="old_estate_pre1990")
     ap.add_argument("--batch", type=int, default=10_000)
+    ap.add_argument("--weather", default="tianjin:ssp245:2050", help="training weather id of the other-weather batch")
+    ap.add_argument("--epw", default=None, help="an EPW file to time reading plus features (e.g. a held-out year)")
     args = ap.parse_args(argv)
     fam = get_family(args.family)
     epw = weather.epw_path("tianjin")
@@ -82,6 +96,31 @@ def main(argv=None) -> int:
     res["batch_size"] = args.batch
     res["batch_predict_s"] = round(statistics.median(times), 3)
     res["batch_per_package_us"] = round(1e6 * statistics.median(times) / args.batch, 2)
+    res["batch_predict_cpu_s"] = round(_cpu(lambda: predict_features(fam, X), 3), 3)
+
+    # issue 12: the same batch on another weather year, with intervals, and the weather's features
+    from simulator.surrogate.model import _features_of
+    from simulator.surrogate.weather_features import weather_features
+    from simulator.surrogate.weathers import load_weather
+
+    other = load_weather(args.weather)
+    t0 = time.perf_counter()
+    predict_features(fam, X.head(10), weather=other)  # first call on a weather: its physics tables
+    res["new_weather_first_call_s"] = round(time.perf_counter() - t0, 3)
+    res["weather"] = args.weather
+    res["batch_other_weather_s"] = round(statistics.median(_timed(lambda: predict_features(fam, X, weather=other), 5)), 3)
+    res["batch_other_weather_cpu_s"] = round(_cpu(lambda: predict_features(fam, X, weather=other), 3), 3)
+    res["batch_with_intervals_s"] = round(statistics.median(
+        _timed(lambda: predict_features(fam, X, weather=other, intervals=True), 3)), 3)
+    res["batch_with_intervals_cpu_s"] = round(_cpu(lambda: predict_features(fam, X, weather=other, intervals=True), 3), 3)
+    res["weather_features_s"] = round(statistics.median(_timed(lambda: weather_features(other), 5)), 4)
+    if args.epw:
+        from weather import read_epw
+
+        t0 = time.perf_counter()
+        w = read_epw(args.epw)
+        _features_of(w)
+        res["epw_read_and_features_s"] = round(time.perf_counter() - t0, 3)
 
     # one EnergyPlus run of the same building (no cache)
     eng = EnergyPlusEngine()
@@ -107,6 +146,11 @@ def main(argv=None) -> int:
         f"| one building, `model.predict` (per-m2 targets) | {res['predict_one_ms']} ms |",
         f"| {args.batch:,} packages, `predict_features` | {res['batch_predict_s']} s "
         f"({res['batch_per_package_us']} us each) |",
+        f"| the same on `{args.weather}` (after a first call of {res['new_weather_first_call_s']} s) | "
+        f"{res['batch_other_weather_s']} s ({res['batch_other_weather_cpu_s']} s CPU) |",
+        f"| the same with 90 % intervals | {res['batch_with_intervals_s']} s ({res['batch_with_intervals_cpu_s']} s CPU) |",
+        f"| weather features of a year | {res['weather_features_s']} s |",
+        *([f"| read an EPW + its features | {res['epw_read_and_features_s']} s |"] if args.epw else []),
         f"| one EnergyPlus run of `{args.archetype}` | {res['energyplus_run_s']} s |",
         f"| speed-up, engine vs EnergyPlus | {res['speedup_engine_vs_energyplus']:,.0f}x |",
         f"| speed-up, batch vs EnergyPlus | {res['speedup_batch_vs_energyplus']:,.0f}x |",

@@ -31,7 +31,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 
 from buildings.model import Building
@@ -51,6 +51,8 @@ from simulator.loads import Loads
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+CaseProgress = Callable[[int, float], None]
+_PROGRESS_QUEUE = None  # in a pool worker: where the running case's progress goes (see run_batch's case_progress)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,13 @@ class CaseResult:
 # --------------------------------------------------------------------------- workers
 
 
-def _worker_init() -> None:
-    """Pool worker setup: the parent decides about Ctrl-C; die with the parent; SIGTERM kills EnergyPlus first."""
+def _worker_init(progress_queue=None) -> None:
+    """Pool worker setup: the parent decides about Ctrl-C; die with the parent; SIGTERM kills EnergyPlus first.
+
+    ``progress_queue`` (a multiprocessing ``SimpleQueue``) receives ``(case index, fraction)`` of each run.
+    """
+    global _PROGRESS_QUEUE
+    _PROGRESS_QUEUE = progress_queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_sigterm)
     runner.die_with_parent(signal.SIGTERM)
@@ -92,11 +99,18 @@ def _worker_sigterm(signum, frame) -> None:  # noqa: ARG001 - signal handler sig
     os._exit(128 + signum)
 
 
-def _simulate_prepared(prepared: PreparedRun, epw_data: bytes, engine_options: dict) -> tuple[bytes | None, str | None, float]:
-    """Worker: run one prepared case; never raises (errors come back as text)."""
+def _simulate_prepared(prepared: PreparedRun, epw_data: bytes, engine_options: dict,
+                       index: int | None = None) -> tuple[bytes | None, str | None, float]:
+    """Worker: run one prepared case; never raises (errors come back as text).
+
+    With ``index`` and a progress queue (pool workers of a batch with ``case_progress``), the
+    run's progress goes to the parent as ``(index, fraction)``.
+    """
     t0 = time.perf_counter()
+    queue = _PROGRESS_QUEUE
+    report = None if queue is None or index is None else (lambda f: queue.put((index, f)))
     try:
-        loads = run_prepared(prepared, epw_data, **engine_options)
+        loads = run_prepared(prepared, epw_data, **engine_options, progress=report)
         return loads.to_bytes(), None, time.perf_counter() - t0
     except RetrofitError as exc:
         return None, str(exc), time.perf_counter() - t0
@@ -115,6 +129,7 @@ def run_batch(
     progress: Progress | None = None,
     engine_options: dict | None = None,
     use_cache: bool = True,
+    case_progress: CaseProgress | None = None,
 ) -> list[CaseResult]:
     """Run many cases; results come back in the order of ``cases``.
 
@@ -137,6 +152,11 @@ def run_batch(
         (``runs_dir``, ``keep_runs``, ``timeout_s``).
     use_cache
         False: never open the cache (nothing is read or stored).
+    case_progress
+        ``case_progress(index, fraction)``: the fraction [0-1] of a case's run period
+        EnergyPlus has simulated, as it prints it (local pool only; about every 20
+        simulated days), and 1.0 when the case is finished (cache hits included).
+        Called from a helper thread.
 
     Raises
     ------
@@ -158,6 +178,8 @@ def run_batch(
         results[i] = res
         state["done"] += 1
         report()
+        if case_progress is not None:
+            case_progress(i, 1.0)
 
     report()
     weathers: dict[str, tuple[object, NormalisedEpw] | str] = {}
@@ -210,7 +232,7 @@ def run_batch(
     if scheduler is not None:
         _run_dask(prepared_cases(), scheduler, engine_options, finish)
     else:
-        _run_pool(prepared_cases(), workers, total, engine_options, finish)
+        _run_pool(prepared_cases(), workers, total, engine_options, finish, case_progress)
 
     # duplicates of cases run in this batch
     for i in range(total):
@@ -242,25 +264,43 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             proc.kill()
 
 
-def _run_pool(todo, workers, total, engine_options, finish) -> None:
+def _pass_progress(queue, case_progress: CaseProgress | None) -> None:
+    """Pass the workers' ``(index, fraction)`` messages waiting in ``queue`` on (never blocks)."""
+    while queue is not None and not queue.empty():
+        msg = queue.get()
+        try:
+            case_progress(*msg)
+        except Exception:  # noqa: BLE001 - a failing display must not stop the batch
+            log.debug("case_progress failed", exc_info=True)
+
+
+def _run_pool(todo, workers, total, engine_options, finish, case_progress: CaseProgress | None = None) -> None:
     n = max(1, min(workers or os.cpu_count() or 1, total))
     # fork is fastest and needs no __main__ guard, but is unsafe in a process
     # that runs threads (the Streamlit server, a Dask client): use forkserver there
     ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    # progress comes back on a queue polled here between completions (no thread: fork stays safe)
+    queue = ctx.SimpleQueue() if case_progress is not None else None
     pool = None
     futures = {}
     try:
         for i, p, epw in todo:
             if pool is None:
-                pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
-            futures[pool.submit(_simulate_prepared, p, epw.data, engine_options)] = i
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                blob, error, elapsed = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its case only
-                blob, error, elapsed = None, f"worker crashed: {exc!r}", 0.0
-            finish(i, blob, error, elapsed)
+                pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init,
+                                           initargs=(queue,))
+            futures[pool.submit(_simulate_prepared, p, epw.data, engine_options, i)] = i
+            _pass_progress(queue, case_progress)
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=None if queue is None else 0.25, return_when=FIRST_COMPLETED)
+            _pass_progress(queue, case_progress)  # a finished case's last messages before its 1.0
+            for fut in done:
+                i = futures[fut]
+                try:
+                    blob, error, elapsed = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails its case only
+                    blob, error, elapsed = None, f"worker crashed: {exc!r}", 0.0
+                finish(i, blob, error, elapsed)
     except BaseException:
         if pool is not None:
             _stop_pool(pool)
@@ -269,6 +309,8 @@ def _run_pool(todo, workers, total, engine_options, finish) -> None:
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+        if queue is not None:
+            queue.close()
 
 
 def _run_dask(todo, scheduler, engine_options, finish) -> None:

@@ -337,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--package", required=True,
                    help="preset name or comma-separated measures (see 'retrofit packages' and 'retrofit measures')")
     e.add_argument("--weather", default=DEFAULT_WEATHER, help="EPW file or built-in weather name")
-    e.add_argument("--engine", default="energyplus", choices=["energyplus", "surrogate"])
+    e.add_argument("--engine", default="energyplus", choices=["energyplus", "surrogate", "auto"])
     e.add_argument("--grid", default=None, help="grid emission factor name or kgCO2/kWh (default: North China 2023)")
     e.add_argument("--discount-rate", type=number_arg("--discount-rate", -0.99, 1.0), default=None, help="real discount rate, e.g. 0.06")
     e.add_argument("--horizon", type=number_arg("--horizon", 1, MAX_HORIZON_YEARS, integer=True), default=None, help="analysis period [years]")

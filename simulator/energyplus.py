@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -271,7 +272,8 @@ def _write_exclusive(path: Path, data: bytes) -> None:
 
 
 def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.PathLike | None = None,
-                 keep_runs: bool = False, timeout_s: float = DEFAULT_TIMEOUT_S) -> Loads:
+                 keep_runs: bool = False, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 progress: Callable[[float], None] | None = None) -> Loads:
     """Run a prepared case: write the IDF and the normalised EPW into a fresh folder and run EnergyPlus.
 
     Parameters
@@ -287,6 +289,9 @@ def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.Path
         up to :data:`MAX_FAILED_RUN_FOLDERS`).
     timeout_s
         Wall-time limit of the EnergyPlus run [s].
+    progress
+        Called with the fraction [0-1] of the run period EnergyPlus has simulated
+        (:func:`simulator.runner.run_energyplus`).
     """
     if hashlib.sha256(epw_data).hexdigest() != prepared.epw_sha256:
         raise WeatherError("weather data changed between preparing and running the case (hash mismatch)")
@@ -295,7 +300,7 @@ def run_prepared(prepared: PreparedRun, epw_data: bytes, runs_dir: str | os.Path
     _write_exclusive(epw_path, epw_data)
     t1 = time.perf_counter()
     try:
-        sql = run_energyplus(prepared.idf_text, epw_path, run_dir, timeout_s=timeout_s)
+        sql = run_energyplus(prepared.idf_text, epw_path, run_dir, timeout_s=timeout_s, progress=progress)
         t2 = time.perf_counter()
         meters = read_hourly_kwh(sql, idfw.METERS, (idfw.VAR_WINDOW_SOLAR, *_COOLING_SPLIT))
         unmet_h = read_hourly_sum(sql, idfw.VAR_HEATING_UNMET)

@@ -247,7 +247,14 @@ def _simulate_pair(base: Building, retro: Building, weather_spec, engine, cache)
     """Loads of the baseline and the retrofit (EnergyPlus: both at once through the batch runner)."""
     from simulator.energyplus import resolve_weather
 
-    if engine is None or engine == "energyplus":
+    reasons: list[str] = []
+    if engine == "auto":  # the surrogate, or EnergyPlus where it is unsure (simulator/surrogate/engine.py)
+        from simulator.surrogate.engine import auto_pair
+
+        pair, reasons = auto_pair(base, retro, resolve_weather(weather_spec)[0])
+        if pair is not None:
+            return (*pair, resolve_weather(weather_spec)[0])
+    if engine is None or engine in ("energyplus", "auto"):
         from simulator.batch import Case, run_batch
 
         w, path = resolve_weather(weather_spec)
@@ -259,6 +266,8 @@ def _simulate_pair(base: Building, retro: Building, weather_spec, engine, cache)
         for r in results:
             if not r.ok:
                 raise RetrofitError(r.error or "EnergyPlus run failed")
+        for r in results[:1]:  # --engine auto: say why EnergyPlus ran (once, on the baseline)
+            r.loads.meta.setdefault("domain_warnings", []).extend(f"EnergyPlus used: {x}" for x in reasons)
         return results[0].loads, results[1].loads, w
     if isinstance(engine, str):
         engine = get_engine(engine)
@@ -267,7 +276,7 @@ def _simulate_pair(base: Building, retro: Building, weather_spec, engine, cache)
 
 
 def get_engine(name: str):
-    """An engine by name: "energyplus" or "surrogate"."""
+    """An engine by name: "energyplus" or "surrogate" ("auto" is handled by :func:`evaluate` per pair)."""
     if name == "energyplus":
         from simulator.energyplus import EnergyPlusEngine
 

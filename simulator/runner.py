@@ -21,6 +21,8 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -130,8 +132,71 @@ def kill_running() -> None:
             pass
 
 
-def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: float = DEFAULT_TIMEOUT_S) -> Path:
+#: EnergyPlus's console lines that date the run period's progress ("Starting Simulation at 01/01/2007 for
+#: ANNUAL", then "Continuing Simulation at 01/21/2007 ..." at every shading update, 20 days by default).
+_SIM_DATE = re.compile(r"^\s*(Starting|Continuing) Simulation at (\d{2})/(\d{2})")
+_SIM_DONE = re.compile(r"^\s*(Writing final SQL reports|EnergyPlus Completed Successfully)")
+
+
+def progress_of_line(line: str, start_doy: int | None) -> tuple[float | None, int | None]:
+    """The fraction of an annual run done when EnergyPlus prints ``line``.
+
+    Parameters
+    ----------
+    line
+        One line of EnergyPlus's console output.
+    start_doy
+        Day of year [1-365] of the run period's first day, once seen (None before).
+
+    Returns
+    -------
+    fraction, start_doy
+        ``fraction`` in [0, 1] of the run period simulated (None if the line tells nothing);
+        the run period's first day of year, from its "Starting Simulation" line.
+    """
+    m = _SIM_DATE.match(line)
+    if m:
+        month, day = int(m.group(2)), int(m.group(3))
+        try:
+            doy = date(2001, month, day).timetuple().tm_yday  # a non-leap year: EnergyPlus runs 365 days
+        except ValueError:
+            return None, start_doy
+        if m.group(1) == "Starting":
+            return 0.0, doy
+        if start_doy is None:
+            return None, start_doy
+        return ((doy - start_doy) % 365) / 365.0, start_doy
+    if _SIM_DONE.match(line):
+        return 1.0, start_doy
+    return None, start_doy
+
+
+def _read_output(stream, lines: list[str], progress: Callable[[float], None] | None) -> None:
+    """Reader thread: keep EnergyPlus's console lines, report the run period's progress as it goes."""
+    start = None
+    last = -1.0
+    for line in stream:
+        lines.append(line)
+        if progress is None:
+            continue
+        fraction, start = progress_of_line(line, start)
+        if fraction is not None and fraction > last:
+            last = fraction
+            try:
+                progress(fraction)
+            except Exception:  # noqa: BLE001 - a failing display must not stop the run
+                log.debug("progress callback failed", exc_info=True)
+
+
+def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: float = DEFAULT_TIMEOUT_S,
+                   progress: Callable[[float], None] | None = None) -> Path:
     """Write ``in.idf`` into ``run_dir``, run EnergyPlus there and return the SQLite output.
+
+    Parameters
+    ----------
+    progress
+        Called with the fraction [0-1] of the run period simulated, as EnergyPlus prints it
+        (about every 20 simulated days: :func:`progress_of_line`); from a reader thread.
 
     Raises
     ------
@@ -147,12 +212,17 @@ def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: floa
     # preexec_fn is unsafe in a process running threads (the Streamlit server): there
     # EnergyPlus gets no death signal, but still its own group, killed on any exit path
     preexec = _child_setup if threading.active_count() == 1 else None
-    proc = subprocess.Popen(cmd, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             errors="replace", start_new_session=True, preexec_fn=preexec)
     with _RUNNING_LOCK:
         _RUNNING.add(proc.pid)
+    lines: list[str] = []
+    reader = threading.Thread(target=_read_output, args=(proc.stdout, lines, progress), daemon=True,
+                              name="energyplus-output")
+    reader.start()
     try:
-        stdout, stderr = proc.communicate(timeout=timeout_s)
+        proc.wait(timeout=timeout_s)
+        reader.join(timeout=30)  # the pipe closes when EnergyPlus exits
     except subprocess.TimeoutExpired as exc:
         _kill_group(proc)
         raise EnergyPlusError(f"EnergyPlus did not finish within {timeout_s:.0f} s", run_dir=str(run_dir)) from exc
@@ -162,14 +232,14 @@ def run_energyplus(idf_text: str, epw_path: Path, run_dir: Path, timeout_s: floa
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(proc.pid)
-    proc = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+    returncode = proc.returncode
     err_path = run_dir / ERR_FILE
     err_text = err_path.read_text(errors="replace") if err_path.exists() else ""
     problems = err_problems(err_text)
-    if proc.returncode != 0 or problems:
-        tail = [] if problems else (proc.stdout + proc.stderr).strip().splitlines()[-10:]
+    if returncode != 0 or problems:
+        tail = [] if problems else "".join(lines).strip().splitlines()[-10:]
         raise EnergyPlusError(
-            f"EnergyPlus failed (exit code {proc.returncode}) in {run_dir}", problems or tail, str(run_dir)
+            f"EnergyPlus failed (exit code {returncode}) in {run_dir}", problems or tail, str(run_dir)
         )
     for warning in err_warnings(err_text):
         log.warning("%s: %s", run_dir.name, warning)

@@ -30,9 +30,15 @@ PAGES = ["explorer", "builder", "compare", "climate"]
 SIZES = {"1024": {"width": 1024, "height": 768}, "phone": {"width": 390, "height": 844}}
 # Streamlit scrolls inside its main block, so a screenshot shows the viewport: tall ones show the page
 SHOT_SIZES = {"1024": {"width": 1024, "height": 2200}, "phone": {"width": 390, "height": 2600}}
-# metric labels and values whose text is cut off (an ellipsis: wider content than box)
-TRUNCATED_JS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"] div')]
+# metric labels and values, and widget labels (toggles: "Heat metering an..."), whose text is cut off
+# (an ellipsis: wider content than box)
+TRUNCATED_JS = """() => [...document.querySelectorAll(
+  '[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"] div, [data-testid="stWidgetLabel"] .stMarkdownEllipsis')]
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+# the verify bar's text, read at once (the bar goes away when the run ends)
+PROGRESS_TEXT_JS = """() => { const e = document.querySelector('[data-testid="stProgress"]'); return e ? e.innerText : ''; }"""
 
 
 def chromium() -> str:
@@ -48,7 +54,7 @@ def server(_isolated_cache_dir):
         proc, url = start_server(env={**os.environ, "HONGQIAO_CACHE_DIR": str(_isolated_cache_dir)})
     except RuntimeError as exc:
         pytest.fail(str(exc))
-    yield SimpleNamespace(url=url, pid=proc.pid)
+    yield SimpleNamespace(url=url, pid=proc.pid, log_path=proc.log_path)
     stop_server(proc)
 
 
@@ -227,3 +233,72 @@ def test_phone_headline_stays_in_view_and_screens_at_1024_and_phone(server):
         assert "#000001" not in html and "#d62728" in html and "#1f77b4" in html
         assert dl.value.suggested_filename.startswith("retrofit_old_estate_pre1990_")
         browser.close()
+
+
+def test_verify_shows_energyplus_progress_and_keeps_its_result(server):
+    """Verify with EnergyPlus: the bar follows EnergyPlus's own progress (the simulated date), the result
+    stays on the page labelled with its package when an input moves, and the server never re-ran the app
+    script in worker processes (that printed Streamlit's "missing ScriptRunContext" warnings, 45 a run)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(f"{server.url}/builder?lang=en")
+        wait_rendered(page)
+        # 90 mm walls: a package no other test runs, so its retrofit is simulated now, not read from the cache
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        for _ in range(2):
+            page.keyboard.press("ArrowRight")
+        wait_rendered(page)
+        assert slider.get_attribute("aria-valuetext") == "90"
+        page.get_by_role("button", name="Verify with EnergyPlus").click()
+        shown = set()
+        deadline = time.time() + 600
+        while page.get_by_text("Surrogate vs EnergyPlus").count() == 0 and time.time() < deadline:
+            m = re.search(r"(\d+) % of the year simulated", page.evaluate(PROGRESS_TEXT_JS))
+            if m:
+                shown.add(int(m.group(1)))
+            time.sleep(0.3)
+        wait_rendered(page)
+        assert page.get_by_text("Surrogate vs EnergyPlus").count() == 1, "no EnergyPlus result"
+        assert any(0 < pct < 100 for pct in shown), f"the bar showed no progress between 0 and 100 %: {shown}"
+        page.screenshot(path=str(ARTIFACTS / "builder_verify_done.png"), full_page=True)
+        # the wall slider moves on: the result stays, labelled as another package's
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        wait_rendered(page)
+        assert page.get_by_text("Surrogate vs EnergyPlus").count() == 1
+        assert page.get_by_text("EnergyPlus check of another package").count() == 1
+        assert "wall EPS 90 mm" in page.get_by_text("EnergyPlus check of another package").inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
+    log = Path(server.log_path).read_text(errors="replace")
+    assert "ScriptRunContext" not in log, log[-2000:]
+
+
+def test_a_fresh_server_says_the_surrogate_is_training(tmp_path):
+    """A server with an empty cache (no `make run` pre-training): the first visitor sees a message while the
+    surrogate trains, then the page's numbers - never a blank result."""
+    from playwright.sync_api import sync_playwright
+
+    try:
+        proc, url = start_server(env={**os.environ, "HONGQIAO_CACHE_DIR": str(tmp_path)})
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            # the school: the smallest training set (256 EnergyPlus runs), and the first family trained
+            # when the first visitor asks for it
+            page.goto(f"{url}/explorer?lang=en&archetype=public_school")
+            page.get_by_text("The surrogate model for this building type is being trained").wait_for(timeout=60_000)
+            wait_rendered(page)
+            assert page.get_by_text("is being trained").count() == 0
+            assert page.locator('[data-testid="stMetric"]').count() > 0
+            assert page.locator('[data-testid="stException"]').count() == 0
+            browser.close()
+    finally:
+        stop_server(proc)

@@ -149,6 +149,8 @@ def stacked_bar(frame: pd.DataFrame, title: str, y_title: str, colors: list[str]
                     hovertemplate=f"%{{x}}: %{{y:,.1f}} {_unit(y_title)}<extra>{col}</extra>")
     fig.update_layout(title=title, yaxis_title=y_title, barmode="stack", height=380,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    # level bar names: plotly rotates them in a narrow chart (half a 1024 px page) and the legend cut them off
+    fig.update_xaxes(tickangle=0, automargin=True)
     return styled(fig)
 
 

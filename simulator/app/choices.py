@@ -136,6 +136,15 @@ class Choices:
         return asdict(self)
 
 
+def options_from(assumptions: Mapping[str, Any]):
+    """The sidebar's assumptions (grid, discount rate, horizon, subsidy) as :class:`simulator.evaluate.Options`."""
+    from simulator.evaluate import Options
+
+    return Options(grid=assumptions.get("grid"), discount_rate=assumptions.get("discount_rate"),
+                   horizon_years=assumptions.get("horizon_years"),
+                   subsidy_cny_m2=float(assumptions.get("subsidy_cny_m2", 0.0)))
+
+
 def from_preset(name: str) -> Choices:
     """The builder choices equivalent to a preset package."""
     c = Choices()

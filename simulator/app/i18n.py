@@ -458,6 +458,22 @@ ZH: dict[str, str] = {
     "U with thermal bridges [W/(m²·K)]": "含热桥平均传热系数 [W/(m²·K)]",
     "Wall U: from its layers (1-D) and the mean with the linear thermal bridges of slab edges, balconies, window reveals, roof edge, plinth and columns; the simulation uses the mean.":
         "外墙传热系数：主体部位（一维）与计入楼板边、阳台、窗口、屋面檐口、勒脚和构造柱等线性热桥后的平均传热系数；模拟采用平均传热系数。",
+    # issue 16 leftovers (h16): verify progress and result, presets, surrogate warm-up
+    "EnergyPlus check of another package (the inputs have changed since): {package}":
+        "以下为另一方案的EnergyPlus复核（输入已更改）：{package}",
+    "Running EnergyPlus… {pct} % of the year simulated · {s} s": "正在运行EnergyPlus…已模拟全年的 {pct} % · {s} 秒",
+    "Surrogate and EnergyPlus agree within the surrogate's measured error band (heating ±{h:.1f}, cooling ±{c:.1f} kWh/m²: {source}).":
+        "代理模型与EnergyPlus的差异在代理模型实测误差范围内（供暖 ±{h:.1f}、制冷 ±{c:.1f} kWh/m²：{source}）。",
+    "Surrogate and EnergyPlus differ by more than the surrogate's measured error band ({source}): {parts}. Trust the EnergyPlus figures for this package.":
+        "代理模型与EnergyPlus的差异超出代理模型实测误差范围（{source}）：{parts}。此方案请以EnergyPlus结果为准。",
+    "The surrogate model for this building type is being trained on this fresh server (once, about 10-30 s); the results appear as soon as it is ready.":
+        "本服务器首次启动，正在训练此类建筑的代理模型（仅一次，约10-30秒）；训练完成后即显示结果。",
+    "other assumptions": "其他假设参数",
+    "the largest error of the surrogate's cross-validation for the {family} family ({n} EnergyPlus runs)":
+        "{family}代理模型交叉验证中的最大误差（{n} 次EnergyPlus计算）",
+    "worse {parts} than this building has": "{parts}比本建筑现有的差",
+    "Energy by carrier": "分能源品种能耗",
+    "{what} ({side}): {d:+.1f} kWh/m² (band ±{b:.1f})": "{what}（{side}）：{d:+.1f} kWh/m²（范围 ±{b:.1f}）",
 
     # ventilation (issue 11, h11v)
     "Heat-recovery ventilation (MVHR)": "新风热回收",

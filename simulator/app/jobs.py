@@ -3,7 +3,8 @@
 A crowd at a public demo must not exhaust the machine: at most
 ``max_running`` jobs run at once (each EnergyPlus evaluation itself uses two
 processes), at most ``max_queued`` wait, and each job knows its position so
-the page can show it. Jobs are identified by random ids kept in each
+the page can show it; a job may report its progress (a fraction and a short
+detail) while it runs. Jobs are identified by random ids kept in each
 session's state, so one session never sees another's job. Plain threading,
 no Streamlit: tested on its own.
 """
@@ -17,7 +18,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from simulator.exceptions import RetrofitError
@@ -37,6 +38,8 @@ class Job:
     started: float | None = None
     finished: float | None = None
     position: int = 0  # 1 = next to run; 0 when running or finished
+    progress: float = 0.0  # fraction [0-1] the running job reported (see JobQueue.submit)
+    detail: Any = None  # what the job reported with it
 
 
 class JobQueue:
@@ -51,8 +54,11 @@ class JobQueue:
         self._waiting: list[str] = []
         self._pool = ThreadPoolExecutor(max_workers=max_running, thread_name_prefix="eplus-job")
 
-    def submit(self, fn: Callable[..., Any], *args, **kwargs) -> str:
+    def submit(self, fn: Callable[..., Any], *args, reports_progress: bool = False, **kwargs) -> str:
         """Queue ``fn(*args, **kwargs)``; returns the job id.
+
+        With ``reports_progress``, ``fn`` also receives ``progress=callback``;
+        ``callback(fraction, detail=None)`` sets the job's ``progress`` (it only grows) and ``detail``.
 
         Raises
         ------
@@ -66,8 +72,17 @@ class JobQueue:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
             self._trim()
+        if reports_progress:
+            kwargs = {**kwargs, "progress": lambda fraction, detail=None: self._progress(job.id, fraction, detail)}
         self._pool.submit(self._run, job.id, fn, args, kwargs)
         return job.id
+
+    def _progress(self, job_id: str, fraction: float, detail: Any = None) -> None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.state == "running":
+                job.progress = max(job.progress, min(max(float(fraction), 0.0), 1.0))
+                job.detail = detail
 
     def _run(self, job_id: str, fn, args, kwargs) -> None:
         with self._lock:
@@ -92,7 +107,7 @@ class JobQueue:
             if job is None:
                 return None
             pos = self._waiting.index(job_id) + 1 if job_id in self._waiting else 0
-            return Job(job.id, job.state, job.result, job.error, job.submitted, job.started, job.finished, pos)
+            return replace(job, position=pos)
 
     def waiting(self) -> int:
         with self._lock:

@@ -10,6 +10,7 @@ import archetypes
 from simulator import carbon
 from simulator.app.i18n import DEFAULT_LANG, LANGS, t
 from simulator.app.options import restore
+from simulator.app.state import warmup
 
 PAGES = Path(__file__).resolve().parent / "pages"
 PAGE_FILES = {
@@ -78,6 +79,9 @@ PRINT_CSS = """<style>@media print {
 [data-testid="stMetricValue"] { font-size: clamp(1.2rem, 2.0vw, 2.0rem) !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { overflow: visible !important;
   text-overflow: clip !important; }
+/* widget labels wrap instead of ending in "..." (issue 16: "Heat metering an..." on a toggle at 1024 px) */
+[data-testid="stWidgetLabel"] .stMarkdownEllipsis, [data-testid="stWidgetLabel"] .stMarkdownEllipsis * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 @media (max-width: 640px) { h1 { font-size: 1.6rem !important; } }
 </style>"""
 
@@ -140,6 +144,7 @@ def run() -> None:
         for key, (title, icon) in PAGE_FILES.items()
     ]
     nav = st.navigation(pages)
+    warmup()  # from the first visit on, every family's surrogate model loads (or trains) in the background
     _sidebar()
     write_link()
     nav.run()

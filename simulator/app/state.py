@@ -1,7 +1,10 @@
 """Cached resources and results of the app.
 
 The surrogate engine and the weather are loaded once per server process
-(``st.cache_resource``; never mutated). Evaluations are cached as plain dicts
+(``st.cache_resource``; never mutated). The surrogate's models are loaded -
+or, on a fresh server without ``make run``'s pre-training, trained - in one
+background thread from the first visit on (:func:`warmup`); a page that needs
+a model not yet ready says so while it waits (:func:`wait_for_surrogate`). Evaluations are cached as plain dicts
 (``st.cache_data``), keyed by archetype, choices and assumptions, so every
 session gets its own copy and no session's inputs reach another.
 """
@@ -9,17 +12,20 @@ session gets its own copy and no session's inputs reach another.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from typing import Any
 
 import streamlit as st
 
 import archetypes
-from simulator.app.choices import Choices
+from simulator.app.choices import Choices, options_from
 from simulator.reports.report import summarise
 
 log = logging.getLogger(__name__)
 
 WEATHER = "tianjin"
+DEFAULT_ARCHETYPE = "old_estate_pre1990"
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,6 +40,79 @@ def engine():
         return None
 
 
+class SurrogateWarmup:
+    """Loads (or trains) each family's surrogate model in one background thread, in the given order.
+
+    ``ready[family]`` is set when the family's model is in memory (or failed: the engine then
+    reports the failure itself); one thread, so no model is trained twice at once.
+    """
+
+    def __init__(self, eng, families: list[str]):
+        self.ready = {f: threading.Event() for f in families}
+        self.thread = threading.Thread(target=self._run, args=(eng, families), daemon=True,
+                                       name="surrogate-warmup")
+        self.thread.start()
+
+    def _run(self, eng, families: list[str]) -> None:
+        for i, fam in enumerate(families):
+            if i == 1:
+                _lower_priority()  # the first visitor's model is in; the others must not slow the pages
+            try:
+                eng.model(fam)
+            except Exception:  # noqa: BLE001 - the page's own call reports it
+                log.warning("surrogate warm-up: the %s model failed to load", fam, exc_info=True)
+            finally:
+                self.ready[fam].set()
+
+
+def _lower_priority(niceness: int = 10) -> None:
+    """Lower this thread's CPU priority (Linux: a thread's id is a process id to setpriority)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (OSError, AttributeError):
+        pass
+
+
+@st.cache_resource(show_spinner=False)
+def warmup() -> SurrogateWarmup | None:
+    """Start loading every family's model, once per server (None without a surrogate).
+
+    The first visitor's archetype comes first (the default one, or the one a link names).
+    """
+    from simulator.surrogate.space import family_names, family_of
+
+    eng = engine()
+    if eng is None:
+        return None
+    archetype = st.session_state.get("archetype", DEFAULT_ARCHETYPE)
+    first = family_of(building(archetype if archetype in archetypes.names() else DEFAULT_ARCHETYPE)).name
+    return SurrogateWarmup(eng, [first, *(f for f in family_names() if f != first)])
+
+
+def wait_for_surrogate(archetype: str, lang: str, timeout_s: float = 900.0) -> None:
+    """Block until the archetype's surrogate model is ready, with a visible message while it trains.
+
+    ``timeout_s`` [s]: after it the page goes on (the engine then loads or trains the model itself).
+    """
+    from simulator.app.i18n import t
+    from simulator.surrogate.space import family_of
+
+    w = warmup()
+    if w is None:
+        return
+    try:
+        event = w.ready.get(family_of(building(archetype)).name)
+    except Exception:  # noqa: BLE001 - no family for this building: the engine's own message follows
+        return
+    if event is None or event.is_set():
+        return
+    box = st.empty()
+    box.info(t("The surrogate model for this building type is being trained on this fresh server (once, "
+               "about 10-30 s); the results appear as soon as it is ready.", lang), icon=":material/hourglass_top:")
+    event.wait(timeout_s)
+    box.empty()
+
+
 @st.cache_resource(show_spinner=False)
 def weather_obj():
     import weather
@@ -44,14 +123,6 @@ def weather_obj():
 @st.cache_resource(show_spinner=False)
 def building(name: str):
     return archetypes.load(name)
-
-
-def options_from(assumptions: dict[str, Any]):
-    from simulator.evaluate import Options
-
-    return Options(grid=assumptions.get("grid"), discount_rate=assumptions.get("discount_rate"),
-                   horizon_years=assumptions.get("horizon_years"),
-                   subsidy_cny_m2=float(assumptions.get("subsidy_cny_m2", 0.0)))
 
 
 @st.cache_data(show_spinner=False, max_entries=4000)

@@ -1,18 +1,45 @@
-"""The "verify with EnergyPlus" panel: runs through the bounded job queue, shows its position."""
+"""The "verify with EnergyPlus" panel: a queued run in its own process, its progress, and the comparison.
+
+The run itself is :mod:`simulator.app.verify_job`, started as a separate
+Python process (``python -m simulator.app.verify_job``) so that its worker
+processes never re-import the app script. Its progress is EnergyPlus's own
+(the simulated date it prints), passed on as JSON lines.
+
+A result stays with the package it belongs to: each session keeps its runs
+keyed by (archetype, choices, assumptions). When the inputs change, the last
+run stays on the page, labelled with its package, and is compared with the
+surrogate's result for *that* package; it goes into the report only when it
+matches the inputs shown.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-import archetypes
 from simulator.app.choices import Choices
 from simulator.app.i18n import t
 from simulator.app.jobs import JobQueue, QueueFull
-from simulator.app.state import WEATHER, options_from, summarise
+from simulator.app.state import WEATHER, building, engine, evaluate_choices
 from simulator.app.uploads import public_message
+
+log = logging.getLogger(__name__)
+
+#: Wall-time limit of one verify [s]: two annual runs side by side, each under the runner's own
+#: limit (simulator.runner.DEFAULT_TIMEOUT_S = 600 s), plus preparing and reading the results.
+TIMEOUT_S = 660.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -21,16 +48,68 @@ def job_queue() -> JobQueue:
     return JobQueue(max_running=1, max_queued=20)
 
 
-def run_energyplus(archetype: str, choices: dict, assumptions: dict) -> dict:
-    """Baseline and retrofit in EnergyPlus (batch runner: 2 processes, run cache) -> summary dict."""
-    from simulator.evaluate import evaluate
+def run_energyplus(archetype: str, choices: dict, assumptions: dict, weather: str = WEATHER,
+                   progress: Callable[..., None] | None = None) -> dict:
+    """Baseline and retrofit in EnergyPlus, in a process of its own -> the page's summary dict.
 
-    ev = evaluate(archetypes.load(archetype), Choices(**choices).measures(), weather=WEATHER, engine=None,
-                  options=options_from(assumptions))
-    return summarise(ev)
+    Parameters
+    ----------
+    progress
+        ``progress(fraction, detail)``: the mean fraction [0-1] of the year simulated by the two
+        runs, and the fractions of each (baseline, retrofit).
+
+    Raises
+    ------
+    RetrofitError
+        The run's own message (bad input, EnergyPlus failure, time limit).
+    """
+    from simulator.exceptions import EnergyPlusError, RetrofitError
+
+    request = {"archetype": archetype, "choices": choices, "assumptions": assumptions, "weather": weather}
+    with tempfile.TemporaryFile("w+", prefix="verify-", suffix=".log") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "simulator.app.verify_job"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=err, text=True, env=os.environ.copy(),
+                                start_new_session=True)  # its own group: a stop ends it and its workers
+        timer = threading.Timer(TIMEOUT_S, _kill, args=(proc,))
+        timer.start()
+        outcome: dict[str, Any] = {}
+        try:
+            proc.stdin.write(json.dumps(request))
+            proc.stdin.close()
+            for line in proc.stdout:
+                try:
+                    msg = json.loads(line)
+                except ValueError:
+                    continue
+                if "cases" in msg and progress is not None:
+                    cases = [float(f) for f in msg["cases"]]
+                    progress(sum(cases) / len(cases), cases)
+                elif "result" in msg or "error" in msg:
+                    outcome = msg
+            proc.wait()
+        except BaseException:
+            _kill(proc)
+            raise
+        finally:
+            timer.cancel()
+        if "result" in outcome:
+            return outcome["result"]
+        if "error" in outcome:
+            raise RetrofitError(outcome["error"])
+        err.seek(0)
+        tail = err.read()[-2000:]
+        log.warning("verify process ended with status %s: %s", proc.returncode, tail)
+        if proc.returncode == -signal.SIGKILL:
+            raise EnergyPlusError(f"EnergyPlus verification did not finish within {TIMEOUT_S:.0f} s")
+        raise EnergyPlusError(f"EnergyPlus verification stopped (exit status {proc.returncode})")
 
 
-EXPECTED_S = 8.0
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+
 
 def comparison(surrogate: dict, energyplus: dict, lang: str) -> pd.DataFrame:
     """Surrogate vs EnergyPlus, rounded like the rest of the page (the report's table)."""
@@ -39,46 +118,150 @@ def comparison(surrogate: dict, energyplus: dict, lang: str) -> pd.DataFrame:
     return comparison_table(surrogate, energyplus, lang)
 
 
-def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict, lang: str) -> dict | None:
-    """The button, the queue position or progress, and the comparison; returns the EnergyPlus result when done."""
-    key = json.dumps([archetype, choices, assumptions], sort_keys=True)
-    jobs: dict = st.session_state.setdefault("verify_jobs", {})
+# ---------------------------------------------------------------- how far the surrogate may be off
+def error_band(archetype: str) -> dict[str, Any] | None:
+    """The surrogate's measured error band for an archetype's family, from its cross-validation.
+
+    Returns
+    -------
+    dict or None
+        ``family``, ``n_runs`` (EnergyPlus runs it was trained on), and the largest absolute
+        cross-validated error of the annual heating and cooling loads, ``heating_kwh_m2`` and
+        ``cooling_kwh_m2`` [kWh/m²]; None when the surrogate or its metadata is unavailable.
+    """
+    eng = engine()
+    if eng is None:
+        return None
+    try:
+        from simulator.surrogate.space import family_of
+
+        fam = family_of(building(archetype))
+        _, meta = eng.model(fam)
+        cv = meta.get("cv", {})
+        band = {"family": fam.name, "n_runs": int(meta.get("n_train", 0)),
+                "heating_kwh_m2": float(cv["heating_kwh_m2_max_abs_error"]),
+                "cooling_kwh_m2": float(cv["cooling_kwh_m2_max_abs_error"])}
+    except Exception:  # noqa: BLE001 - no band: the comparison is shown without a verdict
+        log.debug("no surrogate error band for %s", archetype, exc_info=True)
+        return None
+    return band
+
+
+def disagreements(surrogate: dict, energyplus: dict, band: dict[str, Any]) -> list[tuple[str, str, float, float]]:
+    """Loads where surrogate and EnergyPlus differ by more than the band.
+
+    Returns
+    -------
+    list of (quantity, side, difference [kWh/m²], band [kWh/m²])
+        ``quantity`` is "heating_kwh_m2" or "cooling_kwh_m2", ``side`` "baseline" or "retrofit";
+        the difference is surrogate minus EnergyPlus.
+    """
+    out = []
+    for key in ("heating_kwh_m2", "cooling_kwh_m2"):
+        for side in ("baseline", "retrofit"):
+            diff = float(surrogate[side][key]) - float(energyplus[side][key])
+            if abs(diff) > band[key]:
+                out.append((key, side, diff, band[key]))
+    return out
+
+
+#: The surrogate's building families (simulator/surrogate/space.py) as people read them (Chinese, English).
+FAMILY_NAMES = {"residential_walkup": ("多层住宅", "walk-up housing"), "residential_highrise": ("高层住宅", "high-rise housing"),
+                "office": ("办公建筑", "office"), "school": ("学校", "school")}
+
+
+def _band_comment(surrogate: dict, energyplus: dict, band: dict[str, Any] | None, lang: str) -> None:
+    if band is None:
+        return
+    found = disagreements(surrogate, energyplus, band)
+    zh, en = FAMILY_NAMES.get(band["family"], (band["family"], band["family"]))
+    source = t("the largest error of the surrogate's cross-validation for the {family} family "
+               "({n} EnergyPlus runs)", lang, family=zh if lang == "zh" else en, n=band["n_runs"])
+    if not found:
+        st.caption(t("Surrogate and EnergyPlus agree within the surrogate's measured error band "
+                     "(heating ±{h:.1f}, cooling ±{c:.1f} kWh/m²: {source}).", lang,
+                     h=band["heating_kwh_m2"], c=band["cooling_kwh_m2"], source=source))
+        return
+    parts = "; ".join(t("{what} ({side}): {d:+.1f} kWh/m² (band ±{b:.1f})", lang,
+                        what=t("Heating" if k == "heating_kwh_m2" else "Cooling", lang),
+                        side=t("Baseline" if side == "baseline" else "Retrofit", lang), d=d, b=b)
+                      for k, side, d, b in found)
+    st.warning(t("Surrogate and EnergyPlus differ by more than the surrogate's measured error band "
+                 "({source}): {parts}. Trust the EnergyPlus figures for this package.", lang,
+                 source=source, parts=parts))
+
+
+# ---------------------------------------------------------------- the panel
+def _key(archetype: str, choices: dict, assumptions: dict) -> str:
+    return json.dumps([archetype, choices, assumptions], sort_keys=True)
+
+
+def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict, lang: str,
+                 title: Callable[[str], str] = str) -> dict | None:
+    """The button, the queue position or progress, and the comparison.
+
+    Returns the EnergyPlus result when it belongs to the inputs shown (for the report), else None.
+    ``title`` names an archetype in the page's language.
+    """
+    key = _key(archetype, choices, assumptions)
+    runs: dict = st.session_state.setdefault("verify_runs", {})  # key -> the inputs and the job id
     queue = job_queue()
     if st.button(t("Verify with EnergyPlus", lang), key="verify"):
         try:
-            jobs[key] = queue.submit(run_energyplus, archetype, choices, assumptions)
+            job_id = queue.submit(run_energyplus, archetype, choices, assumptions, reports_progress=True)
+            runs[key] = {"job": job_id, "archetype": archetype, "choices": choices, "assumptions": assumptions}
+            st.session_state["verify_last"] = key
         except QueueFull as exc:
             st.error(public_message(exc))
-    job_id = jobs.get(key)
-    if job_id is None:
+    shown = key if key in runs else st.session_state.get("verify_last")
+    run = runs.get(shown) if shown else None
+    if run is None:
         return None
-    job = queue.status(job_id)
-    if job is None:
-        jobs.pop(key, None)
+    job = queue.status(run["job"])
+    if job is None:  # the server forgot it (restarted or trimmed)
+        runs.pop(shown, None)
         return None
+    current = shown == key
+    package = Choices(**run["choices"]).short_label(lang)
+    if not current:
+        st.info(t("EnergyPlus check of another package (the inputs have changed since): {package}", lang,
+                  package=_describe(run, archetype, assumptions, package, title, lang)))
     if job.state in ("queued", "running"):
-        _poll(job_id, lang)
+        _poll(job.id, package, lang)
     elif job.state == "error":
-        st.error(t("EnergyPlus run failed", lang))
+        st.error(t("EnergyPlus run failed", lang) + f" · {package}")
         st.text(public_message(job.error))
     else:
+        surrogate = result if current else evaluate_choices(run["archetype"], run["choices"], run["assumptions"])
         st.subheader(t("Surrogate vs EnergyPlus", lang))
-        st.dataframe(comparison(result, job.result, lang), hide_index=True, width="stretch")
+        st.caption(f"{t('Package', lang)}: {package}")
+        st.dataframe(comparison(surrogate, job.result, lang), hide_index=True, width="stretch")
+        _band_comment(surrogate, job.result, error_band(run["archetype"]), lang)
         st.caption(t("EnergyPlus run time: {s} s", lang, s=f"{job.finished - job.started:.1f}"))
-        return job.result
+        return job.result if current else None
     return None
 
 
+def _describe(run: dict, archetype: str, assumptions: dict, package: str, title: Callable[[str], str],
+              lang: str) -> str:
+    """The verified package, with its archetype and assumptions when they differ from the page's."""
+    parts = [package]
+    if run["archetype"] != archetype:
+        parts.insert(0, title(run["archetype"]))
+    if run["assumptions"] != assumptions:
+        parts.append(t("other assumptions", lang))
+    return " · ".join(parts)
+
+
 @st.fragment(run_every=1.0)
-def _poll(job_id: str, lang: str) -> None:
+def _poll(job_id: str, package: str, lang: str) -> None:
     job = job_queue().status(job_id)
     if job is None or job.state in ("done", "error"):
         st.rerun()
     if job.state == "queued":
-        st.info(t("Queued: position {pos}", lang, pos=job.position))
-    else:
-        import time
-
-        elapsed = time.time() - (job.started or time.time())
-        # two annual runs in parallel take about 6-8 s here (benchmarks/results/engine.md)
-        st.progress(min(elapsed / EXPECTED_S, 0.95), text=f"{t('Running EnergyPlus…', lang)} {elapsed:.0f} s")
+        st.info(t("Queued: position {pos}", lang, pos=job.position) + f" · {package}")
+        return
+    elapsed = time.time() - (job.started or time.time())
+    # EnergyPlus's own progress: the simulated date it prints (simulator.runner.progress_of_line)
+    st.progress(job.progress, text=t("Running EnergyPlus… {pct} % of the year simulated · {s} s", lang,
+                                     pct=f"{100 * job.progress:.0f}", s=f"{elapsed:.0f}") + f" · {package}")

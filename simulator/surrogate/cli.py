@@ -35,11 +35,16 @@ def cmd_sample(args) -> int:
     from simulator.surrogate.weathers import canonical_id
 
     wid = canonical_id(args.weather)
+    ids = None
+    if args.active:
+        from simulator.surrogate.active import active_points
+
+        ids = active_points(args.family, args.n, weather=wid, base=args.base, directory=args.data_dir)
     bar, update = _bar(f"EnergyPlus {args.family} on {wid}", args.quiet)
     try:
         df = ds.sample(args.family, args.n, cache=args.cache, workers=args.workers, scheduler=args.scheduler,
                        progress=update, retry_failed=args.retry_failed, base=args.base, weather=wid,
-                       chunk=args.chunk, directory=args.data_dir)
+                       chunk=args.chunk, directory=args.data_dir, point_ids=ids)
     finally:
         if bar is not None:
             bar.close()
@@ -104,7 +109,8 @@ def cmd_check(args) -> int:
     bar, update = _bar(f"EnergyPlus check {args.archetype}", args.quiet)
     try:
         rep = check_accuracy(args.archetype, args.n, args.seed, cache=args.cache, workers=args.workers,
-                             scheduler=args.scheduler, progress=update)
+                             scheduler=args.scheduler, progress=update, weather=args.weather,
+                             directory=args.data_dir)
     finally:
         if bar is not None:
             bar.close()
@@ -125,6 +131,13 @@ def _print_check(rep: dict) -> None:
               f"{rep[f'{name}_max_error_{unit}']:>11.2f}")
     print(f"heating savings error p95 {rep['savings_error_pp_p95']:.2f} pp of baseline "
           f"(max {rep['savings_error_pp_max']:.2f}); mean saving {rep['savings_mean_pct']:.1f} %")
+    cov = rep["interval_coverage_90_by_output"]
+    print(f"90 % intervals hold {100 * rep['interval_coverage_90']:.0f} % of the annual loads ("
+          + ", ".join(f"{k} {100 * v:.0f} %" for k, v in cov.items()) + f"); weather {rep['weather']['name']}"
+          + (f" - {len(rep['weather']['domain_problems'])} domain problem(s)" if rep["weather"]["domain_problems"] else ""))
+    for z in rep["near_zero_loads"]:
+        print(f"  near zero: {z['output']} {z['energyplus_kwh_m2']:.2f} kWh/m2, error {z['abs_error_kwh_m2']:.2f} kWh/m2, "
+              f"interval {z['interval_kwh_m2'][0]:.2f}..{z['interval_kwh_m2'][1]:.2f} ({'holds' if z['covered'] else 'misses'})")
     for k, ok in rep["targets_met"].items():
         print(f"  {'ok  ' if ok else 'MISS'} {k}")
 
@@ -174,6 +187,8 @@ def add_parser(subparsers) -> None:
                    help="runs between two atomic rewrites of the CSV (default 16)")
     s.add_argument("--data-dir", default=None,
                    help="dataset folder (default: the committed simulator/data/surrogate)")
+    s.add_argument("--active", action="store_true",
+                   help="add --n points where the current model is least sure (largest interval) instead of the next ones")
     common(s, runs=True)
     s.set_defaults(func=cmd_sample)
 
@@ -195,6 +210,9 @@ def add_parser(subparsers) -> None:
     c.add_argument("--archetype", required=True, help="archetype name")
     c.add_argument("--n", type=number_arg("--n", 1, MAX_CHECK_POINTS, integer=True), default=30, help="number of random packages")
     c.add_argument("--seed", type=number_arg("--seed", 0, 2**32 - 1, integer=True), default=1, help="seed of the packages")
+    c.add_argument("--weather", default=None,
+                   help="EPW file (or built-in name) the packages run on, e.g. a real year held out of training")
+    c.add_argument("--data-dir", default=None, help="dataset folder of the model (default: the committed one)")
     common(c, runs=True)
     c.set_defaults(func=cmd_check)
 

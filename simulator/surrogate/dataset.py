@@ -224,6 +224,17 @@ def data_hash(family: str | Family, directory: str | os.PathLike | None = None, 
     return file_sha256(dataset_path(family, directory, weather))
 
 
+def data_hash_all(family: str | Family, directory: str | os.PathLike | None = None) -> str:
+    """SHA-256 naming every dataset file of a family (the built-in file's own hash when it is the only one)."""
+    files = weather_files(family, directory)
+    if list(files) == [WEATHER_NAME]:
+        return file_sha256(files[WEATHER_NAME])
+    h = hashlib.sha256()
+    for wid, path in sorted(files.items()):
+        h.update(f"{wid}\0{file_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -321,7 +332,8 @@ def _write(fam: Family, df: pd.DataFrame, prov: dict, directory, weather_id: str
 def sample(family: str | Family, n: int, *, directory: str | os.PathLike | None = None,
            cache=None, workers: int | None = None, scheduler=None, progress: Progress | None = None,
            seed: int | None = None, chunk: int = CHUNK, retry_failed: bool = False,
-           base: str | None = None, weather: str | None = None) -> pd.DataFrame:
+           base: str | None = None, weather: str | None = None,
+           point_ids: list[int] | None = None) -> pd.DataFrame:
     """Generate or extend a family's dataset on one weather to the first ``n`` points of a design block.
 
     Parameters
@@ -353,6 +365,9 @@ def sample(family: str | Family, n: int, *, directory: str | os.PathLike | None 
     weather
         Training weather id (:mod:`simulator.surrogate.weathers`; default the
         built-in year ``tianjin``). Each weather has its own file.
+    point_ids
+        Run these points of the block instead of ``0 .. n-1`` (active learning,
+        :func:`simulator.surrogate.active.active_points`; ``n`` is then ignored).
 
     Returns
     -------
@@ -399,7 +414,10 @@ def sample(family: str | Family, n: int, *, directory: str | os.PathLike | None 
     fresh = set(df.index[(df["engine_version"] == engine) & (df["weather_sha256"] == epw_sha)])
     skip = set() if retry_failed else set((prev or {}).get("failed_point_ids", []))
     first = block * BLOCK
-    todo = [i for i in range(first, first + n) if i not in fresh and i not in skip]
+    wanted = range(first, first + n) if point_ids is None else sorted(set(point_ids))
+    if point_ids is not None and any(not first <= i < first + BLOCK for i in wanted):
+        raise ValidationError([f"point ids must lie in block {block} ({first} .. {first + BLOCK - 1})"])
+    todo = [i for i in wanted if i not in fresh and i not in skip]
     n_stale = sum(1 for i in todo if i in df.index)
     if n_stale:
         log.info("%s on %s: %d rows of another engine version or weather are run again", fam.name,

@@ -20,9 +20,15 @@ trained model (:mod:`simulator.surrogate.model`), and returns the same
 * ``hourly_window_solar_kwh`` follows the irradiation on each facade, scaled to
   the predicted annual total.
 
+The weather is an input: the model predicts on the weather given (the physical
+estimate runs on its hours; :mod:`simulator.surrogate.model`), and every
+prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
+heating and cooling [kWh/m2], peaks [W/m2]; :mod:`simulator.surrogate.intervals`).
+
 Domain of applicability: a building whose features leave the training ranges,
-which changes a property the family holds fixed, or a weather other than the
-training year gets a :class:`SurrogateDomainWarning`; the violations are listed
+which changes a property the family holds fixed, or a weather whose features
+(:mod:`simulator.surrogate.weather_features`) leave the range of the training
+weathers gets a :class:`SurrogateDomainWarning`; the violations are listed
 by :meth:`SurrogateEngine.check_domain`, kept in ``loads.meta["domain_violations"]``
 (and ``"domain_warnings"``) and in :attr:`SurrogateEngine.last_violations` (per
 thread), so a caller can fall back to EnergyPlus::
@@ -52,7 +58,7 @@ from buildings.model import Building
 from simulator.loads import Loads
 from simulator.surrogate import dataset as ds
 from simulator.surrogate import hourly as H
-from simulator.surrogate.model import MODEL_FORMAT, load_model
+from simulator.surrogate.model import MODEL_FORMAT, PREDICTED, load_model
 from simulator.surrogate.space import (
     Family,
     base_building,
@@ -67,11 +73,46 @@ log = logging.getLogger(__name__)
 
 
 
+#: ``--engine auto`` runs EnergyPlus where the surrogate's 90 % interval of annual heating or cooling
+#: has a half width above this share of the prediction [%]. Estimate: the accuracy target of issue 12
+#: for heating on held-out years (CV(RMSE) <= 5 %); a wider interval says the model is less sure of
+#: this case than the target it is held to.
+AUTO_MAX_HALF_WIDTH_PCT = 5.0
+#: ... unless the half width is below this [kWh/m2 a] (a near-zero load: a relative width means little).
+AUTO_MIN_HALF_WIDTH_KWH_M2 = 1.0
+
+
+def fallback_reasons(loads: Loads) -> list[str]:
+    """Why a surrogate result should be run in EnergyPlus instead (empty: keep it).
+
+    Out of the domain, or a 90 % interval of annual heating or cooling wider
+    than :data:`AUTO_MAX_HALF_WIDTH_PCT` (and :data:`AUTO_MIN_HALF_WIDTH_KWH_M2`).
+    """
+    meta = loads.meta if isinstance(loads.meta, dict) else {}
+    out = [f"outside the surrogate's domain: {v}" for v in meta.get("domain_violations", [])]
+    area = loads.floor_area_m2
+    for col, total in (("heating_kwh_m2", loads.heating_kwh / area), ("cooling_kwh_m2", loads.cooling_kwh / area)):
+        lo, hi = meta.get("intervals_90", {}).get(col, (total, total))
+        half = (hi - lo) / 2.0
+        if half > AUTO_MIN_HALF_WIDTH_KWH_M2 and (total <= 0 or 100.0 * half / total > AUTO_MAX_HALF_WIDTH_PCT):
+            out.append(f"the surrogate's 90 % interval of {col} is {lo:.1f} .. {hi:.1f} kWh/m2 around {total:.1f} "
+                       f"(wider than +/- {AUTO_MAX_HALF_WIDTH_PCT:g} %)")
+    return out
+
+
+def auto_pair(base: Building, retro: Building, w) -> tuple[tuple[Loads, Loads] | None, list[str]]:
+    """``--engine auto``: the surrogate's loads of both buildings, or None and the reasons to run EnergyPlus."""
+    engine = SurrogateEngine(warn=False)
+    pair = (engine.simulate(base, w), engine.simulate(retro, w))
+    reasons = [f"{b.name}: {r}" for b, ld in zip((base, retro), pair, strict=True) for r in fallback_reasons(ld)]
+    return (None if reasons else pair), reasons
+
+
 class SurrogateDomainWarning(UserWarning):
     """The surrogate was asked about a building or weather outside its training domain."""
 
 
-def predict_features(family: str | Family, X, directory=None) -> pd.DataFrame:
+def predict_features(family: str | Family, X, directory=None, weather=None, intervals: bool = False) -> pd.DataFrame:
     """Vectorised prediction for a feature table (no hourly series): the fast path for many packages.
 
     Parameters
@@ -84,6 +125,12 @@ def predict_features(family: str | Family, X, directory=None) -> pd.DataFrame:
         out and then take the base archetype's value.
     directory
         Dataset folder (default: the committed datasets).
+    weather
+        The weather of every row: a ``weather.Weather``, a built-in name or EPW
+        path (default: the built-in year).
+    intervals
+        Add the 90 % intervals (``..._p05``, ``..._p95``; see
+        :func:`simulator.surrogate.intervals.predict_intervals`).
 
     Returns
     -------
@@ -100,7 +147,12 @@ def predict_features(family: str | Family, X, directory=None) -> pd.DataFrame:
     if missing:  # derived features default to the base archetype's value
         base = features_of(base_building(fam), fam)
         X = X.assign(**{name: base[name] for name in missing})
-    return model.predict(X)
+    w = None if weather is None else _weather(weather)
+    if intervals:
+        from simulator.surrogate.intervals import predict_intervals
+
+        return predict_intervals(model, X, w)
+    return model.predict(X, w)
 
 
 class SurrogateEngine:
@@ -156,12 +208,29 @@ class SurrogateEngine:
         """
         out = domain_violations(building)
         if weather is not None:
-            w = _weather(weather)
-            training = _training_weather_id(self.directory, building)
-            if training is not None and w.id != training:
-                out.append(f"weather {w.name!r} (id {w.id}) is not the training weather "
-                           f"{ds.WEATHER_NAME!r} (id {training}): loads are predicted for the training climate")
+            out += self.weather_problems(building, _weather(weather))
         return out
+
+    def weather_problems(self, building: Building, w) -> list[str]:
+        """Why a weather lies outside the training weathers of the building's family (empty: inside).
+
+        A training year itself is inside; any other year is compared feature by
+        feature (:mod:`simulator.surrogate.weather_features`) with the range of
+        the training weathers plus a slack.
+        """
+        from simulator.surrogate.weather_features import domain_problems
+
+        try:
+            fam = family_of(building)
+        except Exception:  # noqa: BLE001 - no family: reported by domain_violations
+            return []
+        model, _ = load_model(fam, self.directory)
+        if model.physics_.is_training_weather(w):
+            return []
+        from simulator.surrogate.model import _features_of
+
+        problems = domain_problems(_features_of(w), model.physics_.weather_ranges())
+        return [f"weather {w.name!r} (id {w.id}): {p}" for p in problems]
 
     def simulate(self, building: Building, weather) -> Loads:
         """Predict the loads of a building on a weather year (returns the EnergyPlus engine's ``Loads``)."""
@@ -174,13 +243,19 @@ class SurrogateEngine:
             warnings.warn(SurrogateDomainWarning(
                 f"{building.name}: outside the surrogate's domain ({len(violations)} issue(s)): "
                 + "; ".join(violations) + ". Use EnergyPlus for this case."), stacklevel=2)
+        from simulator.surrogate.intervals import TARGET_OF, predict_intervals
+
         model, meta = load_model(fam, self.directory)
         x = pd.DataFrame([features_of(building, fam)])
-        pred = model.predict(x).iloc[0]
+        full = predict_intervals(model, x, w).iloc[0]
+        pred = full[list(PREDICTED)]
+        intervals = {c: [float(full[f"{c}_p05"]), float(full[f"{c}_p95"])] for c in TARGET_OF.values()}
         loads = loads_from_prediction(building, w, pred, engine=self.version,
                                       meta={"family": fam.name, "domain_violations": violations,
                                             "domain_warnings": violations,
                                             "model_data_sha256": meta.get("data_sha256"),
+                                            "intervals_90": intervals,
+                                            "interval_calibration": str(full["interval_calibration"]),
                                             "peaks": "predicted; hourly series are shaped monthly totals"})
         loads.meta["surrogate_s"] = round(time.perf_counter() - t0, 4)
         return loads
@@ -200,15 +275,6 @@ def _weather(weather):
     from simulator.energyplus import resolve_weather
 
     return resolve_weather(weather)[0]
-
-
-def _training_weather_id(directory, building: Building) -> str | None:
-    try:
-        fam = family_of(building)
-    except Exception:  # noqa: BLE001 - no family: reported by domain_violations
-        return None
-    prov = ds.read_provenance(fam, directory) or {}
-    return (prov.get("weather") or {}).get("id")
 
 
 def loads_from_prediction(building: Building, w, pred: pd.Series, engine: str = "surrogate",

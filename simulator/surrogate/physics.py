@@ -194,7 +194,12 @@ def estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
         m2 of floor [-]), ``phys_heating_kwh_m2_m01..12``, ``phys_cooling_kwh_m2_m01..12``,
         ``phys_heating_kwh_m2``, ``phys_cooling_kwh_m2`` [kWh/m2], ``phys_peak_heating_w_m2``,
         ``phys_peak_cooling_w_m2`` (largest daily-mean load [W/m2]), ``phys_window_solar_kwh_m2``
-        (SHGC x window area x facade irradiation [kWh/m2 a]).
+        (SHGC x window area x facade irradiation [kWh/m2 a]); the parts of the balance:
+        ``phys_heating_loss_kwh_m2`` and ``phys_heating_gains_kwh_m2`` (heat loss and gains
+        summed over the heating-season days), ``phys_cooling_gains_kwh_m2`` (gains over the
+        cooling days) and ``phys_cooling_transfer_kwh_m2`` (heat gained through the envelope and
+        infiltration over the cooling days at the cooling setpoint, negative when the outside
+        is cooler on balance) [kWh/m2].
     """
     parts = [_estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential) for i in range(0, len(X), CHUNK_ROWS)]
     if not parts:
@@ -255,9 +260,15 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     heat_daily = dh
     heat_daily *= h_out.astype(f32)[:, None]
     heat_daily += ground
+    season = clim.heat_day.astype(f32)
+    heating_loss = (heat_daily @ season).astype(float) / 1000.0
+    heating_gains = (gains @ season).astype(float) / 1000.0
     heat_daily -= gains
     np.clip(heat_daily, 0.0, None, out=heat_daily)
     heat_daily *= clim.heat_day.astype(f32)[None, :]
+    cool_season = clim.cool_day.astype(f32)
+    cooling_gains = (gains @ cool_season).astype(float) / 1000.0
+    cooling_transfer = h_out * float((clim.dh_cool_kh * clim.cool_day).sum()) / 1000.0
     cool_daily = gains
     cool_daily += h_out.astype(f32)[:, None] * clim.dh_cool_kh.astype(f32)[None, :]
     np.clip(cool_daily, 0.0, None, out=cool_daily)
@@ -279,6 +290,10 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     out["phys_heating_kwh_m2"] = heat_m.sum(axis=1)
     out["phys_cooling_kwh_m2"] = cool_m.sum(axis=1)
     out["phys_window_solar_kwh_m2"] = window_solar
+    out["phys_heating_loss_kwh_m2"] = heating_loss
+    out["phys_heating_gains_kwh_m2"] = heating_gains
+    out["phys_cooling_gains_kwh_m2"] = cooling_gains
+    out["phys_cooling_transfer_kwh_m2"] = cooling_transfer
     out["phys_peak_heating_w_m2"] = heat_daily.max(axis=1).astype(float) / 24.0
     out["phys_peak_cooling_w_m2"] = (cool_daily / cool_hours[None, :]).max(axis=1).astype(float)
     return pd.DataFrame(out, index=X.index)

@@ -18,7 +18,7 @@ from simulator.app.choices import (
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
-from simulator.app.state import evaluate_choices
+from simulator.app.state import evaluate_choices, wait_for_surrogate
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
@@ -55,6 +55,7 @@ if n > MAX_COMBINATIONS:
     st.stop()
 
 ass = assumptions()
+wait_for_surrogate(name, L)
 combos = combinations(levels)
 bar = st.progress(0.0, text=f"{len(combos)} {t('Package', L)}")
 rows = []

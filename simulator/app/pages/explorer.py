@@ -9,7 +9,7 @@ from simulator.app import charts
 from simulator.app.choices import Choices
 from simulator.app.i18n import engine_name, t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
-from simulator.app.state import building, evaluate_choices
+from simulator.app.state import building, evaluate_choices, wait_for_surrogate
 from simulator.reports import standards as S
 
 L = lang()
@@ -71,6 +71,7 @@ with right:
                  "window reveals, roof edge, plinth and columns; the simulation uses the mean.", L))
     st.markdown(f"**{t('U-value against the standard steps', L)}** [W/(m²·K)]")
     st.dataframe(steps_table(L), hide_index=True, width="stretch")
+    wait_for_surrogate(name, L)
     res = evaluate_choices(name, Choices().as_dict(), assumptions())
     base = res["baseline"]
     area = res["floor_area_m2"]

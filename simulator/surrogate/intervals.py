@@ -1,0 +1,209 @@
+"""Prediction intervals of the surrogate: the GP's spread, calibrated by conformal prediction.
+
+Each headline output (annual heating and cooling, the two peaks; groups
+:data:`~simulator.surrogate.model.INTERVAL_GROUPS`) is predicted as
+``z = log(y + 0.1)`` with a spread ``s(x)`` (the Gaussian process's predictive
+standard deviation, :meth:`~simulator.surrogate.regressors.SharedKernelGP.predict_spread`;
+1 for a group without one). A Gaussian process's spread is only as good as its
+kernel, so it is calibrated on data the model did not see (normalised split
+conformal prediction, Lei et al. 2018, "Distribution-free predictive inference
+for regression", JASA 113:1094; Papadopoulos et al. 2002): the scores
+``|z_true - z_pred| / s`` of out-of-fold predictions give the quantile ``q``
+at the level ``ceil((n + 1) 0.9) / n``, and the 90 % interval is
+``z_pred +/- q s``, mapped back to ``y`` (so it is asymmetric in ``y`` and
+never below 0).
+
+Two calibrations per group (:func:`calibrate`):
+
+``seen``
+    5-fold cross-validation over all rows: the weather of a predicted row was
+    trained on (the built-in year, a morph, a synthetic training year).
+``unseen``
+    leave-one-weather-out over the training weathers other than the built-in
+    year (which always stays in training): the weather is new to the model,
+    as an uploaded EPW or a real metered year is. A new weather shifts all its
+    predictions alike, so the score divides by ``sqrt(s^2 + tau^2)``, ``tau``
+    being the RMS of the per-weather mean residual. Needs at least two such
+    weathers; else it is missing and a new weather gets the ``seen`` quantile
+    (and, being outside the single training year, the domain warning).
+
+Both reuse the kernel of the full fit (each fold only re-solves the GP), as
+the K-fold scores of :func:`simulator.surrogate.training.train` do; that is
+slightly optimistic, and the coverage measured against fresh EnergyPlus runs
+(``retrofit surrogate check``) is the figure that counts.
+
+Savings (:func:`savings_interval`): the baseline and the retrofitted building
+share most of their error, so the spread of the saving uses the GP's
+posterior covariance of the two predictions (delta method in ``y``), times
+the in-weather heating quantile; on a new weather the weather-level bias,
+which scales both loads alike, adds ``q tau |saving|`` in quadrature.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from simulator.surrogate.model import INTERVAL_GROUPS, LOG_OFFSET, SharedKernelGP, SurrogateModel
+
+LEVEL = 0.9
+#: Normal quantile for the level, used where no calibration exists (a GP taken at its word).
+Z_UNCALIBRATED = 1.6449
+#: Output column of each interval group (the group's first target).
+TARGET_OF = {"heating": "heating_kwh_m2", "cooling": "cooling_kwh_m2",
+             "peak_heating": "peak_heating_w_m2", "peak_cooling": "peak_cooling_w_m2"}
+CV_FOLDS = 5
+
+
+def conformal_quantile(scores: np.ndarray, level: float = LEVEL) -> float:
+    """The split-conformal quantile: the ``ceil((n + 1) level)``-th smallest score (inf if n is too small)."""
+    s = np.sort(np.asarray(scores, dtype=float)[np.isfinite(scores)])
+    k = math.ceil((len(s) + 1) * level)
+    return float(s[k - 1]) if 0 < k <= len(s) else float("inf")
+
+
+def _residuals(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: np.ndarray,
+               test: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Signed out-of-sample residuals in z and the spreads, per group."""
+    from simulator.surrogate.training import _refit_fixed
+
+    m = _refit_fixed(model, X.iloc[train], Y.iloc[train])
+    mean, spread, est = m.predict_z(X.iloc[test])
+    out = {}
+    for g in INTERVAL_GROUPS:
+        true = m.encoders_[g].encode(Y.iloc[test], est)[:, 0]
+        out[g] = (true - mean[g], np.maximum(spread[g], 1e-12))
+    return out
+
+
+def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: float = LEVEL,
+              random_state: int = 0) -> dict[str, dict[str, float]]:
+    """Conformal quantiles per interval group: ``{group: {"seen": q, "unseen": q, "n_seen", "n_unseen"}}``.
+
+    ``X`` may carry ``weather_id``; ``unseen`` is NaN with fewer than two non-built-in weathers.
+    """
+    from sklearn.model_selection import KFold
+
+    from simulator.surrogate.dataset import WEATHER_NAME
+
+    n = len(X)
+    seen = {g: [] for g in INTERVAL_GROUPS}
+    for tr, te in KFold(min(CV_FOLDS, n), shuffle=True, random_state=random_state).split(X):
+        for g, (e, s) in _residuals(model, X, Y, tr, te).items():
+            seen[g].append(np.abs(e) / s)
+    unseen = {g: [] for g in INTERVAL_GROUPS}
+    ids = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.full(n, WEATHER_NAME)
+    others = [w for w in dict.fromkeys(ids) if w != WEATHER_NAME]
+    if len(others) >= 2:
+        for w in others:
+            te = np.flatnonzero(ids == w)
+            tr = np.flatnonzero(ids != w)
+            for g, r in _residuals(model, X, Y, tr, te).items():
+                unseen[g].append(r)
+    out = {}
+    for g in INTERVAL_GROUPS:
+        s_seen = np.concatenate(seen[g])
+        out[g] = {"seen": conformal_quantile(s_seen, level), "n_seen": float(len(s_seen)),
+                  "unseen": float("nan"), "tau": 0.0, "n_unseen": 0.0, "level": level}
+        if unseen[g]:
+            # a new weather shifts every prediction on it alike: the weather-level bias scale tau is the
+            # RMS of the per-weather mean residual, and the score adds it to the point's own spread
+            tau = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in unseen[g]])))
+            scores = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau**2) for e, s in unseen[g]])
+            out[g].update(unseen=conformal_quantile(scores, level), tau=tau, n_unseen=float(len(scores)))
+    return out
+
+
+def quantile(model: SurrogateModel, group: str, weather=None) -> tuple[float, float, str]:
+    """The quantile and weather-bias scale ``tau`` for a group on a weather, and which calibration gave them.
+
+    The half width in ``z`` is ``q sqrt(s^2 + tau^2)``; ``tau`` is 0 on a training weather.
+    """
+    cal = getattr(model, "calibration_", {}).get(group)
+    if not cal:
+        return Z_UNCALIBRATED, 0.0, "none"
+    if model.physics_.is_training_weather(weather) or not np.isfinite(cal.get("unseen", float("nan"))):
+        return float(cal["seen"]), 0.0, "seen"
+    return float(cal["unseen"]), float(cal.get("tau", 0.0)), "unseen"
+
+
+def _bounds(z: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.clip(np.exp(z - half) - LOG_OFFSET, 0.0, None)
+    hi = np.clip(np.exp(z + half) - LOG_OFFSET, 0.0, None)
+    return lo, hi
+
+
+def predict_intervals(model: SurrogateModel, X, weather=None) -> pd.DataFrame:
+    """Point predictions with 90 % intervals.
+
+    Returns
+    -------
+    DataFrame
+        Every column of :meth:`SurrogateModel.predict`, plus ``<target>_p05`` and
+        ``<target>_p95`` for the annual heating and cooling [kWh/m2] and the
+        peaks [W/m2], ``<monthly>_p05/_p95`` for each month (the annual
+        interval's ratios applied to the month), and ``interval_calibration``
+        (``seen``, ``unseen`` or ``none``, see :func:`quantile`).
+    """
+    pred = model.predict(X, weather)
+    mean, spread, _ = model.predict_z(X, weather)
+    how = "none"
+    for g in INTERVAL_GROUPS:
+        q, tau, how_g = quantile(model, g, weather)
+        how = how_g if g == "heating" else how
+        lo, hi = _bounds(mean[g], q * np.sqrt(spread[g] ** 2 + tau**2))
+        col = TARGET_OF[g]
+        # the point prediction is inside its interval by construction (both from the same z)
+        pred[f"{col}_p05"] = lo
+        pred[f"{col}_p95"] = hi
+        if g in ("heating", "cooling"):
+            total = pred[col].to_numpy()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r_lo = np.where(total > 0, lo / total, 0.0)
+                r_hi = np.where(total > 0, hi / total, 0.0)
+            for m in range(1, 13):
+                mc = f"{g}_kwh_m2_m{m:02d}"
+                pred[f"{mc}_p05"] = pred[mc].to_numpy() * r_lo
+                pred[f"{mc}_p95"] = pred[mc].to_numpy() * r_hi
+    pred["interval_calibration"] = how
+    return pred
+
+
+def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, group: str = "heating") -> pd.DataFrame:
+    """Saving ``baseline - retrofit`` [kWh/m2] per row pair with its 90 % interval.
+
+    Returns
+    -------
+    DataFrame
+        ``savings_kwh_m2``, ``savings_kwh_m2_p05``, ``savings_kwh_m2_p95`` and the
+        same in percent of the predicted baseline (``savings_pct...``).
+    """
+    col = TARGET_OF[group]
+    pb = model.predict(X_base, weather)[col].to_numpy()
+    pr = model.predict(X_retrofit, weather)[col].to_numpy()
+    # the weather-level bias of a new weather moves baseline and retrofit alike and cancels in the
+    # saving, so the saving takes the in-weather (seen) quantile
+    cal = getattr(model, "calibration_", {}).get(group)
+    q = float(cal["seen"]) if cal else Z_UNCALIBRATED
+    reg = model.groups_[group]
+    if isinstance(reg, SharedKernelGP):
+        _, Zb = model.physics_.design(X_base, weather)
+        _, Zr = model.physics_.design(X_retrofit, weather)
+        sb, sr, cov = reg.predict_spread_pair(Zb, Zr)
+    else:
+        sb = sr = np.ones(len(pb))
+        cov = np.zeros(len(pb))
+    gb, gr = pb + LOG_OFFSET, pr + LOG_OFFSET  # dy/dz = y + 0.1
+    var = (gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov
+    half = q * np.sqrt(np.clip(var, 0.0, None))
+    sav = pb - pr
+    q_u, tau, how = quantile(model, group, weather)
+    if how == "unseen":  # a new weather's bias scales both loads alike: it moves the saving by about tau x saving
+        half = np.sqrt(half**2 + (q_u * tau * sav) ** 2)
+    out = pd.DataFrame({"savings_kwh_m2": sav, "savings_kwh_m2_p05": sav - half, "savings_kwh_m2_p95": sav + half})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for c in list(out.columns):
+            out[c.replace("kwh_m2", "pct")] = np.where(pb > 0, 100.0 * out[c] / pb, np.nan)
+    return out
