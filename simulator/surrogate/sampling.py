@@ -21,7 +21,7 @@ from scipy.stats import qmc
 
 from buildings import measures as M
 from buildings.model import Building
-from simulator.surrogate.space import Family, get_family
+from simulator.surrogate.space import Family, building_from_features, features_of, get_family
 
 #: Seed of the training designs (all families).
 DEFAULT_SEED = 20250
@@ -57,14 +57,23 @@ def design(family: str | Family, start: int, n: int, seed: int = DEFAULT_SEED, b
     -------
     DataFrame
         Index ``point_id`` (``block * BLOCK + i``); one column per sampled feature
-        (names carry units; derived features follow from the base building).
+        (names carry units; derived features are read from the building each point gives).
     """
     fam = get_family(family)
     feats = fam.sampled_features
     u = sobol_unit(len(feats), start, n, seed + block)
     cols = {f.name: f.from_unit(u[:, j]) for j, f in enumerate(feats)}
     first = block * BLOCK + start
-    return pd.DataFrame(cols, index=pd.RangeIndex(first, first + n, name="point_id"))
+    X = pd.DataFrame(cols, index=pd.RangeIndex(first, first + n, name="point_id"))
+    derived = [f.name for f in fam.features if f.derived]
+    if derived:  # read from the building each point gives (thermal bridges follow geometry and insulation)
+        base = fam.bases[block]
+        rows = [features_of(building_from_features(fam, row, strict=False, base=base), fam)
+                for row in X.to_dict("records")]
+        for name in derived:
+            X[name] = [r[name] for r in rows]
+        X = X[fam.feature_names]
+    return X
 
 
 def envelope_kinds() -> tuple[str, ...]:

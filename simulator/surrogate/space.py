@@ -718,8 +718,8 @@ def _fixed_fields(b: Building) -> dict[str, object]:
         "operation.natural_ventilation_ach": op.natural_ventilation_ach,
         "operation.hygiene_ventilation": op.hygiene_ventilation,
         "operation.vacations": op.vacations,
-        # no surrogate feature describes surface finishes or these model options:
-        # the training data used EnergyPlus's default absorptance 0.7 and emittance 0.9
+        # no surrogate feature describes surface finishes or these model options: the training data keep
+        # the base archetype's finishes, or the measures' new outer layers where a U is below the base's
         "constructions.wall outer surface (solar absorptance, thermal emittance)":
             b.constructions.wall.layers[0].surface_properties,
         "constructions.roof outer surface (solar absorptance, thermal emittance)":
@@ -756,6 +756,13 @@ def domain_violations(building: Building, family: str | Family | None = None) ->
         if not f.low - tol <= v <= f.high + tol:
             out.append(f"{name} = {v:.4g} {f.unit} is outside the training range {f.low:g}..{f.high:g} {f.unit}")
     base = _fixed_fields(base_building(fam))
+    # outer surfaces: the training buildings get the retrofit measures' own outer layers where their U
+    # is below the base's (e.g. the roof's new membrane), so compare with the building the features give
+    try:
+        rebuilt = _fixed_fields(building_from_features(fam, features_of(building, fam), strict=False))
+        base |= {k: v for k, v in rebuilt.items() if "outer surface" in k}
+    except (ValidationError, UnknownNameError, ValueError):
+        pass  # out-of-range features are reported above
     for key, value in _fixed_fields(building).items():
         if not _same(value, base[key]):
             shown = value if not hasattr(value, "__dataclass_fields__") else "a different profile"
