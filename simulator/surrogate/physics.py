@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from buildings import ventilation as V
 from simulator.sourced_data import load_data
 from simulator.surrogate import hourly as H
 from simulator.surrogate.space import Family, base_building, get_family, trv_night_hours
@@ -75,6 +76,10 @@ class Climate:
         Month index (0-11) per day.
     storey_height_m, wwr_east, wwr_west
         The family's fixed geometry.
+    clear_height_m
+        Room clear height [m] (the air volume per m2 of floor).
+    hygiene_ach
+        Hygiene air change of homes [1/h] (GB 50736-2012; 0 for offices and schools).
     """
 
     weather_id: str
@@ -93,6 +98,8 @@ class Climate:
     storey_height_m: float
     wwr_east: float
     wwr_west: float
+    clear_height_m: float
+    hygiene_ach: float
 
 
 def _degree_hours_table(t_out: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -160,6 +167,8 @@ def climate(family: str | Family, weather) -> Climate:
         storey_height_m=g.storey_height_m,
         wwr_east=g.window_to_wall.east,
         wwr_west=g.window_to_wall.west,
+        clear_height_m=V.clear_height_m(b),
+        hygiene_ach=V.hygiene_ach(b),
     )
 
 
@@ -211,6 +220,21 @@ def _col(X: pd.DataFrame, name: str) -> np.ndarray:
     return X[name].to_numpy(dtype=float)
 
 
+def outdoor_air_ach(X: pd.DataFrame, hygiene_ach: float) -> np.ndarray:
+    """Heating-season outdoor air of each row as heat loss [1/h] (:mod:`buildings.ventilation`'s model).
+
+    Homes get at least the hygiene rate: infiltration plus window make-up,
+    ``max(n_inf, n_hyg)``; with a heat-recovery unit (efficiency ``eta``) the
+    unit supplies the hygiene rate and only ``(1 - eta)`` of it is a loss:
+    ``n_inf + n_hyg (1 - eta)``. Offices and schools (``hygiene_ach`` 0): infiltration only
+    (their per-person fresh air is held by the family and learnt by the regressor).
+    """
+    inf = _col(X, "infiltration_ach")
+    eta = _col(X, "heat_recovery_efficiency") if "heat_recovery_efficiency" in X else np.zeros(len(X))
+    with_unit = inf + hygiene_ach * (1.0 - eta)
+    return np.where(eta > 0.0, with_unit, np.maximum(inf, hygiene_ach))
+
+
 def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
     f32 = np.float32
     h = clim.storey_height_m
@@ -227,7 +251,7 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     h_window = _col(X, "window_u_w_m2k") * a_win / area_floor
     h_roof = _col(X, "roof_u_w_m2k") / n_st
     h_ground = _col(X, "ground_floor_u_w_m2k") / n_st
-    h_air = AIR_WH_M3K * _col(X, "infiltration_ach") * h
+    h_air = AIR_WH_M3K * outdoor_air_ach(X, clim.hygiene_ach) * clim.clear_height_m
     h_out = h_wall + h_window + h_roof + h_air  # to outdoor air [W/(m2 K)]
     shgc = _col(X, "window_shgc")
 
