@@ -75,6 +75,8 @@ class Climate:
         Month index (0-11) per day.
     storey_height_m, wwr_east, wwr_west
         The family's fixed geometry.
+    heating_design_c
+        99.6 % heating design dry bulb of the year [C] (:func:`simulator.design_days.design_days`).
     """
 
     weather_id: str
@@ -93,6 +95,7 @@ class Climate:
     storey_height_m: float
     wwr_east: float
     wwr_west: float
+    heating_design_c: float
 
 
 def _degree_hours_table(t_out: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -143,6 +146,8 @@ def climate(family: str | Family, weather) -> Climate:
             solar[i, k] = H.vertical_irradiance_wh_m2(data, cos_z, az, surface_az % 360.0).reshape(DAYS, 24).sum(1)
     ground = np.asarray(slab_ground_temperatures_c(weather), dtype=float)[MONTH_OF_DAY]
     g = b.geometry
+    from simulator.design_days import design_days
+
     return Climate(
         weather_id=weather.id,
         dh_a_kh=_degree_hours_table(t_out, a),
@@ -160,6 +165,7 @@ def climate(family: str | Family, weather) -> Climate:
         storey_height_m=g.storey_height_m,
         wwr_east=g.window_to_wall.east,
         wwr_west=g.window_to_wall.west,
+        heating_design_c=float(design_days(weather).heating_dry_bulb_c),
     )
 
 
@@ -199,7 +205,8 @@ def estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
         summed over the heating-season days), ``phys_cooling_gains_kwh_m2`` (gains over the
         cooling days) and ``phys_cooling_transfer_kwh_m2`` (heat gained through the envelope and
         infiltration over the cooling days at the cooling setpoint, negative when the outside
-        is cooler on balance) [kWh/m2].
+        is cooler on balance) [kWh/m2]; ``phys_design_heating_w_m2``: steady-state loss at the
+        99.6 % design dry bulb, no gains [W/m2].
     """
     parts = [_estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential) for i in range(0, len(X), CHUNK_ROWS)]
     if not parts:
@@ -293,6 +300,9 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     out["phys_heating_gains_kwh_m2"] = heating_gains
     out["phys_cooling_gains_kwh_m2"] = cooling_gains
     out["phys_cooling_transfer_kwh_m2"] = cooling_transfer
+    # steady state on the heating design day: no sun, no gains, the coldest month's ground
+    out["phys_design_heating_w_m2"] = (h_out * np.clip(sp - clim.heating_design_c, 0.0, None)
+                                       + h_ground * np.clip(sp - float(np.min(clim.ground_day_c)), 0.0, None))
     out["phys_peak_heating_w_m2"] = heat_daily.max(axis=1).astype(float) / 24.0
     out["phys_peak_cooling_w_m2"] = (cool_daily / cool_hours[None, :]).max(axis=1).astype(float)
     return pd.DataFrame(out, index=X.index)

@@ -51,8 +51,8 @@ def scores(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> dict[str, float]:
     the months with load.
     """
     out: dict[str, float] = {}
-    for name in (*ds.ANNUAL, *ds.PEAKS, "window_solar_kwh_m2"):
-        if name in y_true and name in y_pred:
+    for name in (*ds.ANNUAL, *ds.PEAKS, "window_solar_kwh_m2", *ds.DESIGN):
+        if name in y_true and name in y_pred and y_true[name].notna().all() and y_pred[name].notna().all():
             out.update({f"{name}_{k}": v for k, v in metrics(y_true[name], y_pred[name]).items()})
     for kind, cols in (("heating", ds.HEATING_MONTHLY), ("cooling", ds.COOLING_MONTHLY)):
         t = y_true[list(cols)].to_numpy(dtype=float)
