@@ -87,7 +87,7 @@ from simulator.surrogate.weather_features import MODEL_INPUTS, feature_ranges, w
 log = logging.getLogger(__name__)
 
 #: Bumped when the model's structure or its stored form changes (invalidates caches).
-MODEL_FORMAT = "4"
+MODEL_FORMAT = "5"
 #: Fewest distinct training weathers with which the regressors also see weather numbers.
 MIN_WEATHERS_FOR_INPUTS = 4
 LOG_OFFSET = 0.1  # added before taking logs of loads [kWh/m2 or W/m2]
@@ -102,7 +102,7 @@ PHYS_INPUTS = ("h_wall_w_m2k", "h_window_w_m2k", "h_roof_w_m2k", "h_ground_w_m2k
                "h_total_w_m2k", "solar_aperture_south", "solar_aperture_north", "phys_cooling_transfer_kwh_m2")
 PHYS_LOGS = ("phys_heating_kwh_m2", "phys_cooling_kwh_m2", "phys_peak_heating_w_m2", "phys_peak_cooling_w_m2",
              "phys_window_solar_kwh_m2", "phys_heating_loss_kwh_m2", "phys_heating_gains_kwh_m2",
-             "phys_cooling_gains_kwh_m2", "phys_design_heating_w_m2")
+             "phys_cooling_gains_kwh_m2")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -348,6 +348,8 @@ class _Group:
             return np.column_stack([annual, share - self._phys_shares(est)])
         if self.name == "window_solar":
             return _log(Y["window_solar_kwh_m2"])[:, None]
+        if self.name == "design_heating":  # relative to the steady-state design-day loss: carries over to any year
+            return (_log(Y["design_heating_w_m2"]) - _log(est["phys_design_heating_w_m2"]))[:, None]
         return _log(Y[f"{self.name}_w_m2"])[:, None]
 
     def _phys_shares(self, est: pd.DataFrame) -> np.ndarray:
@@ -369,6 +371,8 @@ class _Group:
             return out
         if self.name == "window_solar":
             return {"window_solar_kwh_m2": _unlog(Z[:, 0])}
+        if self.name == "design_heating":
+            return {"design_heating_w_m2": _unlog(Z[:, 0] + _log(est["phys_design_heating_w_m2"]))}
         return {f"{self.name}_w_m2": _unlog(Z[:, 0])}
 
     def state(self) -> dict:
