@@ -147,7 +147,7 @@ COLD = "synthetic:dt=-1.5:ghi=0.90:rh=+10:amp=1.00:seed=12"
 def _write_weather_dataset(directory, wid, n=20, family="office"):
     """A dataset on one weather whose targets follow the physical estimate on that weather (no EnergyPlus).
 
-    The ratios (1.1, 1.3, 1.6, 0.5) give the model a correction to learn; the world is
+    The ratios (1.1, 1.3, 1.6, 0.5, 1.2, 1.4) give the model a correction to learn; the world is
     physical, so a model trained on some weathers must carry over to another.
     """
     from simulator.surrogate import model as mo
@@ -168,7 +168,9 @@ def _write_weather_dataset(directory, wid, n=20, family="office"):
     df["peak_heating_w_m2"] = 1.3 * est["phys_peak_heating_w_m2"]
     df["peak_cooling_w_m2"] = 1.6 * est["phys_peak_cooling_w_m2"]
     df["window_solar_kwh_m2"] = 0.5 * est["phys_window_solar_kwh_m2"]
-    for c in ("lighting_kwh_m2", "equipment_kwh_m2", "energyplus_s", *ds.DESIGN):
+    df["design_heating_w_m2"] = 1.2 * est["phys_design_heating_w_m2"]
+    df["design_cooling_w_m2"] = 1.4 * est["phys_peak_cooling_w_m2"]
+    for c in ("lighting_kwh_m2", "equipment_kwh_m2", "energyplus_s"):
         df[c] = 0.0
     df["weather_id"], df["weather_sha256"], df["engine_version"] = wx.canonical_id(wid), "synthetic", "synthetic"
     directory.mkdir(parents=True, exist_ok=True)
@@ -194,6 +196,7 @@ def test_training_on_several_weathers_records_them_and_calibrates(three_weather_
     d, model, meta = three_weather_model
     assert meta["training_weathers"] == {"tianjin": 40, WARM: 16, COLD: 16}
     assert meta["n_train"] == 72 and meta["data_sha256"] == ds.data_hash_all("office", d)
+    assert {"design_heating", "design_cooling"} <= set(model.groups_)
     cal = meta["interval_calibration"]["heating"]
     assert cal["n_seen"] == 72 and cal["n_unseen"] == 32  # leave-one-weather-out over the two others
     assert np.isfinite(cal["seen"]) and np.isfinite(cal["unseen"]) and cal["tau"] >= 0
@@ -245,6 +248,26 @@ def test_the_physical_world_carries_over_to_a_new_weather(three_weather_model):
     assert inside.sum() >= 17
     err = np.abs(p["heating_kwh_m2"] / truth["heating_kwh_m2"] - 1.0)
     assert np.median(err) < 0.05
+    # design heating load on the new year (issue 12 target: R2 >= 0.95 against EnergyPlus)
+    from simulator.surrogate.training import metrics
+
+    assert metrics(truth["design_heating_w_m2"], p["design_heating_w_m2"])["r2"] >= 0.95
+
+
+def test_design_loads_are_left_out_when_the_data_lack_them(tmp_path):
+    """Files from before the design loads were recorded: no design columns, the engine's design loads None."""
+    import archetypes
+    from simulator.surrogate import model as mo
+    from simulator.surrogate.engine import SurrogateEngine
+
+    df = _write_weather_dataset(tmp_path, "tianjin", n=16)
+    df[list(ds.DESIGN)] = np.nan
+    df.to_csv(ds.dataset_path("office", tmp_path), float_format=ds.FLOAT_FORMAT)
+    model, _ = mo.load_model("office", tmp_path)
+    assert set(model.groups_) == set(mo.GROUPS)
+    assert not set(ds.DESIGN) & set(model.predict(df[model.feature_names_in_]).columns)
+    loads = SurrogateEngine(tmp_path, warn=False).simulate(archetypes.load("public_office"), wx.load_weather("tianjin"))
+    assert loads.design_heating_w is None
 
 
 def test_a_weather_outside_the_training_range_gets_the_domain_warning(three_weather_model):

@@ -147,6 +147,12 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
         unit = "w_m2" if name.startswith("peak") else "kwh_m2"
         report.update({f"{name}_r2": m["r2"], f"{name}_cvrmse": m["cvrmse_pct"], f"{name}_nmbe": m["nmbe_pct"],
                        f"{name}_max_error_{unit}": m["max_abs_error"], f"{name}_mean_{unit}": float(t[col].mean())})
+    for name in ("design_heating", "design_cooling"):
+        col = f"{name}_w_m2"
+        if col in p.columns and t[col].notna().all():
+            m = metrics(t[col], p[col])
+            report.update({f"{name}_r2": m["r2"], f"{name}_cvrmse": m["cvrmse_pct"],
+                           f"{name}_max_error_w_m2": m["max_abs_error"]})
     for kind, cols in (("heating", ds.HEATING_MONTHLY), ("cooling", ds.COOLING_MONTHLY)):
         tt, pp = t[list(cols)].to_numpy(), p[list(cols)].to_numpy()
         active = tt.max(axis=0) > 0

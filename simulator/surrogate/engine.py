@@ -277,6 +277,12 @@ def _weather(weather):
     return resolve_weather(weather)[0]
 
 
+def _design(pred: pd.Series, col: str, area: float) -> float | None:
+    """A predicted design load [W], or None where the model has none (trained without design loads)."""
+    v = float(pred.get(col, float("nan")))
+    return v * area if np.isfinite(v) else None
+
+
 def loads_from_prediction(building: Building, w, pred: pd.Series, engine: str = "surrogate",
                           meta: dict | None = None) -> Loads:
     """Build a :class:`Loads` from per-m2 predictions (monthly, peaks, window solar) and hourly shapes."""
@@ -330,6 +336,8 @@ def loads_from_prediction(building: Building, w, pred: pd.Series, engine: str = 
         peak_heating_w=peak_heating_w,
         peak_cooling_w=peak_cooling_w,
         engine=engine,
+        design_heating_w=_design(pred, "design_heating_w_m2", area),
+        design_cooling_w=_design(pred, "design_cooling_w_m2", area),
         weather_id=w.id,
         building_name=building.name,
         meta=dict(meta or {}),

@@ -46,7 +46,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulator.surrogate.model import INTERVAL_GROUPS, LOG_OFFSET, SharedKernelGP, SurrogateModel
+from simulator.surrogate.model import (
+    INTERVAL_GROUPS,
+    LOG_OFFSET,
+    SharedKernelGP,
+    SurrogateModel,
+    refit_fixed,
+)
 
 LEVEL = 0.9
 #: Normal quantile for the level, used where no calibration exists (a GP taken at its word).
@@ -67,9 +73,8 @@ def conformal_quantile(scores: np.ndarray, level: float = LEVEL) -> float:
 def _residuals(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: np.ndarray,
                test: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Signed out-of-sample residuals in z and the spreads, per group."""
-    from simulator.surrogate.training import _refit_fixed
 
-    m = _refit_fixed(model, X.iloc[train], Y.iloc[train])
+    m = refit_fixed(model, X.iloc[train], Y.iloc[train])
     mean, spread, est = m.predict_z(X.iloc[test])
     out = {}
     for g in INTERVAL_GROUPS:

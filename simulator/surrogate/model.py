@@ -87,11 +87,13 @@ from simulator.surrogate.weather_features import MODEL_INPUTS, feature_ranges, w
 log = logging.getLogger(__name__)
 
 #: Bumped when the model's structure or its stored form changes (invalidates caches).
-MODEL_FORMAT = "3"
+MODEL_FORMAT = "5"
 #: Fewest distinct training weathers with which the regressors also see weather numbers.
 MIN_WEATHERS_FOR_INPUTS = 4
 LOG_OFFSET = 0.1  # added before taking logs of loads [kWh/m2 or W/m2]
 GROUPS = ("heating", "cooling", "peak_heating", "peak_cooling", "window_solar")
+#: Groups fitted only when every training row has the target (the design loads, recorded since issue 12).
+OPTIONAL_GROUPS = ("design_heating", "design_cooling")
 #: Groups whose headline output gets an interval (annual heating and cooling, the peaks).
 INTERVAL_GROUPS = ("heating", "cooling", "peak_heating", "peak_cooling")
 #: Regressor kind per output group (from ``retrofit surrogate train --compare``; see README).
@@ -346,6 +348,8 @@ class _Group:
             return np.column_stack([annual, share - self._phys_shares(est)])
         if self.name == "window_solar":
             return _log(Y["window_solar_kwh_m2"])[:, None]
+        if self.name == "design_heating":  # relative to the steady-state design-day loss: carries over to any year
+            return (_log(Y["design_heating_w_m2"]) - _log(est["phys_design_heating_w_m2"]))[:, None]
         return _log(Y[f"{self.name}_w_m2"])[:, None]
 
     def _phys_shares(self, est: pd.DataFrame) -> np.ndarray:
@@ -367,6 +371,8 @@ class _Group:
             return out
         if self.name == "window_solar":
             return {"window_solar_kwh_m2": _unlog(Z[:, 0])}
+        if self.name == "design_heating":
+            return {"design_heating_w_m2": _unlog(Z[:, 0] + _log(est["phys_design_heating_w_m2"]))}
         return {f"{self.name}_w_m2": _unlog(Z[:, 0])}
 
     def state(self) -> dict:
@@ -375,7 +381,7 @@ class _Group:
     @classmethod
     def from_state(cls, st: dict) -> _Group:
         months = [int(m) for m in st["active_months"]]
-        if st["name"] not in GROUPS or not all(1 <= m <= 12 for m in months):
+        if st["name"] not in (*GROUPS, *OPTIONAL_GROUPS) or not all(1 <= m <= 12 for m in months):
             raise ValidationError([f"output group {st['name']!r} with months {months}"])
         return cls(str(st["name"]), months)
 
@@ -441,6 +447,12 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
             enc = _Group(g, _active_months(y, g) if g in ("heating", "cooling") else None)
             self.encoders_[g] = enc
             self.groups_[g] = make_regressor(self._kinds()[g]).fit(Z, enc.encode(y, est))
+        for g in OPTIONAL_GROUPS:
+            col = f"{g}_w_m2"
+            if col in y.columns and y[col].notna().all() and (y[col].to_numpy(dtype=float) > 0).all():
+                enc = _Group(g)
+                self.encoders_[g] = enc
+                self.groups_[g] = make_regressor("gp").fit(Z, enc.encode(y, est))
         self.calibration_ = {}
         return self
 
@@ -457,10 +469,11 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         with single_threaded():
             est, Z = self.physics_.design(X, weather)
             out: dict[str, np.ndarray] = {}
-            for g in GROUPS:
+            for g in self.groups_:
                 out.update(self.encoders_[g].decode(self.groups_[g].predict(Z), est))
         index = X.index if isinstance(X, pd.DataFrame) else None
-        return pd.DataFrame(out, index=index)[list(PREDICTED)]
+        design = [c for c in ds.DESIGN if c in out]  # only where the model has the design-load groups
+        return pd.DataFrame(out, index=index)[[*PREDICTED, *design]]
 
     def predict_z(self, X, weather=None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pd.DataFrame]:
         """Encoded predictions of each group's first column (log annual or log peak), their spreads, and the estimates.
@@ -491,13 +504,15 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         self.physics_ = PhysicsFeatures._from_state(st["physics_"])
         self.feature_names_in_ = self.physics_.feature_names_in_
         self.n_features_in_ = len(self.feature_names_in_)
-        if set(st["encoders_"]) != set(GROUPS) or set(st["groups_"]) != set(GROUPS):
+        names = set(st["groups_"])
+        if set(st["encoders_"]) != names or not set(GROUPS) <= names <= {*GROUPS, *OPTIONAL_GROUPS}:
             raise ValidationError([f"output groups {sorted(st['groups_'])}, expected {sorted(GROUPS)}"])
-        self.encoders_ = {g: _Group.from_state(st["encoders_"][g]) for g in GROUPS}
+        present = [*GROUPS, *(g for g in OPTIONAL_GROUPS if g in names)]
+        self.encoders_ = {g: _Group.from_state(st["encoders_"][g]) for g in present}
         self.calibration_ = {str(g): {str(k): float(v) for k, v in c.items()}
                              for g, c in st.get("calibration_", {}).items()}
         self.groups_ = {}
-        for g in GROUPS:
+        for g in present:
             kind = st["groups_"][g]["kind"]
             if kind not in _CLASS_OF:
                 raise ValidationError([f"group {g}: unknown regressor kind {kind!r}"])
@@ -521,11 +536,32 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
 PREDICTED = (*ds.ANNUAL, *ds.HEATING_MONTHLY, *ds.COOLING_MONTHLY, *ds.PEAKS, "window_solar_kwh_m2")
 
 
+def refit_fixed(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame) -> SurrogateModel:
+    """A copy of ``model`` refitted on (X, Y) with its fitted kernels and encoders kept (cross-validation folds)."""
+    from sklearn.base import clone
+
+    out = clone(model)
+    out.physics_ = model.physics_
+    out.feature_names_in_ = model.feature_names_in_
+    out.n_features_in_ = model.n_features_in_
+    est, Z = model.physics_.design(X)
+    out.encoders_ = model.encoders_
+    out.calibration_ = model.calibration_
+    out.groups_ = {}
+    for g, reg in model.groups_.items():
+        target = model.encoders_[g].encode(Y, est)
+        out.groups_[g] = reg.refit_fixed(Z, target) if isinstance(reg, SharedKernelGP) else clone(reg).fit(Z, target)
+    return out
+
+
+_refit_fixed = refit_fixed  # the name before the split
+
+
 
 #: Names defined in :mod:`simulator.surrogate.training` and :mod:`simulator.surrogate.persistence`,
 #: importable from here as before the split.
 _MOVED = {
-    "training": ("CV_FOLDS", "scores", "metrics", "cross_validate", "_refit_fixed", "compare_models",
+    "training": ("CV_FOLDS", "scores", "metrics", "cross_validate", "compare_models",
                  "selection_path", "chosen_kinds", "train", "load_model", "_memo", "_load_model_cached",
                  "_load_or_train"),
     "persistence": ("model_cache_dir", "versions", "_cache_file", "_move_aside", "model_state",

@@ -80,6 +80,8 @@ class Climate:
         Room clear height [m] (the air volume per m2 of floor).
     hygiene_ach
         Hygiene air change of homes [1/h] (GB 50736-2012; 0 for offices and schools).
+    heating_design_c
+        99.6 % heating design dry bulb of the year [C] (:func:`simulator.design_days.design_days`).
     """
 
     weather_id: str
@@ -100,6 +102,7 @@ class Climate:
     wwr_west: float
     clear_height_m: float
     hygiene_ach: float
+    heating_design_c: float
 
 
 def _degree_hours_table(t_out: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -150,6 +153,8 @@ def climate(family: str | Family, weather) -> Climate:
             solar[i, k] = H.vertical_irradiance_wh_m2(data, cos_z, az, surface_az % 360.0).reshape(DAYS, 24).sum(1)
     ground = np.asarray(slab_ground_temperatures_c(weather), dtype=float)[MONTH_OF_DAY]
     g = b.geometry
+    from simulator.design_days import design_days
+
     return Climate(
         weather_id=weather.id,
         dh_a_kh=_degree_hours_table(t_out, a),
@@ -169,6 +174,7 @@ def climate(family: str | Family, weather) -> Climate:
         wwr_west=g.window_to_wall.west,
         clear_height_m=V.clear_height_m(b),
         hygiene_ach=V.hygiene_ach(b),
+        heating_design_c=float(design_days(weather).heating_dry_bulb_c),
     )
 
 
@@ -208,7 +214,8 @@ def estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
         summed over the heating-season days), ``phys_cooling_gains_kwh_m2`` (gains over the
         cooling days) and ``phys_cooling_transfer_kwh_m2`` (heat gained through the envelope and
         infiltration over the cooling days at the cooling setpoint, negative when the outside
-        is cooler on balance) [kWh/m2].
+        is cooler on balance) [kWh/m2]; ``phys_design_heating_w_m2``: steady-state loss at the
+        99.6 % design dry bulb, no gains [W/m2].
     """
     parts = [_estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential) for i in range(0, len(X), CHUNK_ROWS)]
     if not parts:
@@ -318,6 +325,9 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     out["phys_heating_gains_kwh_m2"] = heating_gains
     out["phys_cooling_gains_kwh_m2"] = cooling_gains
     out["phys_cooling_transfer_kwh_m2"] = cooling_transfer
+    # steady state on the heating design day: no sun, no gains, the coldest month's ground
+    out["phys_design_heating_w_m2"] = (h_out * np.clip(sp - clim.heating_design_c, 0.0, None)
+                                       + h_ground * np.clip(sp - float(np.min(clim.ground_day_c)), 0.0, None))
     out["phys_peak_heating_w_m2"] = heat_daily.max(axis=1).astype(float) / 24.0
     out["phys_peak_cooling_w_m2"] = (cool_daily / cool_hours[None, :]).max(axis=1).astype(float)
     return pd.DataFrame(out, index=X.index)

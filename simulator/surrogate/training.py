@@ -24,7 +24,14 @@ from sklearn.model_selection import KFold
 
 from simulator.exceptions import ValidationError
 from simulator.surrogate import dataset as ds
-from simulator.surrogate.model import DEFAULT_KINDS, GROUPS, MODEL_FORMAT, PREDICTED, SurrogateModel
+from simulator.surrogate.model import (
+    DEFAULT_KINDS,
+    GROUPS,
+    MODEL_FORMAT,
+    PREDICTED,
+    SurrogateModel,
+    refit_fixed,
+)
 from simulator.surrogate.persistence import (
     _cache_file,
     _move_aside,
@@ -32,7 +39,7 @@ from simulator.surrogate.persistence import (
     save_model,
     versions,
 )
-from simulator.surrogate.regressors import KINDS, SharedKernelGP
+from simulator.surrogate.regressors import KINDS
 from simulator.surrogate.space import Family, get_family
 
 log = logging.getLogger("simulator.surrogate.model")
@@ -51,8 +58,8 @@ def scores(y_true: pd.DataFrame, y_pred: pd.DataFrame) -> dict[str, float]:
     the months with load.
     """
     out: dict[str, float] = {}
-    for name in (*ds.ANNUAL, *ds.PEAKS, "window_solar_kwh_m2"):
-        if name in y_true and name in y_pred:
+    for name in (*ds.ANNUAL, *ds.PEAKS, "window_solar_kwh_m2", *ds.DESIGN):
+        if name in y_true and name in y_pred and y_true[name].notna().all() and y_pred[name].notna().all():
             out.update({f"{name}_{k}": v for k, v in metrics(y_true[name], y_pred[name]).items()})
     for kind, cols in (("heating", ds.HEATING_MONTHLY), ("cooling", ds.COOLING_MONTHLY)):
         t = y_true[list(cols)].to_numpy(dtype=float)
@@ -97,27 +104,12 @@ def cross_validate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, fold
         if refit_hyperparameters:
             m = clone(model).fit(Xtr, Ytr)
         else:
-            m = _refit_fixed(model, Xtr, Ytr)
+            m = refit_fixed(model, Xtr, Ytr)
         parts.append(m.predict(Xte))
     pred = pd.concat(parts)
     pred = pred.iloc[np.argsort(np.concatenate([te for _, te in kf.split(X)]))]
     pred.index = X.index
     return scores(Y, pred), pred
-
-
-def _refit_fixed(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame) -> SurrogateModel:
-    out = clone(model)
-    out.physics_ = model.physics_
-    out.feature_names_in_ = model.feature_names_in_
-    out.n_features_in_ = model.n_features_in_
-    est, Z = model.physics_.design(X)
-    out.encoders_ = model.encoders_
-    out.calibration_ = model.calibration_
-    out.groups_ = {}
-    for g, reg in model.groups_.items():
-        target = model.encoders_[g].encode(Y, est)
-        out.groups_[g] = reg.refit_fixed(Z, target) if isinstance(reg, SharedKernelGP) else clone(reg).fit(Z, target)
-    return out
 
 
 def compare_models(family: str | Family, directory=None, folds: int = CV_FOLDS,
