@@ -202,3 +202,50 @@ def test_builder_presets_follow_the_archetype(_isolated_cache_dir):
 
 def labels_en(preset: str) -> str:
     return M.packages()[preset]["description"].split(":")[0]
+
+
+# ---------------------------------------------------------------- the builder's weather
+def test_weather_keys_labels_and_uploads():
+    import base64
+
+    import weather
+    from simulator.app import weather_choice as W
+    from simulator.app.verify_job import weather_of
+    from simulator.energyplus import normalised_epw
+    from simulator.exceptions import UnknownNameError, WeatherError
+
+    keys = W.builtin_keys()
+    assert keys[0] == "tianjin" and len(keys) == 1 + len(weather.future_scenarios())
+    for key in keys:
+        for lang in ("zh", "en"):
+            assert "ssp" not in W.label(key, lang) and ":" not in W.label(key, lang)  # no raw identifiers
+        assert W.load_builtin(key).id == weather_of(key).id
+    with pytest.raises(UnknownNameError):
+        W.load_builtin("tianjin:ssp999:2100")
+    # an uploaded copy of the built-in year is the built-in year, byte for byte where EnergyPlus reads it
+    data = weather.epw_path("tianjin").read_bytes()
+    assert W.upload_key(data) == W.upload_key(bytes(data)) and W.is_upload(W.upload_key(data))
+    copy = weather_of({"epw_b64": base64.b64encode(data).decode(), "name": "copy.epw"})
+    assert normalised_epw(copy).sha256 == normalised_epw(weather.load("tianjin")).sha256
+    with pytest.raises(WeatherError, match="garbage.epw"):
+        weather_of({"epw_b64": base64.b64encode(b"\x00not an epw").decode(), "name": "garbage.epw"})
+
+
+def test_builder_weather_reaches_the_results(_isolated_cache_dir):
+    """The weather picked in the builder is the one evaluated: a future year (SSP5-8.5, 2050) is named under
+    the results, and the surrogate, trained on today's year only, says it is outside its training weather."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, PAGE, metric, number
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = "en"
+    at.switch_page(PAGE.format("builder")).run()
+    today = number(metric(at, "Heating"))
+    future = next(k for k in at.selectbox(key="b_weather").options if "2050" in k and "SSP5-8.5" in k)
+    at.selectbox(key="b_weather").set_value("tianjin:ssp585:2050").run()
+    assert not at.exception
+    assert at.selectbox(key="b_weather").value == "tianjin:ssp585:2050"
+    assert number(metric(at, "Heating")) > 0 and today > 0
+    assert any(future in c.value for c in at.caption)  # the weather is named under the results
+    assert any("tianjin-ssp585-2050" in w.value and "training weather" in w.value for w in at.warning)

@@ -17,7 +17,7 @@ import streamlit as st
 from simulator.app import charts, report
 from simulator.app.choices import Choices
 from simulator.app.i18n import engine_name, t, wan_cny
-from simulator.app.state import WEATHER, building
+from simulator.app.state import WEATHER, building, weather_for
 from simulator.app.verdicts import standards_frame, u_values, verdict_line
 
 DOWNLOAD_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)", "csv": "Download CSV",
@@ -137,16 +137,18 @@ def standards_section(name: str, res: dict[str, Any], lang: str) -> None:
 
 
 def downloads_section(name: str, choices: dict[str, Any], ass: dict[str, Any], res: dict[str, Any], lang: str,
-                      ep_result: dict | None, title: str) -> None:
+                      ep_result: dict | None, title: str, weather_key: str = WEATHER,
+                      weather_label: str | None = None) -> None:
     """The report and data files, built on request (not on every rerun)."""
     L = lang
     st.subheader(t("Report and downloads", L))
-    report_key = json.dumps([name, choices, ass, L, ep_result is not None], sort_keys=True)
+    report_key = json.dumps([name, choices, ass, L, ep_result is not None, weather_key], sort_keys=True)
     built = st.session_state.get("b_report")
     if built is None or built[0] != report_key:
         if st.button(t("Prepare the report (HTML, PDF, CSV, Excel)", L), key="b_make_report"):
             with st.spinner(t("Building the report…", L)):
-                files = report.downloads(building(name), name, res, L, ass, WEATHER, ep_result, title)
+                files = report.downloads(building(name), name, res, L, ass, weather_for(weather_key), ep_result,
+                                         title, weather_label=weather_label)
             st.session_state["b_report"] = built = (report_key, files)
     if built is not None and built[0] == report_key:
         cols = st.columns(4)
@@ -159,8 +161,12 @@ def downloads_section(name: str, choices: dict[str, Any], ass: dict[str, Any], r
 
 
 def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: dict[str, Any], lang: str,
-                  title: Callable[[str], str]) -> None:
-    """Every result section of the builder, in order; ``title`` names an archetype in the page's language."""
+                  title: Callable[[str], str], weather_key: str = WEATHER, weather_label: str | None = None) -> None:
+    """Every result section of the builder, in order.
+
+    ``title`` names an archetype in the page's language; ``weather_key`` is the builder's weather
+    (:mod:`simulator.app.weather_choice`) and ``weather_label`` its name on the page.
+    """
     from simulator.app.verify import verify_panel
 
     L = lang
@@ -172,6 +178,7 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
     package_notes(name, choices, res, L)
     result_charts(res, L)
     standards_section(name, res, L)
-    ep_result = verify_panel(name, choices, ass, res, L, title)
-    downloads_section(name, choices, ass, res, L, ep_result, title(name))
-    st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)} · {res[f'title_{L}']}")
+    ep_result = verify_panel(name, choices, ass, res, L, title, weather_key)
+    downloads_section(name, choices, ass, res, L, ep_result, title(name), weather_key, weather_label)
+    where = f" · {weather_label}" if weather_label else ""
+    st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)}{where} · {res[f'title_{L}']}")

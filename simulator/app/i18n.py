@@ -470,6 +470,10 @@ ZH: dict[str, str] = {
         "{family}代理模型交叉验证中的最大误差（{n} 次EnergyPlus计算）",
     "worse {parts} than this building has": "{parts}比本建筑现有的差",
     "Energy by carrier": "分能源品种能耗",
+    "Upload an EPW file…": "上传EPW气象文件…",
+    "EPW weather file": "EPW气象文件",
+    "This file cannot be used as weather; the results use today's typical year.": "该文件不能用作气象数据；结果按现状典型年计算。",
+    "Until a file is chosen, the results use today's typical year.": "选择文件之前，结果按现状典型年计算。",
     "{what} ({side}): {d:+.1f} kWh/m² (band ±{b:.1f})": "{what}（{side}）：{d:+.1f} kWh/m²（范围 ±{b:.1f}）",
 
 }
