@@ -471,6 +471,13 @@ ZH: dict[str, str] = {
     "worse {parts} than this building has": "{parts}比本建筑现有的差",
     "Energy by carrier": "分能源品种能耗",
     "Upload an EPW file…": "上传EPW气象文件…",
+    "EnergyPlus lies inside the surrogate's 90 % interval for the annual heating and cooling, before and after the package.":
+        "EnergyPlus结果落在代理模型90 %区间内（全年供暖与制冷，改造前后）。",
+    "{what} ({side}): EnergyPlus {ep:.1f}, interval {lo:.1f}–{hi:.1f} kWh/m²": "{what}（{side}）：EnergyPlus {ep:.1f}，区间 {lo:.1f}–{hi:.1f} kWh/m²",
+    "EnergyPlus lies outside the surrogate's 90 % interval: {parts}. Trust the EnergyPlus figures for this package.":
+        "EnergyPlus结果超出代理模型90 %区间：{parts}。此方案请以EnergyPlus结果为准。",
+    "Surrogate's 90 % interval: heating after the package {lo:.1f}–{hi:.1f} kWh/m²": "代理模型90 %区间：改造后供暖 {lo:.1f}–{hi:.1f} kWh/m²",
+    "heating saved {lo:.0f}–{hi:.0f} %": "供暖节约 {lo:.0f}–{hi:.0f} %",
     "EPW weather file": "EPW气象文件",
     "This file cannot be used as weather; the results use today's typical year.": "该文件不能用作气象数据；结果按现状典型年计算。",
     "Until a file is chosen, the results use today's typical year.": "选择文件之前，结果按现状典型年计算。",

@@ -115,6 +115,29 @@ def wait_for_surrogate(archetype: str, lang: str, timeout_s: float = 900.0) -> N
     box.empty()
 
 
+@st.cache_data(show_spinner=False, max_entries=1000)
+def heating_saving_interval(archetype: str, choices: dict, weather_key: str = WEATHER) -> dict[str, Any] | None:
+    """The surrogate's heating saving with its 90 % interval (:func:`simulator.surrogate.api.predict_savings`).
+
+    Returns ``{"pct": [value, low, high], "kwh_m2": [value, low, high]}``, or None without a surrogate or
+    measures. The interval accounts for the error the baseline and retrofit predictions share.
+    """
+    from buildings import measures as M
+    from simulator.surrogate import api
+
+    spec = Choices(**choices).measures()
+    if engine() is None or not spec:
+        return None
+    base = building(archetype)
+    try:
+        s = api.predict_savings(base, M.apply(base, list(M.package(spec))), weather_for(weather_key))
+    except Exception:  # noqa: BLE001 - no interval shown; the results themselves report any problem
+        log.debug("no savings interval for %s %s", archetype, spec, exc_info=True)
+        return None
+    return {name: [v.value, v.interval.low, v.interval.high]
+            for name, v in (("pct", s.heating_savings_pct), ("kwh_m2", s.heating_savings_kwh_m2))}
+
+
 @st.cache_resource(show_spinner=False)
 def weather_obj(key: str = WEATHER):
     """A built-in weather by key (:mod:`simulator.app.weather_choice`): today's year or a future morph."""
@@ -197,6 +220,9 @@ def evaluate_choices(archetype: str, choices: dict, assumptions: dict, weather_k
     ev = evaluate(building(archetype), spec if spec else [], weather=weather_for(weather_key), engine=engine(),
                   options=options_from(assumptions))
     out = summarise(ev)
+    # the surrogate's 90 % intervals of the annual loads [kWh/m2] (simulator/surrogate/intervals.py); none from EnergyPlus
+    out["intervals_90"] = {side: {k: list(v) for k, v in (o.loads.meta or {}).get("intervals_90", {}).items()}
+                           for side, o in (("baseline", ev.baseline), ("retrofit", ev.retrofit))}
     out["choices"] = choices
     out["label"] = c.label()
     out["title_zh"], out["title_en"] = c.short_label("zh"), c.short_label("en")

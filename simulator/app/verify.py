@@ -176,6 +176,53 @@ FAMILY_NAMES = {"residential_walkup": ("多层住宅", "walk-up housing"), "resi
                 "office": ("办公建筑", "office"), "school": ("学校", "school")}
 
 
+LOADS = ("heating_kwh_m2", "cooling_kwh_m2")
+SIDES = ("baseline", "retrofit")
+
+
+def outside_interval(surrogate: dict, energyplus: dict) -> list[tuple[str, str, float, float, float]] | None:
+    """Loads where EnergyPlus lies outside the surrogate's 90 % interval.
+
+    Returns
+    -------
+    list of (quantity, side, EnergyPlus value, low, high) [kWh/m²], or None
+        None when the surrogate result carries no intervals (``intervals_90``).
+    """
+    intervals = surrogate.get("intervals_90") or {}
+    if not all(key in intervals.get(side, {}) for side in SIDES for key in LOADS):
+        return None
+    out = []
+    for key in LOADS:
+        for side in SIDES:
+            lo, hi = intervals[side][key]
+            ep = float(energyplus[side][key])
+            if not lo <= ep <= hi:
+                out.append((key, side, ep, float(lo), float(hi)))
+    return out
+
+
+def _what(key: str, side: str, lang: str) -> tuple[str, str]:
+    return (t("Heating" if key == "heating_kwh_m2" else "Cooling", lang),
+            t("Baseline" if side == "baseline" else "Retrofit", lang))
+
+
+def _agreement_comment(surrogate: dict, energyplus: dict, archetype: str, lang: str) -> None:
+    """Whether EnergyPlus agrees with the surrogate: its 90 % interval, else its measured error band."""
+    found = outside_interval(surrogate, energyplus)
+    if found is None:
+        _band_comment(surrogate, energyplus, error_band(archetype), lang)
+        return
+    if not found:
+        st.caption(t("EnergyPlus lies inside the surrogate's 90 % interval for the annual heating and cooling, "
+                     "before and after the package.", lang))
+        return
+    parts = "; ".join(t("{what} ({side}): EnergyPlus {ep:.1f}, interval {lo:.1f}–{hi:.1f} kWh/m²", lang,
+                        what=_what(k, side, lang)[0], side=_what(k, side, lang)[1], ep=ep, lo=lo, hi=hi)
+                      for k, side, ep, lo, hi in found)
+    st.warning(t("EnergyPlus lies outside the surrogate's 90 % interval: {parts}. Trust the EnergyPlus figures "
+                 "for this package.", lang, parts=parts))
+
+
 def _band_comment(surrogate: dict, energyplus: dict, band: dict[str, Any] | None, lang: str) -> None:
     if band is None:
         return
@@ -254,7 +301,7 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
         st.subheader(t("Surrogate vs EnergyPlus", lang))
         st.caption(f"{t('Package', lang)}: {package}")
         st.dataframe(comparison(surrogate, job.result, lang), hide_index=True, width="stretch")
-        _band_comment(surrogate, job.result, error_band(run["archetype"]), lang)
+        _agreement_comment(surrogate, job.result, run["archetype"], lang)
         st.caption(t("EnergyPlus run time: {s} s", lang, s=f"{job.finished - job.started:.1f}"))
         return job.result if current else None
     return None

@@ -6,7 +6,13 @@ import streamlit as st
 
 from buildings import measures as M
 from simulator.app import weather_choice
-from simulator.app.builder_results import capex_gross_cny, part_name, payback_text, results_panel
+from simulator.app.builder_results import (
+    capex_gross_cny,
+    heating_interval,
+    part_name,
+    payback_text,
+    results_panel,
+)
 from simulator.app.choices import (
     AIRTIGHT_ACH,
     HEAT_SOURCES,
@@ -20,7 +26,12 @@ from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
 from simulator.app.presets import default_preset, presets_for, worse_parts
-from simulator.app.state import evaluate_choices, register_upload, wait_for_surrogate
+from simulator.app.state import (
+    evaluate_choices,
+    heating_saving_interval,
+    register_upload,
+    wait_for_surrogate,
+)
 from simulator.app.uploads import MAX_UPLOAD_BYTES, display_name, public_message, too_large_message
 from simulator.exceptions import RetrofitError
 
@@ -188,6 +199,8 @@ st.session_state["choices"] = choices
 ass = assumptions()
 wait_for_surrogate(name, L)
 res = evaluate_choices(name, choices, ass, weather_key)
+saving = heating_saving_interval(name, choices, weather_key)
+heat_iv = heating_interval(res)
 after = res["retrofit"]
 payback = payback_text(res, L)
 capex_gross = capex_gross_cny(res)
@@ -196,7 +209,8 @@ capex_gross = capex_gross_cny(res)
 st.markdown(HEADLINE_CSS, unsafe_allow_html=True)
 with st.container(key="headline"):
     st.markdown(
-        f"**{t('Heating', L)}** {after['heating_kwh_m2']:.1f} kWh/m² · **{t('CO₂ saved', L)}** "
+        f"**{t('Heating', L)}** {after['heating_kwh_m2']:.1f}"
+        f"{f' ({heat_iv[0]:.1f}–{heat_iv[1]:.1f})' if heat_iv else ''} kWh/m² · **{t('CO₂ saved', L)}** "
         f"{res['co2_saved_t']:,.1f} {t('t/a', L)} · **{t('Capex', L)}** {wan_cny(capex_gross):,.1f} {t('10⁴ CNY', L)} · "
         f"**{t('Payback', L)}** {payback}")
 
@@ -236,4 +250,4 @@ with inputs:
     st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_edited)
 
 with results:
-    results_panel(name, choices, ass, res, L, archetype_title, weather_key, weather_shown)
+    results_panel(name, choices, ass, res, L, archetype_title, weather_key, weather_shown, saving)
