@@ -258,11 +258,13 @@ ZH: dict[str, str] = {
     # calibration warnings (simulator/calibration/messages.py templates; the fields are filled back in)
     cal_msg.NO_FLOOR_AREA: "未给出计量面积：取建筑面积 {area_m2} m²",
     cal_msg.NO_WEATHER: "未给出计量期的气象数据：以内置天津典型年作为计量年的气象；计量年冬季偏暖或偏冷会使校准参数产生偏差",
-    cal_msg.EPW_NORMALISED: "近似处理：代理模型只认识内置天津典型年（可适应任意气象的代理模型见 issue 12）；校准前已将热量读数按逐月采暖度日数"
-                            "（HDD18 之比）折算到该年。EnergyPlus 复核则在所给气象上对照原始读数进行。",
-    cal_msg.TEMPERATURES_NORMALISED: "近似处理：计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法）；"
-                                     "代理模型只认识内置典型年（可适应任意气象的代理模型见 issue 12），因此校准前已将热量读数按逐月采暖度日数"
-                                     "（HDD18 之比）折算到该年。",
+    cal_msg.EPW_NORMALISED: "近似处理（选择了度日法）：校准前已将热量读数按逐月采暖度日数（HDD18 之比）折算到内置天津典型年。"
+                            "EnergyPlus 复核则在所给气象上对照原始读数进行。",
+    cal_msg.TEMPERATURES_NORMALISED: "近似处理（选择了度日法）：计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法），"
+                                     "且校准前已将热量读数按逐月采暖度日数（HDD18 之比）折算到内置典型年。",
+    cal_msg.ON_METERED_WEATHER: "代理模型在计量期的气象上预测计量读数；它未用该年训练，因此其自身不确定性按新气象年计",
+    cal_msg.TEMPERATURES_MORPHED: "计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法）",
+    cal_msg.WEATHER_OUTSIDE: "计量期气象超出代理模型训练气象的范围，其预测属外推（请参看 EnergyPlus 复核）：{features}",
     cal_msg.SHORT_CHAIN: "马尔可夫链（保留 {kept} 步，有效样本数 {ess}）短于 {factor} 个自相关时间（{tau} 步），或有效样本少于 {ess_min}：请增加步数",
     cal_msg.RHAT: "分半 R-hat 为 {rhat}，不低于 {limit}：各游走者结果不一致；请增加步数",
     cal_msg.AT_BOUND: "“{name}”的后验分布落在取值范围 {low}..{high} 的边界（先验或代理模型的训练范围）：计量数据要求的值超出了模型允许的范围",

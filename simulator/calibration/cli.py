@@ -85,7 +85,7 @@ def _text(d: dict) -> str:
 def cmd_calibrate(args) -> int:
     from simulator.calibration.calibrate import Options, calibrate, calibrated_toml
 
-    opts = Options(n_walkers=args.walkers, n_steps=args.steps, burn=args.burn, seed=args.seed,
+    opts = Options(n_walkers=args.walkers, n_steps=args.steps, burn=args.burn, seed=args.seed, weather_method=args.weather_method,
                    energyplus=not args.no_energyplus, package=args.package)
     bar, update = _progress(args.quiet or args.json)
     try:
@@ -138,8 +138,10 @@ def add_parser(sub) -> None:
     c.add_argument("--meter", required=True, help="meter file (.csv or .xlsx; monthly or billing periods)")
     c.add_argument("--weather", default=None,
                    help="EPW of the metered period (default: the built-in Tianjin year, or that year morphed to a "
-                        "mean_temp_c / 月平均气温 column of the meter file); until the weather-aware surrogate exists, "
-                        "heat is degree-day normalised to the built-in year (an approximation)")
+                        "mean_temp_c / 月平均气温 column of the meter file); the surrogate predicts on it")
+    c.add_argument("--weather-method", default="surrogate", choices=["surrogate", "degree-days"],
+                   help="a metered year other than the built-in one: the weather-aware surrogate predicts on it "
+                        "(default), or its heat is degree-day normalised to the built-in year (an approximation)")
     c.add_argument("--heat-meter", default="building", choices=["building", "substation"],
                    help="where the heat is metered (substation adds the network efficiency parameter)")
     c.add_argument("--floor-area-m2", type=float, default=None, help="floor area the meters serve [m2]")
