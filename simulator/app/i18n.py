@@ -450,6 +450,13 @@ ZH: dict[str, str] = {
     "Cumulative": "累计",
     "CNY/tCO₂": "元/吨CO₂",
     "Measure": "措施",
+    "The surrogate predicts every package on this weather year (issue 12: weather is one of its inputs); future years are the typical year morphed to the climate scenario.":
+        "代理模型在所选气象年上预测每个方案（issue 12：气象是其输入之一）；未来年份为按气候情景变形的典型年。",
+    "Heating saved": "供暖节约",
+    "The surrogate was not trained on this weather year: its figures there are extrapolations, and its intervals carry the uncertainty it has for a new weather.":
+        "代理模型未用该气象年训练：其结果属外推，区间按新气象年的不确定性计。",
+    "Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).":
+        "供暖节约：代理模型在所选气象上的估计及其 90 % 区间（p05 至 p95：代理模型自身的不确定性，已用其未训练过的 EnergyPlus 结果校准）。",
     "heating season mean [°C]": "采暖季平均气温 [°C]",
     "99.6 % heating design [°C]": "99.6 % 供暖设计温度 [°C]",
     "0.4 % cooling design [°C]": "0.4 % 供冷设计温度 [°C]",
