@@ -264,6 +264,8 @@ ZH: dict[str, str] = {
                                      "且校准前已将热量读数按逐月采暖度日数（HDD18 之比）折算到内置典型年。",
     cal_msg.ON_METERED_WEATHER: "代理模型在计量期的气象上预测计量读数；它未用该年训练，因此其自身不确定性按新气象年计",
     cal_msg.TEMPERATURES_MORPHED: "计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法）",
+    cal_msg.AUTO_DEGREE_DAYS: "计量期气象超出代理模型训练气象的范围（{features}），因此改为将热量读数按采暖度日数折算到内置典型年（自动选择；"
+                              "如需强制使用代理模型，请在 MCMC 设置中选择“代理模型在该气象上预测”）",
     cal_msg.WEATHER_OUTSIDE: "计量期气象超出代理模型训练气象的范围，其预测属外推（请参看 EnergyPlus 复核）：{features}",
     cal_msg.SHORT_CHAIN: "马尔可夫链（保留 {kept} 步，有效样本数 {ess}）短于 {factor} 个自相关时间（{tau} 步），或有效样本少于 {ess_min}：请增加步数",
     cal_msg.RHAT: "分半 R-hat 为 {rhat}，不低于 {limit}：各游走者结果不一致；请增加步数",
@@ -277,6 +279,10 @@ ZH: dict[str, str] = {
     "Its savings carry 90 % credible intervals: posterior draws kept in the calibrated file, each with the surrogate's own uncertainty, through the same systems, bills and carbon code.":
         "报告中的节能效果附 90 % 可信区间：取校准文件中保存的后验抽样，每次叠加代理模型自身的不确定性，经同一套系统、费用与碳排放计算得出。",
     "Could not build the report": "无法生成报告",
+    "Metered year other than the built-in one": "计量年不是内置典型年时",
+    "automatic (surrogate inside its training weathers, else degree-days)": "自动（在训练气象范围内用代理模型，否则用度日法）",
+    "the surrogate predicts on that weather": "代理模型在该气象上预测",
+    "degree-day normalisation": "度日法折算",
     "Posterior draws for the report's credible intervals": "报告可信区间所用的后验抽样数",
     # district roadmap (simulator/app/pages/roadmap.py, roadmap_view.py)
     "District roadmap": "区域路线图",

@@ -36,8 +36,12 @@ AT_BOUND = ("posterior of {name} sits at a bound of its support {low}..{high} (p
 IGNORED_COLUMN = "column {column} is not a meter column and was ignored"
 PARTLY_COVERED = "{meter}: partly covered month(s) {months} dropped"
 
+AUTO_DEGREE_DAYS = ("the weather of the metered period lies outside the surrogate's training weathers ({features}), "
+                    "so the heat readings were degree-day normalised to the built-in year instead (automatic choice; "
+                    "force the surrogate with the weather method 'surrogate')")
+
 TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, ON_METERED_WEATHER,
-             TEMPERATURES_MORPHED, WEATHER_OUTSIDE, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED)
+             TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED)
 
 
 @cache
