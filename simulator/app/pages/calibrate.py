@@ -115,7 +115,8 @@ REPORT_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)
 def calibrated_downloads(path: Path, package: str, ass: dict) -> list:
     """The report of ``package`` on a calibrated archetype file, with its credible intervals, four ways."""
     from simulator.app import report
-    from simulator.app.state import engine, options_from, weather_obj
+    from simulator.app.choices import options_from
+    from simulator.app.state import engine, weather_obj
     from simulator.evaluate import evaluate
     from simulator.reports.report import summarise
 
