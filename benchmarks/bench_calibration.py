@@ -11,14 +11,22 @@ Cases
   year), heat metered at the building.
 * C: heat metered at the substation, hidden network efficiency 0.90.
 * D: meter data from EnergyPlus on the TMYx 2011-2025 Tianjin year (another
-  weather), calibrated with ``--weather`` TMYx: the heat is degree-day
-  normalised to the built-in year (the approximation used until the
-  weather-aware surrogate of issue 12 exists). Skipped when ../shared/weather
-  is absent.
+  weather), calibrated with ``--weather`` TMYx: the weather-aware surrogate
+  predicts on it (until issue 12 the heat was degree-day normalised to the
+  built-in year; see the weather cases). Skipped when ../shared/weather is absent.
 
-Writes benchmarks/results/calibration.json and calibration.md. Run::
+Weather cases (``--weather``, issue 12's weather-aware surrogate): each metered year other than the
+built-in one calibrated both ways - the surrogate predicting on the metered weather (``surrogate``, the
+default since issue 12) and the heat degree-day normalised to the built-in year (``degree-days``):
 
-    .venv/bin/python benchmarks/bench_calibration.py
+* D: the TMYx 2011-2025 Tianjin year (a real multi-year typical year, held out of training; skipped when
+  ../shared/weather is absent), given as ``--weather`` EPW;
+* E: the built-in year with a milder winter (monthly mean shifts in ``MILD_WINTER_K``), given as monthly
+  mean temperatures in the meter file (the synthetic-truth case of tests/test_calibration.py).
+
+Writes benchmarks/results/calibration.json and calibration.md (``--weather``: calibration_weather.*). Run::
+
+    .venv/bin/python benchmarks/bench_calibration.py [--weather]
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ CASES = [
     ("C", "built-in year, substation meter", {"heating_setpoint_c": 21.0, "infiltration_factor": 1.0,
                                               "internal_gains_factor": 1.0, "envelope_u_factor": 1.1,
                                               "network_efficiency": 0.90}, "substation", None),
-    ("D", "TMYx 2011-2025 weather, degree-day normalised", {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2,
+    ("D", "TMYx 2011-2025 weather (EPW)", {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2,
                                                             "internal_gains_factor": 0.85, "envelope_u_factor": 1.15},
      "building", TMYX),
 ]
@@ -64,14 +72,37 @@ def cpu_s() -> float:
     return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 
 
-def run_case(key, label, hidden, heat_meter, epw) -> dict:
+HIDDEN_A = CASES[0][2]
+MILD_WINTER_K = (1.8, 1.5, 1.2, 0, 0, 0, 0, 0, 0, 0, 1.0, 1.6)  # the test's metered year: a milder winter [K]
+WEATHER_CASES = [(f"{key}-{m}", f"{label}, {m}", HIDDEN_A, "building", epw, m, temps)
+                 for key, label, epw, temps in (("D", "TMYx 2011-2025 weather (EPW)", TMYX, None),
+                                                ("E", "built-in year, milder winter (monthly means)", None,
+                                                 MILD_WINTER_K))
+                 for m in ("surrogate", "degree-days")]
+
+
+def run_case(key, label, hidden, heat_meter, epw, method="surrogate", shifts_k=None) -> dict:
+    import io
+
+    import numpy as np
+    import pandas as pd
+
+    from simulator.calibration.calibrate import plan_from_temperatures
+
     b = archetypes.load(ARCHETYPE)
     w = epw if epw is not None else weather.epw_path("tianjin")
+    temps = None
+    if shifts_k is not None:
+        ref = weather.load("tianjin")
+        temps = ref.data.groupby("month")["dry_bulb_c"].mean().to_numpy() + np.asarray(shifts_k)
+        w = plan_from_temperatures(ref, temps).metered
     csv, truth = synthetic_meter_csv(b, hidden, w, noise=0.05, seed=11)
+    if temps is not None:
+        csv = pd.read_csv(io.BytesIO(csv)).assign(mean_temp_c=np.round(temps, 2)).to_csv(index=False).encode()
     load0 = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), cpu_s()
     res = calibrate(ARCHETYPE, csv, meter_name=f"synthetic_{key}.csv", weather_path=epw, heat_meter=heat_meter,
-                    options=Options(package=PACKAGE))
+                    options=Options(package=PACKAGE, weather_method=method))
     wall, cpu = time.perf_counter() - t0, cpu_s() - c0
     d = res.to_dict()
     rows = []
@@ -126,15 +157,17 @@ def markdown(out: dict) -> str:
 
 
 def main() -> None:
-    cases = [c for c in CASES if c[4] is None or c[4].is_file()]
+    weather_cases = "--weather" in sys.argv[1:]
+    cases = [c for c in (WEATHER_CASES if weather_cases else CASES) if c[4] is None or c[4].is_file()]
+    name = "calibration_weather" if weather_cases else "calibration"
     out = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other jobs (load averages noted)",
            "settings": "64 walkers x 1000 steps, burn-in 300, DEMove/DESnookerMove, EnergyPlus check on, "
                        f"savings of {PACKAGE} from 300 draws",
            "archetype": ARCHETYPE, "noise": "5 % Gaussian, seed 11",
            "cases": [run_case(*c) for c in cases]}
-    save("calibration.json", out, show={"cases": [{k: c[k] for k in ("case", "wall_s", "cpu_s", "recovery")}
-                                                  for c in out["cases"]]})
-    (RESULTS / "calibration.md").write_text(markdown(out), encoding="utf-8")
+    save(f"{name}.json", out, show={"cases": [{k: c[k] for k in ("case", "wall_s", "cpu_s", "recovery")}
+                                             for c in out["cases"]]})
+    (RESULTS / f"{name}.md").write_text(markdown(out), encoding="utf-8")
     print(markdown(out))
 
 

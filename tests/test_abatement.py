@@ -105,3 +105,32 @@ def test_compare_page_curve_matches_the_package_row(_isolated_cache_dir):
     assert all(c == (COLORS["saving"] if y < 0 else COLORS["cost"]) for c, y in zip(bars["marker"]["color"],
                                                                                     bars["y"], strict=True))
     assert "CNY/tCO₂" in bars["hovertemplate"] and "t/a" in bars["hovertemplate"]
+
+
+def test_compare_weather_choice_moves_every_package_and_gives_intervals(_isolated_cache_dir):
+    """A warmer future weather (the built-in year morphed to SSP5-8.5 2050) lowers every package's heating,
+    to the library's own numbers on that weather, and every heating saving comes with its 90 % interval."""
+    from streamlit.testing.v1 import AppTest
+
+    import weather
+    from simulator.evaluate import evaluate, get_engine
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = "en"
+    for key, value in {"c_wall_mm": [0, 100], "c_roof_mm": [0], "c_window_level": ["keep"], "c_airtight_ach": [0.0],
+                       "c_heat_source": ["keep"], "c_pv_share_pct": [0]}.items():
+        at.session_state[key] = value
+    at.switch_page("simulator/app/pages/compare.py").run()
+    today = at.dataframe[-1].value
+    at.selectbox(key="c_weather").set_value("tianjin:ssp585:2050").run()
+    assert not at.exception
+    future = at.dataframe[-1].value
+    assert (future["Heating [kWh/m²]"] < today["Heating [kWh/m²]"]).all()
+    w = weather.load("tianjin", "ssp585", 2050)
+    ev = evaluate(archetypes.load("old_estate_pre1990"), Choices(wall_mm=100).measures(), weather=w,
+                  engine=get_engine("surrogate"))
+    # the same evaluation as the page's (same engine, weather and package); the page's dict rounds to 4 decimals
+    assert future["Heating [kWh/m²]"].min() == pytest.approx(ev.retrofit.loads.heating_kwh_m2, abs=5e-5)
+    saved, lo, hi = (future[f"Heating saved [%]{s}"] for s in ("", " p05", " p95"))
+    assert ((lo <= saved + 1e-9) & (saved <= hi + 1e-9)).all() and (hi - lo).max() > 0
+    assert any("not trained on this weather" in w.value for w in at.warning)

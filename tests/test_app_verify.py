@@ -114,6 +114,17 @@ def test_disagreements_beyond_the_band_by_hand():
     assert found[0][2] == pytest.approx(3.0) and found[0][3] == 1.5
 
 
+def test_outside_the_interval_by_hand():
+    from simulator.app.verify import outside_interval
+
+    sur = {"intervals_90": {"baseline": {"heating_kwh_m2": [98.0, 102.0], "cooling_kwh_m2": [9.5, 10.5]},
+                            "retrofit": {"heating_kwh_m2": [58.0, 62.0], "cooling_kwh_m2": [10.5, 11.5]}}}
+    ep = {"baseline": {"heating_kwh_m2": 101.0, "cooling_kwh_m2": 10.5},
+          "retrofit": {"heating_kwh_m2": 57.0, "cooling_kwh_m2": 11.0}}
+    assert outside_interval(sur, ep) == [("heating_kwh_m2", "retrofit", 57.0, 58.0, 62.0)]  # the edge is inside
+    assert outside_interval({"intervals_90": {}}, ep) is None  # EnergyPlus results carry no interval
+
+
 def test_presets_fit_the_building_type():
     for name in archetypes.names():
         b_type = archetypes.load(name).building_type
@@ -163,6 +174,10 @@ def test_verify_result_stays_with_its_package_when_the_inputs_change(_isolated_c
     table = _comparison(at)
     assert table is not None, [e.value for e in at.error]
     assert not any("another package" in i.value for i in at.info)
+    # the comparison says whether EnergyPlus lies inside the surrogate's 90 % interval (one of the two)
+    inside = [c for c in at.caption if c.value.startswith("EnergyPlus lies inside the surrogate's 90 % interval")]
+    outside = [w for w in at.warning if w.value.startswith("EnergyPlus lies outside the surrogate's 90 % interval")]
+    assert len(inside) + len(outside) == 1
     at.slider(key="b_wall_mm").set_value(150).run()
     assert not at.exception
     assert any(i.value.startswith("EnergyPlus check of another package") and "wall EPS 70 mm" in i.value
@@ -202,3 +217,55 @@ def test_builder_presets_follow_the_archetype(_isolated_cache_dir):
 
 def labels_en(preset: str) -> str:
     return M.packages()[preset]["description"].split(":")[0]
+
+
+# ---------------------------------------------------------------- the builder's weather
+def test_weather_keys_labels_and_uploads():
+    import base64
+
+    import weather
+    from simulator.app import weather_choice as W
+    from simulator.app.verify_job import weather_of
+    from simulator.energyplus import normalised_epw
+    from simulator.exceptions import UnknownNameError, WeatherError
+
+    keys = W.builtin_keys()
+    assert keys[0] == "tianjin" and len(keys) == 1 + len(weather.future_scenarios())
+    for key in keys:
+        for lang in ("zh", "en"):
+            assert "ssp" not in W.label(key, lang) and ":" not in W.label(key, lang)  # no raw identifiers
+        assert W.load_builtin(key).id == weather_of(key).id
+    with pytest.raises(UnknownNameError):
+        W.load_builtin("tianjin:ssp999:2100")
+    # an uploaded copy of the built-in year is the built-in year, byte for byte where EnergyPlus reads it
+    data = weather.epw_path("tianjin").read_bytes()
+    assert W.upload_key(data) == W.upload_key(bytes(data)) and W.is_upload(W.upload_key(data))
+    copy = weather_of({"epw_b64": base64.b64encode(data).decode(), "name": "copy.epw"})
+    assert normalised_epw(copy).sha256 == normalised_epw(weather.load("tianjin")).sha256
+    with pytest.raises(WeatherError, match="garbage.epw"):
+        weather_of({"epw_b64": base64.b64encode(b"\x00not an epw").decode(), "name": "garbage.epw"})
+
+
+def test_builder_weather_and_intervals(_isolated_cache_dir):
+    """The weather picked in the builder is the one evaluated: a warmer future year (SSP5-8.5, 2050) needs less
+    heating and is named under the results. The heating carries the surrogate's 90 % interval, around it."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP, PAGE, metric, number
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = "en"
+    at.switch_page(PAGE.format("builder")).run()
+    today = number(metric(at, "Heating"))
+    caption = next(c.value for c in at.caption if c.value.startswith("Surrogate's 90 % interval"))
+    lo, hi = (float(x) for x in re.search(r"package ([\d.]+)–([\d.]+) kWh/m²", caption).groups())
+    assert lo <= today <= hi and lo < hi
+    assert re.search(r"heating saved \d+–\d+ %", caption)
+    future = next(k for k in at.selectbox(key="b_weather").options if "2050" in k and "SSP5-8.5" in k)
+    at.selectbox(key="b_weather").set_value("tianjin:ssp585:2050").run()
+    assert not at.exception
+    assert at.selectbox(key="b_weather").value == "tianjin:ssp585:2050"
+    assert 0 < number(metric(at, "Heating")) < today
+    assert any(future in c.value for c in at.caption)  # the weather is named under the results

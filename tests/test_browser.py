@@ -302,3 +302,35 @@ def test_a_fresh_server_says_the_surrogate_is_training(tmp_path):
             browser.close()
     finally:
         stop_server(proc)
+
+
+def test_builder_takes_an_uploaded_weather_file(server):
+    """The builder's weather "Upload an EPW file…": a copy of the built-in year gives the built-in year's
+    numbers and is named under the results; a garbage file gives a message and today's year."""
+    from playwright.sync_api import sync_playwright
+
+    import weather
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(f"{server.url}/builder?lang=en")
+        wait_rendered(page)
+        today = first_metric(page)
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Weather").click()
+        page.get_by_role("option", name="Upload an EPW file…").click()
+        wait_rendered(page)
+        page.locator('input[type="file"]').set_input_files(files=[{
+            "name": "tianjin_copy.epw", "mimeType": "application/octet-stream",
+            "buffer": weather.epw_path("tianjin").read_bytes()}])
+        wait_rendered(page)
+        assert page.get_by_text("Uploaded EPW: tianjin_copy.epw").count() >= 1
+        assert first_metric(page) == today  # the same year, so the same numbers
+        page.screenshot(path=str(ARTIFACTS / "builder_uploaded_weather.png"))
+        page.locator('input[type="file"]').set_input_files(files=[{
+            "name": "garbage.epw", "mimeType": "application/octet-stream", "buffer": b"\x00\x01not an epw"}])
+        wait_rendered(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() > 0
+        assert first_metric(page) == today
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()

@@ -239,17 +239,24 @@ HIDDEN = {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2, "internal_gain
 NOISE = 0.05  # 5 % multiplicative meter noise, as the issue asks
 
 
-@pytest.fixture(scope="module")
-def synthetic_csv(tianjin_epw) -> bytes:
-    """Meter data from EnergyPlus on the built-in Tianjin year with hidden parameters and 5 % noise.
+# The metered year is not the built-in one: the built-in Tianjin year with a milder winter (monthly mean
+# shifts [K], Jan..Dec; about the spread of Tianjin winters around their mean), written into the meter file
+# as monthly mean temperatures, so the calibration morphs the built-in year to them and the weather-aware
+# surrogate predicts on that year.
+MILD_WINTER_K = np.array([1.8, 1.5, 1.2, 0, 0, 0, 0, 0, 0, 0, 1.0, 1.6])
 
-    The built-in year, not another one: the surrogate knows only that year until
-    the weather-aware surrogate (issue 12) exists.
-    """
+
+@pytest.fixture(scope="module")
+def synthetic_csv(tianjin) -> bytes:
+    """Meter data from EnergyPlus on a non-built-in (mild-winter) year with hidden parameters and 5 % noise."""
+    from simulator.calibration.calibrate import plan_from_temperatures
     from simulator.calibration.synthetic import synthetic_meter_csv
 
-    csv, _ = synthetic_meter_csv(archetypes.load("old_estate_pre1990"), HIDDEN, tianjin_epw, noise=NOISE, seed=3)
-    return csv
+    temps = tianjin.data.groupby("month")["dry_bulb_c"].mean().to_numpy() + MILD_WINTER_K
+    metered = plan_from_temperatures(tianjin, temps).metered
+    csv, _ = synthetic_meter_csv(archetypes.load("old_estate_pre1990"), HIDDEN, metered, noise=NOISE, seed=3)
+    frame = pd.read_csv(io.BytesIO(csv)).assign(mean_temp_c=np.round(temps, 2))
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def test_forward_model_and_building_side_agree():
@@ -278,7 +285,8 @@ def calibrated(synthetic_csv, tmp_path_factory):
     from simulator.calibration.calibrate import Options, calibrate, calibrated_toml
 
     # a short chain keeps the test quick; the benchmark runs the default length
-    opts = Options(n_walkers=40, n_steps=400, burn=150, seed=1, package="envelope", n_draws=150)
+    opts = Options(n_walkers=40, n_steps=400, burn=150, seed=1, package="envelope", n_draws=150,
+                   weather_method="surrogate")  # through the weather-aware surrogate, even outside its training years
     result = calibrate("old_estate_pre1990", synthetic_csv, meter_name="synthetic.csv", options=opts)
     path = tmp_path_factory.mktemp("calibrated") / "calibrated.toml"
     path.write_text(calibrated_toml(result), encoding="utf-8")
@@ -290,6 +298,9 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, cal
 
     result, p = calibrated
     d = result.to_dict()
+    # the surrogate predicted the meters on the metered (mild-winter) year, not on the built-in one
+    assert d["weather"]["method"] == "weather-aware surrogate on the weather of the metered period"
+    assert d["weather"]["surrogate_weather_id"] == d["weather"]["metered_weather_id"] != result.plan.reference.id
     for name, truth in HIDDEN.items():
         post = d["posterior"][name]
         assert post["p05"] <= truth <= post["p95"], (name, truth, post)
@@ -319,6 +330,26 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, cal
     assert b.operation.heating_setpoint_c == pytest.approx(d["posterior"]["heating_setpoint_c"]["mean"], rel=1e-5)
     assert archetypes.sources(p)["operation.infiltration_ach"].startswith("calibrated:")
     assert json.loads(json.dumps(d))  # the JSON is plain data
+
+
+def test_auto_weather_method_uses_the_surrogate_only_inside_its_training_weathers(tianjin):
+    """``auto``: the surrogate on a metered year inside its training weathers, degree-days outside (named)."""
+    from simulator.calibration.calibrate import choose_plan, plan_from_temperatures
+    from simulator.surrogate.engine import SurrogateEngine
+
+    b = archetypes.load("old_estate_pre1990")
+    temps = tianjin.data.groupby("month")["dry_bulb_c"].mean().to_numpy() + MILD_WINTER_K
+    plan = plan_from_temperatures(tianjin, temps, "auto")
+    assert plan.surrogate_weather is not None  # before the check: the surrogate on the metered year
+    chosen, notes = choose_plan(b, plan, "auto", temps)
+    outside = SurrogateEngine(warn=False).weather_problems(b, plan.metered)
+    if outside:  # today's single training year: the mild winter is outside it
+        assert chosen.normalise and chosen.surrogate_weather is None and "degree-day normalised" in notes[0]
+        assert "hdd18_kd = " in notes[0]  # the features outside, named
+    else:  # a surrogate trained on more weathers covers it
+        assert chosen is plan and notes == []
+    forced, notes = choose_plan(b, plan, "surrogate", temps)
+    assert forced is plan and (notes != []) == bool(outside)
 
 
 def test_calibrated_file_keeps_posterior_draws_that_rebuild_the_building(calibrated):
@@ -427,7 +458,7 @@ def test_cli_calibrate_json_has_the_promised_keys(synthetic_csv, tmp_path):
                 "posterior", "runtime_s"):
         assert key in d
     assert set(d["posterior"]["heating_setpoint_c"]) >= {"mean", "p05", "p95"}
-    assert "built-in Tianjin typical year" in r.stderr  # the weather warning reaches the user
+    assert "the weather of the metered period" in r.stderr  # the weather warnings reach the user
     assert archetypes.load(out).name == "old_estate_pre1990_calibrated"
 
 
@@ -513,9 +544,9 @@ def test_page_calibrates_a_pasted_meter_table_in_chinese_and_reports_intervals(_
     assert len(at.get("plotly_chart")) == 3  # heat, electricity, posterior
     assert len(at.get("download_button")) == 3
     assert "surrogate" in at.session_state["cal_result"]["json"]["metrics"]
-    # the short chain and the missing weather and area give warnings: all in Chinese
+    # the short chain, the metered year's weather and the missing area give warnings: all in Chinese
     warnings = [w.value for w in at.warning]
-    assert any(w.startswith("马尔可夫链") for w in warnings) and any(w.startswith("未给出计量期的气象数据") for w in warnings)
+    assert any(w.startswith("马尔可夫链") for w in warnings) and any("计量期" in w for w in warnings)
     bad = sorted({x for x in visible_texts(at) if untranslated(x, "zh")
                   and not x.startswith("CSV 或 Excel：月份列（month / 月份")})  # the help names the headers
     assert bad == []

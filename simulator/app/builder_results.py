@@ -18,7 +18,7 @@ from buildings.ventilation import HYGIENE_MARK
 from simulator.app import charts, report
 from simulator.app.choices import Choices, hygiene_note
 from simulator.app.i18n import engine_name, t, wan_cny
-from simulator.app.state import WEATHER, building
+from simulator.app.state import WEATHER, building, weather_for
 from simulator.app.verdicts import standards_frame, u_values, verdict_line
 
 DOWNLOAD_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)", "csv": "Download CSV",
@@ -35,8 +35,27 @@ def payback_text(res: dict[str, Any], lang: str) -> str:
     return t("never", lang) if pb is None else f"{pb:.1f} {t('years', lang)}"
 
 
-def headline_metrics(res: dict[str, Any], lang: str) -> None:
-    """Energy, CO₂ and money, three per row (at 1024 px four did not fit their numbers: "18..." for a payback)."""
+def heating_interval(res: dict[str, Any]) -> tuple[float, float] | None:
+    """The surrogate's 90 % interval of the retrofit's heating [kWh/m²] (None from EnergyPlus)."""
+    iv = (res.get("intervals_90") or {}).get("retrofit", {}).get("heating_kwh_m2")
+    return None if not iv else (float(iv[0]), float(iv[1]))
+
+
+def interval_caption(res: dict[str, Any], saving: dict[str, Any] | None, lang: str) -> str | None:
+    """One line: the 90 % intervals of the heating after the package and of the heating saved."""
+    heat = heating_interval(res)
+    if heat is None:
+        return None
+    text = t("Surrogate's 90 % interval: heating after the package {lo:.1f}–{hi:.1f} kWh/m²", lang,
+             lo=heat[0], hi=heat[1])
+    if saving is not None:
+        text += " · " + t("heating saved {lo:.0f}–{hi:.0f} %", lang, lo=saving["pct"][1], hi=saving["pct"][2])
+    return text
+
+
+def headline_metrics(res: dict[str, Any], lang: str, saving: dict[str, Any] | None = None) -> None:
+    """Energy, CO₂ and money, three per row (at 1024 px four did not fit their numbers: "18..." for a payback);
+    the surrogate's 90 % intervals under the first row."""
     L = lang
     base, after = res["baseline"], res["retrofit"]
     area = res["floor_area_m2"]
@@ -46,6 +65,9 @@ def headline_metrics(res: dict[str, Any], lang: str) -> None:
               f"{after['heating_kwh_m2'] - base['heating_kwh_m2']:+.1f}", delta_color="inverse")
     c2.metric(f"{t('CO₂ saved', L)} [{t('t/a', L)}]", f"{res['co2_saved_t']:,.1f}")
     c3.metric(f"{t('Bill savings', L)} [{t('10⁴ CNY/a', L)}]", f"{wan_cny(res['bill_savings_cny']):,.2f}")
+    caption = interval_caption(res, saving, L)
+    if caption:
+        st.caption(caption)
     c1, c2, c3 = st.columns(3)
     c1.metric(f"{t('Capex before subsidy', L)} [{t('10⁴ CNY', L)}]", f"{wan_cny(capex_gross):,.1f}",
               f"{capex_gross / area:,.0f} {t('CNY/m²', L)}", delta_color="off")
@@ -138,16 +160,18 @@ def standards_section(name: str, res: dict[str, Any], lang: str) -> None:
 
 
 def downloads_section(name: str, choices: dict[str, Any], ass: dict[str, Any], res: dict[str, Any], lang: str,
-                      ep_result: dict | None, title: str) -> None:
+                      ep_result: dict | None, title: str, weather_key: str = WEATHER,
+                      weather_label: str | None = None) -> None:
     """The report and data files, built on request (not on every rerun)."""
     L = lang
     st.subheader(t("Report and downloads", L))
-    report_key = json.dumps([name, choices, ass, L, ep_result is not None], sort_keys=True)
+    report_key = json.dumps([name, choices, ass, L, ep_result is not None, weather_key], sort_keys=True)
     built = st.session_state.get("b_report")
     if built is None or built[0] != report_key:
         if st.button(t("Prepare the report (HTML, PDF, CSV, Excel)", L), key="b_make_report"):
             with st.spinner(t("Building the report…", L)):
-                files = report.downloads(building(name), name, res, L, ass, WEATHER, ep_result, title)
+                files = report.downloads(building(name), name, res, L, ass, weather_for(weather_key), ep_result,
+                                         title, weather_label=weather_label)
             st.session_state["b_report"] = built = (report_key, files)
     if built is not None and built[0] == report_key:
         cols = st.columns(4)
@@ -160,8 +184,14 @@ def downloads_section(name: str, choices: dict[str, Any], ass: dict[str, Any], r
 
 
 def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: dict[str, Any], lang: str,
-                  title: Callable[[str], str]) -> None:
-    """Every result section of the builder, in order; ``title`` names an archetype in the page's language."""
+                  title: Callable[[str], str], weather_key: str = WEATHER, weather_label: str | None = None,
+                  saving: dict[str, Any] | None = None) -> None:
+    """Every result section of the builder, in order.
+
+    ``title`` names an archetype in the page's language; ``weather_key`` is the builder's weather
+    (:mod:`simulator.app.weather_choice`) and ``weather_label`` its name on the page; ``saving`` the
+    heating saving with its interval (:func:`simulator.app.state.heating_saving_interval`).
+    """
     from simulator.app.verify import verify_panel
 
     L = lang
@@ -173,10 +203,11 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
     hygiene = hygiene_note(building(name), Choices(**res["choices"]), L)
     if hygiene:
         st.warning(f"{t('Fresh air', L)}: {hygiene}")
-    headline_metrics(res, L)
+    headline_metrics(res, L, saving)
     package_notes(name, choices, res, L)
     result_charts(res, L)
     standards_section(name, res, L)
-    ep_result = verify_panel(name, choices, ass, res, L, title)
-    downloads_section(name, choices, ass, res, L, ep_result, title(name))
-    st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)} · {res[f'title_{L}']}")
+    ep_result = verify_panel(name, choices, ass, res, L, title, weather_key)
+    downloads_section(name, choices, ass, res, L, ep_result, title(name), weather_key, weather_label)
+    where = f" · {weather_label}" if weather_label else ""
+    st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)}{where} · {res[f'title_{L}']}")

@@ -258,11 +258,15 @@ ZH: dict[str, str] = {
     # calibration warnings (simulator/calibration/messages.py templates; the fields are filled back in)
     cal_msg.NO_FLOOR_AREA: "未给出计量面积：取建筑面积 {area_m2} m²",
     cal_msg.NO_WEATHER: "未给出计量期的气象数据：以内置天津典型年作为计量年的气象；计量年冬季偏暖或偏冷会使校准参数产生偏差",
-    cal_msg.EPW_NORMALISED: "近似处理：代理模型只认识内置天津典型年（可适应任意气象的代理模型见 issue 12）；校准前已将热量读数按逐月采暖度日数"
-                            "（HDD18 之比）折算到该年。EnergyPlus 复核则在所给气象上对照原始读数进行。",
-    cal_msg.TEMPERATURES_NORMALISED: "近似处理：计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法）；"
-                                     "代理模型只认识内置典型年（可适应任意气象的代理模型见 issue 12），因此校准前已将热量读数按逐月采暖度日数"
-                                     "（HDD18 之比）折算到该年。",
+    cal_msg.EPW_NORMALISED: "近似处理（选择了度日法）：校准前已将热量读数按逐月采暖度日数（HDD18 之比）折算到内置天津典型年。"
+                            "EnergyPlus 复核则在所给气象上对照原始读数进行。",
+    cal_msg.TEMPERATURES_NORMALISED: "近似处理（选择了度日法）：计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法），"
+                                     "且校准前已将热量读数按逐月采暖度日数（HDD18 之比）折算到内置典型年。",
+    cal_msg.ON_METERED_WEATHER: "代理模型在计量期的气象上预测计量读数；它未用该年训练，因此其自身不确定性按新气象年计",
+    cal_msg.TEMPERATURES_MORPHED: "计量期气象取内置天津典型年，并按计量文件的月平均气温平移（Belcher 等 2005 年的气象变形法）",
+    cal_msg.AUTO_DEGREE_DAYS: "计量期气象超出代理模型训练气象的范围（{features}），因此改为将热量读数按采暖度日数折算到内置典型年（自动选择；"
+                              "如需强制使用代理模型，请在 MCMC 设置中选择“代理模型在该气象上预测”）",
+    cal_msg.WEATHER_OUTSIDE: "计量期气象超出代理模型训练气象的范围，其预测属外推（请参看 EnergyPlus 复核）：{features}",
     cal_msg.SHORT_CHAIN: "马尔可夫链（保留 {kept} 步，有效样本数 {ess}）短于 {factor} 个自相关时间（{tau} 步），或有效样本少于 {ess_min}：请增加步数",
     cal_msg.RHAT: "分半 R-hat 为 {rhat}，不低于 {limit}：各游走者结果不一致；请增加步数",
     cal_msg.AT_BOUND: "“{name}”的后验分布落在取值范围 {low}..{high} 的边界（先验或代理模型的训练范围）：计量数据要求的值超出了模型允许的范围",
@@ -275,6 +279,10 @@ ZH: dict[str, str] = {
     "Its savings carry 90 % credible intervals: posterior draws kept in the calibrated file, each with the surrogate's own uncertainty, through the same systems, bills and carbon code.":
         "报告中的节能效果附 90 % 可信区间：取校准文件中保存的后验抽样，每次叠加代理模型自身的不确定性，经同一套系统、费用与碳排放计算得出。",
     "Could not build the report": "无法生成报告",
+    "Metered year other than the built-in one": "计量年不是内置典型年时",
+    "automatic (surrogate inside its training weathers, else degree-days)": "自动（在训练气象范围内用代理模型，否则用度日法）",
+    "the surrogate predicts on that weather": "代理模型在该气象上预测",
+    "degree-day normalisation": "度日法折算",
     "Posterior draws for the report's credible intervals": "报告可信区间所用的后验抽样数",
     # district roadmap (simulator/app/pages/roadmap.py, roadmap_view.py)
     "District roadmap": "区域路线图",
@@ -448,6 +456,13 @@ ZH: dict[str, str] = {
     "Cumulative": "累计",
     "CNY/tCO₂": "元/吨CO₂",
     "Measure": "措施",
+    "The surrogate predicts every package on this weather year (issue 12: weather is one of its inputs); future years are the typical year morphed to the climate scenario.":
+        "代理模型在所选气象年上预测每个方案（issue 12：气象是其输入之一）；未来年份为按气候情景变形的典型年。",
+    "Heating saved": "供暖节约",
+    "The surrogate was not trained on this weather year: its figures there are extrapolations, and its intervals carry the uncertainty it has for a new weather.":
+        "代理模型未用该气象年训练：其结果属外推，区间按新气象年的不确定性计。",
+    "Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).":
+        "供暖节约：代理模型在所选气象上的估计及其 90 % 区间（p05 至 p95：代理模型自身的不确定性，已用其未训练过的 EnergyPlus 结果校准）。",
     "heating season mean [°C]": "采暖季平均气温 [°C]",
     "99.6 % heating design [°C]": "99.6 % 供暖设计温度 [°C]",
     "0.4 % cooling design [°C]": "0.4 % 供冷设计温度 [°C]",
@@ -473,6 +488,17 @@ ZH: dict[str, str] = {
         "{family}代理模型交叉验证中的最大误差（{n} 次EnergyPlus计算）",
     "worse {parts} than this building has": "{parts}比本建筑现有的差",
     "Energy by carrier": "分能源品种能耗",
+    "Upload an EPW file…": "上传EPW气象文件…",
+    "EnergyPlus lies inside the surrogate's 90 % interval for the annual heating and cooling, before and after the package.":
+        "EnergyPlus结果落在代理模型90 %区间内（全年供暖与制冷，改造前后）。",
+    "{what} ({side}): EnergyPlus {ep:.1f}, interval {lo:.1f}–{hi:.1f} kWh/m²": "{what}（{side}）：EnergyPlus {ep:.1f}，区间 {lo:.1f}–{hi:.1f} kWh/m²",
+    "EnergyPlus lies outside the surrogate's 90 % interval: {parts}. Trust the EnergyPlus figures for this package.":
+        "EnergyPlus结果超出代理模型90 %区间：{parts}。此方案请以EnergyPlus结果为准。",
+    "Surrogate's 90 % interval: heating after the package {lo:.1f}–{hi:.1f} kWh/m²": "代理模型90 %区间：改造后供暖 {lo:.1f}–{hi:.1f} kWh/m²",
+    "heating saved {lo:.0f}–{hi:.0f} %": "供暖节约 {lo:.0f}–{hi:.0f} %",
+    "EPW weather file": "EPW气象文件",
+    "This file cannot be used as weather; the results use today's typical year.": "该文件不能用作气象数据；结果按现状典型年计算。",
+    "Until a file is chosen, the results use today's typical year.": "选择文件之前，结果按现状典型年计算。",
     "{what} ({side}): {d:+.1f} kWh/m² (band ±{b:.1f})": "{what}（{side}）：{d:+.1f} kWh/m²（范围 ±{b:.1f}）",
 
     # ventilation (issue 11, h11v)

@@ -28,10 +28,15 @@ MIMES = {"html": "text/html", "pdf": "application/pdf", "csv": "text/csv",
 
 
 def downloads(building, archetype: str, result: dict[str, Any], lang: str, assumptions: dict[str, Any],
-              weather: str, energyplus: dict[str, Any] | None, building_title: str,
-              credible_draws: int | None = None) -> list[Download]:
-    """Every download of one result (the report made once, rendered four ways)."""
-    rep = R.make_report(building, archetype, result, lang, assumptions, weather, energyplus, building_title,
+              weather: Any, energyplus: dict[str, Any] | None, building_title: str,
+              credible_draws: int | None = None, weather_label: str | None = None) -> list[Download]:
+    """Every download of one result (the report made once, rendered four ways).
+
+    ``weather`` is what the evaluation used (a built-in name or a ``weather.Weather``); ``weather_label``
+    names it in the report (default: ``weather`` itself).
+    """
+    rep = R.make_report(building, archetype, result, lang, assumptions, weather_label or str(weather), energyplus,
+                        building_title,
                         R.package_label(result, lang),
                         intervals=R.calibrated_intervals(archetype, result, weather, assumptions, credible_draws))
     out = []

@@ -14,17 +14,19 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import streamlit as st
 
 import archetypes
+from simulator.app import weather_choice
 from simulator.app.choices import Choices, options_from
 from simulator.reports.report import summarise
 
 log = logging.getLogger(__name__)
 
-WEATHER = "tianjin"
+WEATHER = weather_choice.BUILT_IN
 DEFAULT_ARCHETYPE = "old_estate_pre1990"
 
 
@@ -113,11 +115,94 @@ def wait_for_surrogate(archetype: str, lang: str, timeout_s: float = 900.0) -> N
     box.empty()
 
 
+@st.cache_data(show_spinner=False, max_entries=1000)
+def heating_saving_interval(archetype: str, choices: dict, weather_key: str = WEATHER) -> dict[str, Any] | None:
+    """The surrogate's heating saving with its 90 % interval (:func:`simulator.surrogate.api.predict_savings`).
+
+    Returns ``{"pct": [value, low, high], "kwh_m2": [value, low, high]}``, or None without a surrogate or
+    measures. The interval accounts for the error the baseline and retrofit predictions share.
+    """
+    from buildings import measures as M
+    from simulator.surrogate import api
+
+    spec = Choices(**choices).measures()
+    if engine() is None or not spec:
+        return None
+    base = building(archetype)
+    try:
+        s = api.predict_savings(base, M.apply(base, list(M.package(spec))), weather_for(weather_key))
+    except Exception:  # noqa: BLE001 - no interval shown; the results themselves report any problem
+        log.debug("no savings interval for %s %s", archetype, spec, exc_info=True)
+        return None
+    return {name: [v.value, v.interval.low, v.interval.high]
+            for name, v in (("pct", s.heating_savings_pct), ("kwh_m2", s.heating_savings_kwh_m2))}
+
+
 @st.cache_resource(show_spinner=False)
-def weather_obj():
+def weather_obj(key: str = WEATHER):
+    """A built-in weather by key (:mod:`simulator.app.weather_choice`): today's year or a future morph."""
+    return weather_choice.load_builtin(key)
+
+
+class UploadedWeathers:
+    """The EPW files visitors uploaded, parsed, by key (the hash of their bytes); the newest ``keep``."""
+
+    def __init__(self, keep: int = 16):
+        self.keep = keep
+        self.lock = threading.Lock()
+        self.items: OrderedDict[str, tuple[Any, bytes, str]] = OrderedDict()  # key -> (Weather, bytes, name)
+
+
+@st.cache_resource(show_spinner=False)
+def uploaded_weathers() -> UploadedWeathers:
+    return UploadedWeathers()
+
+
+def register_upload(data: bytes, name: str) -> str:
+    """Parse an uploaded EPW and keep it under its key; returns the key.
+
+    Raises
+    ------
+    WeatherError
+        The file is not a valid EPW (the message names it and the line or field).
+    """
     import weather
 
-    return weather.load(WEATHER)
+    key = weather_choice.upload_key(data)
+    reg = uploaded_weathers()
+    with reg.lock:
+        if key in reg.items:
+            reg.items.move_to_end(key)
+            return key
+    w = weather.parse_epw(data, name)
+    with reg.lock:
+        reg.items[key] = (w, data, name)
+        while len(reg.items) > reg.keep:
+            reg.items.popitem(last=False)
+    return key
+
+
+def uploaded(key: str) -> tuple[Any, bytes, str]:
+    """(Weather, bytes, name) of an uploaded weather.
+
+    Raises
+    ------
+    WeatherError
+        When the server no longer holds it (restarted, or more than ``keep`` newer uploads).
+    """
+    from simulator.exceptions import WeatherError
+
+    reg = uploaded_weathers()
+    with reg.lock:
+        item = reg.items.get(key)
+    if item is None:
+        raise WeatherError("the uploaded weather file is no longer on the server: upload it again")
+    return item
+
+
+def weather_for(key: str):
+    """The Weather of a key: built-in, a future morph, or an uploaded file."""
+    return uploaded(key)[0] if weather_choice.is_upload(key) else weather_obj(key)
 
 
 @st.cache_resource(show_spinner=False)
@@ -126,15 +211,18 @@ def building(name: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=4000)
-def evaluate_choices(archetype: str, choices: dict, assumptions: dict) -> dict[str, Any]:
-    """Surrogate evaluation of the builder's choices (cached per inputs)."""
+def evaluate_choices(archetype: str, choices: dict, assumptions: dict, weather_key: str = WEATHER) -> dict[str, Any]:
+    """Surrogate evaluation of the builder's choices on a weather (cached per inputs; an upload by its hash)."""
     from simulator.evaluate import evaluate
 
     c = Choices(**choices)
     spec = c.measures()
-    ev = evaluate(building(archetype), spec if spec else [], weather=weather_obj(), engine=engine(),
+    ev = evaluate(building(archetype), spec if spec else [], weather=weather_for(weather_key), engine=engine(),
                   options=options_from(assumptions))
     out = summarise(ev)
+    # the surrogate's 90 % intervals of the annual loads [kWh/m2] (simulator/surrogate/intervals.py); none from EnergyPlus
+    out["intervals_90"] = {side: {k: list(v) for k, v in (o.loads.meta or {}).get("intervals_90", {}).items()}
+                           for side, o in (("baseline", ev.baseline), ("retrofit", ev.retrofit))}
     out["choices"] = choices
     out["label"] = c.label()
     out["title_zh"], out["title_en"] = c.short_label("zh"), c.short_label("en")

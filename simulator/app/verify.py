@@ -14,6 +14,7 @@ matches the inputs shown.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -29,11 +30,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from simulator.app import weather_choice
 from simulator.app.choices import Choices
 from simulator.app.i18n import t
 from simulator.app.jobs import JobQueue, QueueFull
-from simulator.app.state import WEATHER, building, engine, evaluate_choices
+from simulator.app.state import WEATHER, building, engine, evaluate_choices, uploaded
 from simulator.app.uploads import public_message
+from simulator.exceptions import RetrofitError
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +51,15 @@ def job_queue() -> JobQueue:
     return JobQueue(max_running=1, max_queued=20)
 
 
-def run_energyplus(archetype: str, choices: dict, assumptions: dict, weather: str = WEATHER,
+def run_energyplus(archetype: str, choices: dict, assumptions: dict, weather: str | dict = WEATHER,
                    progress: Callable[..., None] | None = None) -> dict:
     """Baseline and retrofit in EnergyPlus, in a process of its own -> the page's summary dict.
 
     Parameters
     ----------
+    weather
+        A built-in weather key, or ``{"epw_b64": ..., "name": ...}`` for an uploaded file
+        (:func:`simulator.app.verify_job.weather_of`).
     progress
         ``progress(fraction, detail)``: the mean fraction [0-1] of the year simulated by the two
         runs, and the fractions of each (baseline, retrofit).
@@ -63,7 +69,7 @@ def run_energyplus(archetype: str, choices: dict, assumptions: dict, weather: st
     RetrofitError
         The run's own message (bad input, EnergyPlus failure, time limit).
     """
-    from simulator.exceptions import EnergyPlusError, RetrofitError
+    from simulator.exceptions import EnergyPlusError
 
     request = {"archetype": archetype, "choices": choices, "assumptions": assumptions, "weather": weather}
     with tempfile.TemporaryFile("w+", prefix="verify-", suffix=".log") as err:
@@ -170,6 +176,53 @@ FAMILY_NAMES = {"residential_walkup": ("多层住宅", "walk-up housing"), "resi
                 "office": ("办公建筑", "office"), "school": ("学校", "school")}
 
 
+LOADS = ("heating_kwh_m2", "cooling_kwh_m2")
+SIDES = ("baseline", "retrofit")
+
+
+def outside_interval(surrogate: dict, energyplus: dict) -> list[tuple[str, str, float, float, float]] | None:
+    """Loads where EnergyPlus lies outside the surrogate's 90 % interval.
+
+    Returns
+    -------
+    list of (quantity, side, EnergyPlus value, low, high) [kWh/m²], or None
+        None when the surrogate result carries no intervals (``intervals_90``).
+    """
+    intervals = surrogate.get("intervals_90") or {}
+    if not all(key in intervals.get(side, {}) for side in SIDES for key in LOADS):
+        return None
+    out = []
+    for key in LOADS:
+        for side in SIDES:
+            lo, hi = intervals[side][key]
+            ep = float(energyplus[side][key])
+            if not lo <= ep <= hi:
+                out.append((key, side, ep, float(lo), float(hi)))
+    return out
+
+
+def _what(key: str, side: str, lang: str) -> tuple[str, str]:
+    return (t("Heating" if key == "heating_kwh_m2" else "Cooling", lang),
+            t("Baseline" if side == "baseline" else "Retrofit", lang))
+
+
+def _agreement_comment(surrogate: dict, energyplus: dict, archetype: str, lang: str) -> None:
+    """Whether EnergyPlus agrees with the surrogate: its 90 % interval, else its measured error band."""
+    found = outside_interval(surrogate, energyplus)
+    if found is None:
+        _band_comment(surrogate, energyplus, error_band(archetype), lang)
+        return
+    if not found:
+        st.caption(t("EnergyPlus lies inside the surrogate's 90 % interval for the annual heating and cooling, "
+                     "before and after the package.", lang))
+        return
+    parts = "; ".join(t("{what} ({side}): EnergyPlus {ep:.1f}, interval {lo:.1f}–{hi:.1f} kWh/m²", lang,
+                        what=_what(k, side, lang)[0], side=_what(k, side, lang)[1], ep=ep, lo=lo, hi=hi)
+                      for k, side, ep, lo, hi in found)
+    st.warning(t("EnergyPlus lies outside the surrogate's 90 % interval: {parts}. Trust the EnergyPlus figures "
+                 "for this package.", lang, parts=parts))
+
+
 def _band_comment(surrogate: dict, energyplus: dict, band: dict[str, Any] | None, lang: str) -> None:
     if band is None:
         return
@@ -192,26 +245,36 @@ def _band_comment(surrogate: dict, energyplus: dict, band: dict[str, Any] | None
 
 
 # ---------------------------------------------------------------- the panel
-def _key(archetype: str, choices: dict, assumptions: dict) -> str:
-    return json.dumps([archetype, choices, assumptions], sort_keys=True)
+def _key(archetype: str, choices: dict, assumptions: dict, weather_key: str) -> str:
+    return json.dumps([archetype, choices, assumptions, weather_key], sort_keys=True)
+
+
+def _weather_request(weather_key: str) -> str | dict:
+    """What the verify process needs to rebuild the weather: a built-in key, or the uploaded bytes."""
+    if not weather_choice.is_upload(weather_key):
+        return weather_key
+    _, data, name = uploaded(weather_key)
+    return {"epw_b64": base64.b64encode(data).decode("ascii"), "name": name}
 
 
 def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict, lang: str,
-                 title: Callable[[str], str] = str) -> dict | None:
+                 title: Callable[[str], str] = str, weather_key: str = WEATHER) -> dict | None:
     """The button, the queue position or progress, and the comparison.
 
     Returns the EnergyPlus result when it belongs to the inputs shown (for the report), else None.
-    ``title`` names an archetype in the page's language.
+    ``title`` names an archetype in the page's language; ``weather_key`` is the builder's weather.
     """
-    key = _key(archetype, choices, assumptions)
+    key = _key(archetype, choices, assumptions, weather_key)
     runs: dict = st.session_state.setdefault("verify_runs", {})  # key -> the inputs and the job id
     queue = job_queue()
     if st.button(t("Verify with EnergyPlus", lang), key="verify"):
         try:
-            job_id = queue.submit(run_energyplus, archetype, choices, assumptions, reports_progress=True)
-            runs[key] = {"job": job_id, "archetype": archetype, "choices": choices, "assumptions": assumptions}
+            job_id = queue.submit(run_energyplus, archetype, choices, assumptions, _weather_request(weather_key),
+                                  reports_progress=True)
+            runs[key] = {"job": job_id, "archetype": archetype, "choices": choices, "assumptions": assumptions,
+                         "weather": weather_key}
             st.session_state["verify_last"] = key
-        except QueueFull as exc:
+        except (QueueFull, RetrofitError) as exc:
             st.error(public_message(exc))
     shown = key if key in runs else st.session_state.get("verify_last")
     run = runs.get(shown) if shown else None
@@ -225,32 +288,54 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
     package = Choices(**run["choices"]).short_label(lang)
     if not current:
         st.info(t("EnergyPlus check of another package (the inputs have changed since): {package}", lang,
-                  package=_describe(run, archetype, assumptions, package, title, lang)))
+                  package=_describe(run, archetype, assumptions, weather_key, package, title, lang)))
     if job.state in ("queued", "running"):
         _poll(job.id, package, lang)
     elif job.state == "error":
         st.error(t("EnergyPlus run failed", lang) + f" · {package}")
         st.text(public_message(job.error))
     else:
-        surrogate = result if current else evaluate_choices(run["archetype"], run["choices"], run["assumptions"])
+        surrogate = result if current else _surrogate_of(run)
+        if surrogate is None:
+            return None
         st.subheader(t("Surrogate vs EnergyPlus", lang))
         st.caption(f"{t('Package', lang)}: {package}")
         st.dataframe(comparison(surrogate, job.result, lang), hide_index=True, width="stretch")
-        _band_comment(surrogate, job.result, error_band(run["archetype"]), lang)
+        _agreement_comment(surrogate, job.result, run["archetype"], lang)
         st.caption(t("EnergyPlus run time: {s} s", lang, s=f"{job.finished - job.started:.1f}"))
         return job.result if current else None
     return None
 
 
-def _describe(run: dict, archetype: str, assumptions: dict, package: str, title: Callable[[str], str],
-              lang: str) -> str:
-    """The verified package, with its archetype and assumptions when they differ from the page's."""
+def _surrogate_of(run: dict) -> dict | None:
+    """The surrogate's result for a verified package (None if its uploaded weather is gone)."""
+    try:
+        return evaluate_choices(run["archetype"], run["choices"], run["assumptions"], run["weather"])
+    except RetrofitError as exc:
+        st.info(public_message(exc))
+        return None
+
+
+def _describe(run: dict, archetype: str, assumptions: dict, weather_key: str, package: str,
+              title: Callable[[str], str], lang: str) -> str:
+    """The verified package, with its archetype, assumptions and weather when they differ from the page's."""
     parts = [package]
     if run["archetype"] != archetype:
         parts.insert(0, title(run["archetype"]))
     if run["assumptions"] != assumptions:
         parts.append(t("other assumptions", lang))
+    if run["weather"] != weather_key:
+        parts.append(weather_choice.label(run["weather"], lang, _upload_name(run["weather"])))
     return " · ".join(parts)
+
+
+def _upload_name(key: str) -> str | None:
+    if not weather_choice.is_upload(key):
+        return None
+    try:
+        return uploaded(key)[2]
+    except RetrofitError:
+        return None
 
 
 @st.fragment(run_every=1.0)

@@ -8,7 +8,8 @@ single-threaded, so the batch runner forks its two workers directly and
 EnergyPlus gets its death signal.
 
 Protocol: one JSON request on stdin,
-``{"archetype": NAME, "choices": {...}, "assumptions": {...}, "weather": NAME|EPW}``;
+``{"archetype": NAME, "choices": {...}, "assumptions": {...}, "weather": KEY | {"epw_b64": ..., "name": ...}}``
+(a built-in weather key of :mod:`simulator.app.weather_choice`, or an uploaded EPW's bytes);
 JSON lines on stdout: ``{"cases": [f0, f1]}`` as EnergyPlus simulates the
 baseline and the retrofit (fraction of the year of each), then either
 ``{"result": SUMMARY}`` (:func:`simulator.reports.report.summarise`) or
@@ -17,6 +18,7 @@ baseline and the retrofit (fraction of the year of each), then either
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -29,17 +31,37 @@ import archetypes
 import weather as weather_mod
 from buildings import measures as M
 from simulator import runner
+from simulator.app import weather_choice
 from simulator.app.choices import Choices, options_from
 from simulator.batch import Case, run_batch
 from simulator.energyplus import resolve_weather
 from simulator.evaluate import evaluate, resolve_weather_spec
-from simulator.exceptions import RetrofitError
+from simulator.exceptions import RetrofitError, WeatherError
 from simulator.reports.report import summarise
 
 log = logging.getLogger(__name__)
 
+def weather_of(spec: str | dict[str, Any]) -> weather_mod.Weather:
+    """The weather of a request: a built-in key, an uploaded file's bytes (validated), or an EPW path.
+
+    Raises
+    ------
+    WeatherError, UnknownNameError
+        A file that is not a valid EPW (named), or an unknown key.
+    """
+    if isinstance(spec, dict):
+        try:
+            data = base64.b64decode(str(spec.get("epw_b64", "")), validate=True)
+        except ValueError:
+            raise WeatherError("the uploaded weather file did not reach the EnergyPlus run intact") from None
+        return weather_mod.parse_epw(data, str(spec.get("name", "upload.epw")))
+    if spec in weather_choice.builtin_keys():
+        return weather_choice.load_builtin(spec)
+    return resolve_weather(resolve_weather_spec(spec))[0]
+
+
 def verify_energyplus(archetype: str, choices: dict[str, Any], assumptions: dict[str, Any],
-                      weather: str = "tianjin",
+                      weather: str | dict[str, Any] = "tianjin",
                       progress: Callable[[list[float]], None] | None = None) -> dict[str, Any]:
     """Baseline and retrofit of the builder's choices in EnergyPlus, as the page's summary dict.
 
@@ -52,7 +74,7 @@ def verify_energyplus(archetype: str, choices: dict[str, Any], assumptions: dict
     assumptions
         Grid, discount rate, horizon and subsidy (:func:`simulator.app.choices.options_from`).
     weather
-        A built-in weather name or an EPW path.
+        A built-in weather key, an uploaded file (``{"epw_b64": ..., "name": ...}``) or an EPW path.
     progress
         Called with the fraction [0-1] of the year EnergyPlus has simulated for the
         baseline and the retrofit, as it prints it (about every 20 simulated days).
@@ -60,9 +82,8 @@ def verify_energyplus(archetype: str, choices: dict[str, Any], assumptions: dict
     building = archetypes.load(archetype)
     spec = Choices(**choices).measures()
     retro = M.apply(building, list(M.package(spec))) if spec else building
-    w, path = resolve_weather(resolve_weather_spec(weather))
-    if path is None:
-        path = weather_mod.write_cached_epw(w)
+    w = weather_of(weather)
+    path = weather_mod.write_cached_epw(w)  # named by its content hash, in the cache folder
     fractions = [0.0, 0.0]
 
     def case_progress(i: int, fraction: float) -> None:

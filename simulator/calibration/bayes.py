@@ -79,6 +79,7 @@ TAU_FACTOR = 50  # emcee: tau itself is precise when the chain is longer than 50
 TAU_FACTOR_MIN = 20  # below 20 tau (or ESS_MIN) the intervals are flagged as unreliable (our choice)
 ESS_MIN = 400  # effective samples for 5 %/95 % quantiles to about +-0.01 in probability (binomial sd)
 SD_FLOOR_FRACTION = 0.01
+Z90 = 1.6449  # standard normal quantile of 0.95: a 90 % interval is +-1.645 sd
 POSTERIOR_DRAWS_STORED = 200
 """Draws written into a calibrated file (our choice: 200 x 5 numbers keep the file under ~10 kB)."""
 DRAW_MODES = ("absolute", "factor", "meter")
@@ -99,17 +100,17 @@ def cooling_cop(building: Building) -> float | None:
     return c["ashp_cooling_eer"]
 
 
-def monthly_kwh_m2(family: Family, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None) -> tuple[np.ndarray, np.ndarray]:
     """Monthly heating and cooling [kWh/m2], shape (n, 12) each: the surrogate's two load groups only.
 
     Same numbers as :func:`simulator.surrogate.engine.predict_features` (tested),
     without the peak and window-solar regressors the meters do not need
-    (about 3x faster inside the sampler).
+    (about 3x faster inside the sampler). ``weather``: a ``weather.Weather``
+    (None: the built-in year), the weather-aware surrogate of issue 12.
     """
     model, _ = load_model(family)
     with single_threaded():
-        est = model.physics_.estimate(X)
-        Z = model.physics_.inputs(X, est)
+        est, Z = model.physics_.design(X, weather)
         out = {}
         for g in ("heating", "cooling"):
             out.update(model.encoders_[g].decode(model.groups_[g].predict(Z), est))
@@ -136,6 +137,8 @@ class ForwardModel:
         Monthly full-load hours of the lighting / plug schedules / 1000 [kh] (12).
     cooling_cop
         Seasonal COP of cooling, or ``None``.
+    weather
+        The weather the surrogate predicts on (``weather.Weather``; None: the built-in year).
     """
 
     family: Family
@@ -145,6 +148,7 @@ class ForwardModel:
     lighting_h: np.ndarray
     equipment_h: np.ndarray
     cooling_cop: float | None
+    weather: Any = None
 
     @property
     def names(self) -> list[str]:
@@ -171,7 +175,7 @@ class ForwardModel:
     def predict(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Monthly heat and electricity at the meters [kWh], each shape (n, 12)."""
         X = self.features(theta)
-        heat_m2, cool_m2 = monthly_kwh_m2(self.family, X)
+        heat_m2, cool_m2 = monthly_kwh_m2(self.family, X, self.weather)
         a = self.floor_area_m2
         heat = heat_m2 * a / self.efficiency(theta)[:, None]
         elec = (X["lighting_w_m2"].to_numpy()[:, None] * self.lighting_h[None, :]
@@ -181,17 +185,24 @@ class ForwardModel:
         return heat, elec
 
     def surrogate_log_sd(self) -> float:
-        """The surrogate's predictive sd of log annual heating at the archetype [-] (0 if the model has none)."""
+        """The surrogate's sd of log annual heating at the archetype on the model's weather [-].
+
+        From its calibrated 90 % interval (:func:`simulator.surrogate.intervals.predict_intervals`:
+        the GP spread scaled by the conformal quantile, plus the weather-bias term on a weather it
+        was not trained on): ``log((p95 + 0.1) / (p05 + 0.1)) / (2 x 1.645)``.
+        """
+        from simulator.surrogate.intervals import predict_intervals
+        from simulator.surrogate.model import LOG_OFFSET
+
         model, _ = load_model(self.family)
-        try:
-            return float(model.predict_std(self.features(np.array([[p.mean for p in self.priors]])))[0])
-        except Exception:  # noqa: BLE001 - a non-GP regressor gives no sd
-            return 0.0
+        row = predict_intervals(model, self.features(np.array([[p.mean for p in self.priors]])), self.weather).iloc[0]
+        lo, hi = row["heating_kwh_m2_p05"] + LOG_OFFSET, row["heating_kwh_m2_p95"] + LOG_OFFSET
+        return float(np.log(hi / lo) / (2.0 * Z90)) if lo > 0 and np.isfinite(hi) else 0.0
 
 
 def forward_model(building: Building, family: Family, base_features: dict[str, float],
-                  priors: tuple[Prior, ...], floor_area_m2: float) -> ForwardModel:
-    """Build the forward model of a building (schedules' monthly hours, cooling COP)."""
+                  priors: tuple[Prior, ...], floor_area_m2: float, weather=None) -> ForwardModel:
+    """Build the forward model of a building (schedules' monthly hours, cooling COP) on a weather."""
     area = building.floor_area_m2
     op = building.operation
     light = monthly_sums(H.lighting_hourly_kwh(building)) / (op.lighting_w_m2 * area) if op.lighting_w_m2 > 0 \
@@ -199,7 +210,7 @@ def forward_model(building: Building, family: Family, base_features: dict[str, f
     equip = monthly_sums(H.equipment_hourly_kwh(building)) / (op.equipment_w_m2 * area) if op.equipment_w_m2 > 0 \
         else monthly_sums(H.profile_hourly(building, op.equipment)) / 1000.0
     return ForwardModel(family, dict(base_features), tuple(priors), float(floor_area_m2), light, equip,
-                        cooling_cop(building))
+                        cooling_cop(building), weather)
 
 
 @dataclass(frozen=True, eq=False)

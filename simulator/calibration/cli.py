@@ -86,7 +86,7 @@ def cmd_calibrate(args) -> int:
     from simulator.calibration.calibrate import Options, calibrate, calibrated_toml
 
     opts = Options(n_walkers=args.walkers, n_steps=args.steps, burn=args.burn, seed=args.seed,
-                   energyplus=not args.no_energyplus, package=args.package)
+                   energyplus=not args.no_energyplus, package=args.package, weather_method=args.weather_method)
     bar, update = _progress(args.quiet or args.json)
     try:
         result = calibrate(args.archetype, Path(args.meter), weather_path=args.weather, heat_meter=args.heat_meter,
@@ -138,8 +138,12 @@ def add_parser(sub) -> None:
     c.add_argument("--meter", required=True, help="meter file (.csv or .xlsx; monthly or billing periods)")
     c.add_argument("--weather", default=None,
                    help="EPW of the metered period (default: the built-in Tianjin year, or that year morphed to a "
-                        "mean_temp_c / 月平均气温 column of the meter file); until the weather-aware surrogate exists, "
-                        "heat is degree-day normalised to the built-in year (an approximation)")
+                        "mean_temp_c / 月平均气温 column of the meter file); the surrogate predicts on it")
+    c.add_argument("--weather-method", default="auto", choices=["auto", "surrogate", "degree-days"],
+                   help="a metered year other than the built-in one: the weather-aware surrogate predicts on it "
+                        "('surrogate'), or its heat is degree-day normalised to the built-in year ('degree-days', an "
+                        "approximation); 'auto' (default): the surrogate when the year lies inside its training "
+                        "weathers, else degree-days")
     c.add_argument("--heat-meter", default="building", choices=["building", "substation"],
                    help="where the heat is metered (substation adds the network efficiency parameter)")
     c.add_argument("--floor-area-m2", type=float, default=None, help="floor area the meters serve [m2]")

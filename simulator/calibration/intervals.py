@@ -11,13 +11,11 @@ package, each draw gives one possible building and one possible result:
    ``meter`` parameters (network efficiency) act on the meter comparison only
    and leave the building unchanged;
 2. the surrogate predicts the loads of that building and of the package
-   applied to it; each building state's heating and cooling are multiplied by
-   ``exp(e)``, ``e ~ N(0, s)``, with ``s`` the GP's own predictive sd of
-   log annual heating / cooling at that point (``SurrogateModel.predict_std``).
-   The errors of the building and of its retrofit are drawn independently:
-   conservative, since the surrogate's errors of two close buildings are
-   partly shared in truth (the same choice as the calibration's
-   heating-savings intervals, :func:`simulator.calibration.calibrate.savings_draws`);
+   applied to it; each state's heating and cooling are multiplied by the
+   surrogate's own error draw (:func:`simulator.calibration.calibrate.surrogate_error_factors`:
+   its calibrated 90 % interval, with the GP's correlation between a
+   building and its retrofit, and the weather-level bias on a weather it was
+   not trained on);
 3. the shared downstream code (:func:`simulator.evaluate.evaluate` with those
    loads: systems, bills, CO2, capex, payback, NPV) turns the loads into every
    figure of the report.
@@ -40,8 +38,7 @@ import numpy as np
 from buildings import measures as M
 from buildings.model import Building
 from simulator.calibration.bayes import PosteriorDraws
-from simulator.calibration.calibrate import apply_parameters
-from simulator.exceptions import ValidationError
+from simulator.calibration.calibrate import apply_parameters, surrogate_error_factors
 
 log = logging.getLogger(__name__)
 
@@ -81,32 +78,12 @@ def building_of_draw(calibrated: Building, draws: PosteriorDraws, row: np.ndarra
     return apply_parameters(calibrated, names, theta) if names else calibrated
 
 
-def _noisy(loads, rng: np.random.Generator, sd_heat: float, sd_cool: float):
-    """Loads with heating and cooling (series and peaks) scaled by the surrogate's own error draw."""
-    fh, fc = float(np.exp(rng.normal(0.0, sd_heat))), float(np.exp(rng.normal(0.0, sd_cool)))
-    return dataclasses.replace(loads, hourly_heating_kwh=loads.hourly_heating_kwh * fh,
-                               peak_heating_w=loads.peak_heating_w * fh,
-                               hourly_cooling_kwh=loads.hourly_cooling_kwh * fc,
-                               peak_cooling_w=loads.peak_cooling_w * fc)
-
-
-def _gp_sd(buildings: list[Building]) -> tuple[np.ndarray, np.ndarray]:
-    """The surrogate's predictive sd of log annual heating and cooling per building (0 without a GP)."""
-    import pandas as pd
-
-    from simulator.surrogate.model import load_model
-    from simulator.surrogate.space import family_of, features_of
-
-    fam = family_of(buildings[0])
-    X = pd.DataFrame([features_of(b, fam) for b in buildings])
-    model, _ = load_model(fam)
-    out = []
-    for group in ("heating", "cooling"):
-        try:
-            out.append(np.asarray(model.predict_std(X, group), dtype=float))
-        except (ValidationError, KeyError):
-            out.append(np.zeros(len(buildings)))
-    return out[0], out[1]
+def _noisy(loads, f_heat: float, f_cool: float):
+    """Loads with heating and cooling (series and peaks) scaled by the surrogate's own error factors."""
+    return dataclasses.replace(loads, hourly_heating_kwh=loads.hourly_heating_kwh * f_heat,
+                               peak_heating_w=loads.peak_heating_w * f_heat,
+                               hourly_cooling_kwh=loads.hourly_cooling_kwh * f_cool,
+                               peak_cooling_w=loads.peak_cooling_w * f_cool)
 
 
 def _figures(ev) -> dict[str, float]:
@@ -170,16 +147,15 @@ def savings_intervals(calibrated: Building, draws: PosteriorDraws, package, weat
     rows = draws.values[np.sort(rng.choice(len(draws.values), size=n, replace=False))]
     before = [building_of_draw(calibrated, draws, r) for r in rows]
     after = [M.apply(b, measures) for b in before]
-    sd_b, sd_cb = _gp_sd(before)
-    sd_a, sd_ca = _gp_sd(after)
     w = resolve_weather(resolve_weather_spec(weather))[0]  # once: evaluate() would write the EPW per call
+    err = surrogate_error_factors(before, after, w, rng)
     engine = SurrogateEngine(warn=False)
     outside = 0
     values: dict[str, list[float]] = {k: [] for k in QUANTITIES}
     for i, (b, a) in enumerate(zip(before, after, strict=True)):
         outside += bool(domain_violations(b) or domain_violations(a))
-        lb = _noisy(engine.simulate(b, w), rng, sd_b[i], sd_cb[i])
-        la = _noisy(engine.simulate(a, w), rng, sd_a[i], sd_ca[i])
+        lb = _noisy(engine.simulate(b, w), err["heating"][0][i], err["cooling"][0][i])
+        la = _noisy(engine.simulate(a, w), err["heating"][1][i], err["cooling"][1][i])
         ev = evaluate(b, measures and [m.label for m in measures], weather=w, options=options, loads=(lb, la))
         for k, v in _figures(ev).items():
             values[k].append(v)

@@ -15,14 +15,19 @@ from functools import cache
 NO_FLOOR_AREA = "no metered floor area given: the building's {area_m2} m2 is taken"
 NO_WEATHER = ("no weather of the metered period given: the built-in Tianjin typical year is taken as the metered "
               "year's weather; a warmer or colder metered winter biases the calibrated parameters")
-EPW_NORMALISED = ("APPROXIMATION: the surrogate knows only the built-in Tianjin year (a weather-aware surrogate is "
-                  "issue 12); the heat readings were degree-day normalised (HDD18 ratio per month) to that year before "
-                  "calibration. The EnergyPlus check runs on the given weather against the readings as metered.")
+EPW_NORMALISED = ("APPROXIMATION (degree-day method chosen): the heat readings were degree-day normalised (HDD18 ratio "
+                  "per month) to the built-in Tianjin year before calibration. The EnergyPlus check runs on the given "
+                  "weather against the readings as metered.")
 TEMPERATURES_NORMALISED = (
-    "APPROXIMATION: the weather of the metered period is the built-in Tianjin year shifted to the meter file's "
-    "monthly mean temperatures (morphing, Belcher et al. 2005); the surrogate knows only the built-in year "
-    "(a weather-aware surrogate is issue 12), so the heat readings were degree-day normalised (HDD18 ratio per "
-    "month) to it before calibration.")
+    "APPROXIMATION (degree-day method chosen): the weather of the metered period is the built-in Tianjin year shifted "
+    "to the meter file's monthly mean temperatures (morphing, Belcher et al. 2005), and the heat readings were "
+    "degree-day normalised (HDD18 ratio per month) to the built-in year before calibration.")
+ON_METERED_WEATHER = ("the surrogate predicts the meters on the weather of the metered period; it was not trained on "
+                      "that year, so its own uncertainty there is the one it has for a new weather")
+TEMPERATURES_MORPHED = ("the weather of the metered period is the built-in Tianjin year shifted to the meter file's "
+                        "monthly mean temperatures (morphing, Belcher et al. 2005)")
+WEATHER_OUTSIDE = ("the weather of the metered period lies outside the surrogate's training weathers, so its "
+                   "predictions there are extrapolations (check the EnergyPlus re-run): {features}")
 SHORT_CHAIN = ("the chain ({kept} kept steps, ESS {ess}) is shorter than {factor} autocorrelation times ({tau} steps) "
                "or has fewer than {ess_min} effective samples: run longer")
 RHAT = "split R-hat {rhat} >= {limit}: walkers disagree; run longer"
@@ -31,8 +36,12 @@ AT_BOUND = ("posterior of {name} sits at a bound of its support {low}..{high} (p
 IGNORED_COLUMN = "column {column} is not a meter column and was ignored"
 PARTLY_COVERED = "{meter}: partly covered month(s) {months} dropped"
 
-TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, SHORT_CHAIN, RHAT, AT_BOUND,
-             IGNORED_COLUMN, PARTLY_COVERED)
+AUTO_DEGREE_DAYS = ("the weather of the metered period lies outside the surrogate's training weathers ({features}), "
+                    "so the heat readings were degree-day normalised to the built-in year instead (automatic choice; "
+                    "force the surrogate with the weather method 'surrogate')")
+
+TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, ON_METERED_WEATHER,
+             TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED)
 
 
 @cache

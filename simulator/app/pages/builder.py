@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from buildings import measures as M
-from simulator.app.builder_results import capex_gross_cny, part_name, payback_text, results_panel
+from simulator.app import weather_choice
+from simulator.app.builder_results import (
+    capex_gross_cny,
+    heating_interval,
+    part_name,
+    payback_text,
+    results_panel,
+)
 from simulator.app.choices import (
     AIRTIGHT_ACH,
     HEAT_SOURCES,
@@ -19,7 +26,14 @@ from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
 from simulator.app.presets import default_preset, presets_for, worse_parts
-from simulator.app.state import evaluate_choices, wait_for_surrogate
+from simulator.app.state import (
+    evaluate_choices,
+    heating_saving_interval,
+    register_upload,
+    wait_for_surrogate,
+)
+from simulator.app.uploads import MAX_UPLOAD_BYTES, display_name, public_message, too_large_message
+from simulator.exceptions import RetrofitError
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
@@ -43,7 +57,17 @@ def preset_label(p: str, lang_: str) -> str:
 
 
 # the labels depend on the language, see simulator/app/options.py
-CHOICE_WIDGETS = {f"b_preset_{p}": (PRESETS, preset_label) for p in PRESETS} | {
+# the weather: today's year, a future morph, or an uploaded EPW file (simulator/app/weather_choice.py)
+UPLOAD = "upload"
+WEATHER_OPTIONS = (*weather_choice.builtin_keys(), UPLOAD)
+
+
+def weather_option_label(key: str, lang_: str) -> str:
+    return t("Upload an EPW file…", lang_) if key == UPLOAD else weather_choice.label(key, lang_)
+
+
+CHOICE_WIDGETS = {f"b_preset_{p}": (PRESETS, preset_label) for p in PRESETS} | {"b_weather": (
+    WEATHER_OPTIONS, weather_option_label)} | {
     f"b_{field}": (options, lambda v, lang_, f=field: level_label(f, v, lang_))
     for field, options in [("wall_material", WALL_MATERIALS), ("window_level", WINDOW_LEVELS),
                            ("airtight_ach", AIRTIGHT_ACH), ("heat_source", HEAT_SOURCES)]
@@ -140,11 +164,43 @@ HEADLINE_CSS = """<style>
 
 # the result of the choices as they stand (widget values are in the session state before the widgets are drawn),
 # so the compact headline below can sit above the sliders on a phone
+def current_weather() -> tuple[str, str | None, str | None]:
+    """The weather the results use: (key, its file name if uploaded, the message of an unusable upload).
+
+    Until a valid file is chosen, the results use today's typical year.
+    """
+    choice = st.session_state.get("b_weather", weather_choice.BUILT_IN)
+    if choice != UPLOAD:
+        return choice, None, None
+    upload = st.session_state.get("b_epw")
+    if upload is None:
+        return weather_choice.BUILT_IN, None, None
+    shown = display_name(upload.name)
+    if upload.size > MAX_UPLOAD_BYTES:
+        return weather_choice.BUILT_IN, None, f"{shown}: {too_large_message(upload.size)}"
+    try:
+        return register_upload(upload.getvalue(), shown), shown, None
+    except RetrofitError as exc:
+        return weather_choice.BUILT_IN, None, public_message(exc)
+
+
+def _keep_weather() -> None:
+    """Remember the weather picked (a widget's state is dropped while another page is shown)."""
+    restore(st.session_state, "b_weather", WEATHER_OPTIONS, weather_option_label)
+    st.session_state["weather_choice"] = st.session_state.get("b_weather", weather_choice.BUILT_IN)
+
+
+if "b_weather" not in st.session_state and "weather_choice" in st.session_state:
+    st.session_state["b_weather"] = st.session_state["weather_choice"]
+weather_key, upload_name, upload_error = current_weather()
+weather_shown = weather_choice.label(weather_key, L, upload_name)
 choices = {k: st.session_state[f"b_{k}"] for k in FIELDS}
 st.session_state["choices"] = choices
 ass = assumptions()
 wait_for_surrogate(name, L)
-res = evaluate_choices(name, choices, ass)
+res = evaluate_choices(name, choices, ass, weather_key)
+saving = heating_saving_interval(name, choices, weather_key)
+heat_iv = heating_interval(res)
 after = res["retrofit"]
 payback = payback_text(res, L)
 capex_gross = capex_gross_cny(res)
@@ -153,12 +209,22 @@ capex_gross = capex_gross_cny(res)
 st.markdown(HEADLINE_CSS, unsafe_allow_html=True)
 with st.container(key="headline"):
     st.markdown(
-        f"**{t('Heating', L)}** {after['heating_kwh_m2']:.1f} kWh/m² · **{t('CO₂ saved', L)}** "
+        f"**{t('Heating', L)}** {after['heating_kwh_m2']:.1f}"
+        f"{f' ({heat_iv[0]:.1f}–{heat_iv[1]:.1f})' if heat_iv else ''} kWh/m² · **{t('CO₂ saved', L)}** "
         f"{res['co2_saved_t']:,.1f} {t('t/a', L)} · **{t('Capex', L)}** {wan_cny(capex_gross):,.1f} {t('10⁴ CNY', L)} · "
         f"**{t('Payback', L)}** {payback}")
 
 inputs, results = st.columns([1, 2], gap="large")
 with inputs:
+    st.selectbox(t("Weather", L), WEATHER_OPTIONS, format_func=label_of("b_weather"), key="b_weather",
+                 on_change=_keep_weather)
+    if st.session_state.get("b_weather") == UPLOAD:
+        st.file_uploader(t("EPW weather file", L), type=None, key="b_epw")
+        if upload_error:
+            st.error(t("This file cannot be used as weather; the results use today's typical year.", L))
+            st.text(upload_error)  # plain text: the message carries the file's name
+        elif upload_name is None:
+            st.caption(t("Until a file is chosen, the results use today's typical year.", L))
     st.subheader(t("Measures", L))
     shown = shown_preset({k: st.session_state[f"b_{k}"] for k in FIELDS})
     preset_key = f"b_preset_{shown}"
@@ -185,4 +251,4 @@ with inputs:
     st.slider(t("PV share of usable roof [%]", L), 0, 100, step=10, key="b_pv_share_pct", on_change=_edited)
 
 with results:
-    results_panel(name, choices, ass, res, L, archetype_title)
+    results_panel(name, choices, ass, res, L, archetype_title, weather_key, weather_shown, saving)

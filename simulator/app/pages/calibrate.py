@@ -26,6 +26,7 @@ from simulator.calibration import charts
 from simulator.calibration import messages as cal_msg
 from simulator.calibration import own_building as ob
 from simulator.calibration.calibrate import (
+    WEATHER_METHODS,
     Options,
     calibrate,
     calibrated_toml,
@@ -105,6 +106,8 @@ def meter_table(meter) -> pd.DataFrame:
                          t("Heat [kWh]", L): f["heat_kwh"], t("Electricity [kWh]", L): f["electricity_kwh"]})
 
 
+METHOD_LABELS = {"auto": "automatic (surrogate inside its training weathers, else degree-days)",
+                 "surrogate": "the surrogate predicts on that weather", "degree-days": "degree-day normalisation"}
 REPORT_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)", "csv": "Download CSV",
                  "xlsx": "Download Excel"}
 
@@ -112,7 +115,8 @@ REPORT_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)
 def calibrated_downloads(path: Path, package: str, ass: dict) -> list:
     """The report of ``package`` on a calibrated archetype file, with its credible intervals, four ways."""
     from simulator.app import report
-    from simulator.app.state import engine, options_from, weather_obj
+    from simulator.app.choices import options_from
+    from simulator.app.state import engine, weather_obj
     from simulator.evaluate import evaluate
     from simulator.reports.report import summarise
 
@@ -280,6 +284,8 @@ with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
         run_ep = e4.checkbox(t("EnergyPlus check", L), value=True, key="cal_energyplus")
         st.number_input(t("Posterior draws for the report's credible intervals", L), 20, 200, 100, step=10,
                         key="cal_report_draws")
+        method = st.radio(t("Metered year other than the built-in one", L), WEATHER_METHODS, horizontal=True,
+                          key="cal_weather_method", format_func=lambda m: t(METHOD_LABELS[m], L))
     if st.button(t("Calibrate", L), disabled=not ready, key="cal_run", type="primary"):
         bar = st.progress(0.0, text=t("Calibrating…", L))
         try:
@@ -287,7 +293,7 @@ with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
                                heat_meter=heat_meter, floor_area_m2=area_in,
                                options=Options(n_walkers=int(walkers), n_steps=int(steps),
                                                burn=min(int(burn), int(steps) - 10), energyplus=run_ep,
-                                               package=package),
+                                               package=package, weather_method=method),
                                progress=lambda f, m: bar.progress(min(1.0, f), text=m))
             thin = result.posterior.samples[:: max(1, len(result.posterior.samples) // 3000)]
             st.session_state["cal_result"] = {

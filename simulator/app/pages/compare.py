@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from simulator.app import charts, mac_view
+from simulator.app import charts, compare_view, mac_view, weather_choice
 from simulator.app.choices import (
     LEVELS,
     MAX_COMBINATIONS,
@@ -18,7 +18,7 @@ from simulator.app.choices import (
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
-from simulator.app.state import evaluate_choices, wait_for_surrogate
+from simulator.app.state import building, evaluate_choices, wait_for_surrogate, weather_for
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
@@ -56,11 +56,18 @@ if n > MAX_COMBINATIONS:
 
 ass = assumptions()
 wait_for_surrogate(name, L)
+wid = st.selectbox(t("Weather", L), weather_choice.builtin_keys(), key="c_weather",
+                   format_func=lambda w: weather_choice.label(w, L),
+                   help=t("The surrogate predicts every package on this weather year (issue 12: weather is one of "
+                          "its inputs); future years are the typical year morphed to the climate scenario.", L))
+if wid != "tianjin" and compare_view.outside_training(building(name), weather_for(wid)):
+    st.warning(t("The surrogate was not trained on this weather year: its figures there are extrapolations, and "
+                 "its intervals carry the uncertainty it has for a new weather.", L))
 combos = combinations(levels)
 bar = st.progress(0.0, text=f"{len(combos)} {t('Package', L)}")
 rows = []
 for i, c in enumerate(combos):
-    r = evaluate_choices(name, c.as_dict(), ass)
+    r = evaluate_choices(name, c.as_dict(), ass, wid)
     rows.append({
         t("Package", L): r[f"title_{L}"],
         t("Capex [10⁴ CNY]", L): wan_cny(r["capex_cny"]),
@@ -77,6 +84,12 @@ for i, c in enumerate(combos):
         bar.progress((i + 1) / len(combos), text=f"{i + 1}/{len(combos)}")
 bar.empty()
 df = pd.DataFrame(rows)
+sav = compare_view.heating_savings_intervals(building(name), [Choices(**c) for c in df["_choices"]],
+                                             None if wid == "tianjin" else weather_for(wid))
+saved_col = f"{t('Heating saved', L)} [%]"
+df.insert(len(df.columns) - 1, saved_col, sav["savings_pct"].to_numpy())
+df.insert(len(df.columns) - 1, f"{saved_col} p05", sav["savings_pct_p05"].to_numpy())
+df.insert(len(df.columns) - 1, f"{saved_col} p95", sav["savings_pct_p95"].to_numpy())
 cap, saved, label = t("Capex [10⁴ CNY]", L), t("CO₂ saved [t/a]", L), t("Package", L)
 
 st.subheader(f"{t('Capex [10⁴ CNY]', L)} vs {t('CO₂ saved [t/a]', L)}")
@@ -98,7 +111,7 @@ else:
     mac_row = st.selectbox(t("Package to split into its measures (Pareto front, most CO₂ saved first)", L),
                            front_rows, key="c_mac_package", format_func=lambda i: df.iloc[i][label])
     mac_choices = Choices(**df.iloc[mac_row]["_choices"])
-    mac = mac_view.package_mac(mac_choices, lambda c: evaluate_choices(name, c, ass))
+    mac = mac_view.package_mac(mac_choices, lambda c: evaluate_choices(name, c, ass, wid))
     st.caption(t("The package is built one measure at a time, cheapest per tonne first: each bar is a measure's "
                  "cost and CO₂ saving given the measures before it, so the bars add up to the package. Width = CO₂ "
                  "saved [t/a]; height = cost per tonne [CNY/tCO₂]: capex after subsidy annuitised over the "
@@ -112,6 +125,8 @@ else:
                      m=", ".join(mac_view.step_label(mac_choices, f, L) for f in mac.not_abating)))
 
 st.subheader(t("All packages", L))
+st.caption(t("Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the "
+             "surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).", L))
 view = df.drop(columns=["_choices"])
 event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="c_table",

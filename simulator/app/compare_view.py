@@ -1,0 +1,45 @@
+"""The compare page's weather choice and the surrogate's intervals of its packages (no physics here).
+
+The weather choices and the intervals are the weather-aware surrogate's
+(:mod:`simulator.surrogate.api`, :mod:`simulator.surrogate.intervals`): every
+package's heating saving on the chosen weather with its 90 % interval, in one
+vectorised call (the GP's covariance of the building and its retrofit, scaled
+by the conformal quantile; plus the weather-level bias on a weather the
+surrogate was not trained on).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from buildings import measures as M
+from buildings.model import Building
+from simulator.app.choices import Choices
+
+
+def heating_savings_intervals(building: Building, choices: list[Choices], weather) -> pd.DataFrame:
+    """Heating saving of each package [% of the baseline] with its 90 % interval, on ``weather``.
+
+    Returns
+    -------
+    DataFrame
+        One row per package: ``savings_pct``, ``savings_pct_p05``, ``savings_pct_p95`` (and the same in kWh/m2).
+    """
+    from simulator.surrogate.intervals import savings_interval
+    from simulator.surrogate.model import load_model
+    from simulator.surrogate.space import family_of, features_of
+
+    fam = family_of(building)
+    model, _ = load_model(fam)
+    base = features_of(building, fam)
+    Xb = pd.DataFrame([base] * len(choices))
+    Xr = pd.DataFrame([features_of(M.apply(building, M.package(c.measures())), fam) if c.measures() else base
+                       for c in choices])
+    return savings_interval(model, Xb, Xr, weather).reset_index(drop=True)
+
+
+def outside_training(building: Building, weather) -> bool:
+    """True when ``weather`` lies outside the surrogate's training weathers for this building's family."""
+    from simulator.surrogate.engine import SurrogateEngine
+
+    return bool(SurrogateEngine(warn=False).weather_problems(building, weather))
