@@ -283,7 +283,8 @@ def draw_features(building_type: str, period: str, n: int, rng: np.random.Genera
 
     Each feature with a range in the class or the family defaults is drawn
     uniformly (storeys as integers); the rest keep the archetype's value.
-    Draws are clipped to the family's training range.
+    Draws are clipped to the family's training range. Derived features (the
+    walls' thermal-bridge U) are read from each drawn building.
     """
     from simulator.surrogate.space import get_family
 
@@ -303,7 +304,15 @@ def draw_features(building_type: str, period: str, n: int, rng: np.random.Genera
             cols[f.name] = rng.integers(int(math.ceil(lo)), int(math.floor(hi)) + 1, size=n).astype(float)
         else:
             cols[f.name] = rng.uniform(lo, hi, size=n)
-    return family, archetype, pd.DataFrame(cols)
+    X = pd.DataFrame(cols)
+    derived = [f.name for f in fam.features if f.derived]
+    if derived and n:  # read from each drawn building (the thermal bridges follow its geometry)
+        from simulator.surrogate.space import building_from_features, features_of
+
+        rows = [features_of(building_from_features(fam, r, strict=False), fam) for r in X.to_dict("records")]
+        for name in derived:
+            X[name] = [r[name] for r in rows]
+    return family, archetype, X
 
 
 def segment_counts(areas: np.ndarray, n: int, min_per_segment: int = 2) -> np.ndarray:
