@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator.cli_args import DEFAULT_WEATHER, MAX_WORKERS, number_arg  # noqa: F401 (public names)
+from simulator.cli_args import DEFAULT_WEATHER, MAX_WORKERS, evaluation_options, number_arg  # noqa: F401 (public names)
 from simulator.cli_args import print_table as _print_table
 from simulator.exceptions import RetrofitError
 
@@ -196,17 +196,10 @@ def cmd_packages(args) -> int:
 
 def cmd_evaluate(args) -> int:
     import archetypes
-    from simulator.evaluate import Options, evaluate
+    from simulator.evaluate import evaluate
 
     building = archetypes.load(args.archetype)
-    grid: str | float | None = args.grid
-    if grid is not None:
-        try:
-            grid = float(grid)
-        except ValueError:
-            pass
-    opts = Options(grid=grid, discount_rate=args.discount_rate, horizon_years=args.horizon,
-                   subsidy_cny_m2=args.subsidy_cny_m2)
+    opts = evaluation_options(args)
     engine = None if args.engine == "energyplus" else args.engine
     weather = str(weather_path(args.weather))
     ev = evaluate(building, args.package, weather=weather, engine=engine, options=opts,

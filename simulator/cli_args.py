@@ -67,3 +67,18 @@ def progress_bar(desc: str, quiet: bool):
         bar.refresh()
 
     return bar, update
+
+
+def evaluation_options(args: argparse.Namespace):
+    """The :class:`simulator.evaluate.Options` of the ``--grid`` (factor or scenario name), ``--discount-rate``,
+    ``--horizon`` and ``--subsidy-cny-m2`` flags of ``evaluate`` and ``report``."""
+    from simulator.evaluate import Options
+
+    grid: str | float | None = args.grid
+    if grid is not None:
+        try:
+            grid = float(grid)
+        except ValueError:
+            pass  # a named grid factor, checked by Options
+    return Options(grid=grid, discount_rate=args.discount_rate, horizon_years=args.horizon,
+                   subsidy_cny_m2=args.subsidy_cny_m2)

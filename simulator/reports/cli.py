@@ -51,7 +51,7 @@ def render(rep, suffix: str) -> bytes:
 def cmd_report(args) -> int:
     from tqdm import tqdm
 
-    from simulator.evaluate import Options
+    from simulator.cli_args import evaluation_options
     from simulator.reports.report import build_report, file_name
 
     out = Path(args.out) if args.out else None
@@ -62,14 +62,7 @@ def cmd_report(args) -> int:
         cjk_font_path()  # fail before the evaluation when the font is missing
     elif suffix not in (".html", ".htm", ".csv", ".xlsx"):
         render(None, suffix)  # raises the clear message
-    grid = args.grid
-    if grid is not None:
-        try:
-            grid = float(grid)
-        except ValueError:
-            pass
-    opts = Options(grid=grid, discount_rate=args.discount_rate, horizon_years=args.horizon,
-                   subsidy_cny_m2=args.subsidy_cny_m2)
+    opts = evaluation_options(args)
     bar = tqdm(total=100, disable=args.quiet, file=sys.stderr, unit="%")
 
     def progress(f: float, what: str) -> None:
