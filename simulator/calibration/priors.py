@@ -8,7 +8,7 @@ parameter                 mode      surrogate features it moves
 heating_setpoint_c        absolute  heating_setpoint_c (effective indoor temperature)
 infiltration_factor       factor    infiltration_ach
 internal_gains_factor     factor    lighting_w_m2, equipment_w_m2
-envelope_u_factor         factor    wall_u_w_m2k, roof_u_w_m2k (thermal bridges, ageing)
+envelope_u_factor         factor    wall_u_w_m2k, roof_u_w_m2k (degradation, workmanship)
 network_efficiency        meter     none: substation heat = building heat / efficiency
 ========================= ========= ==================================================
 
