@@ -36,24 +36,24 @@ with their sources.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
+from simulator import units
+from simulator.sourced_data import read_toml, strip
+
 #: Material name of layers that stand for the ground under a slab.
 SOIL_MATERIAL = "soil"
-SECONDS_PER_YEAR = 365.0 * 86400.0
-MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+SECONDS_PER_YEAR = float(units.SECONDS_PER_YEAR)
+MONTH_DAYS = np.array(units.DAYS_IN_MONTH, dtype=float)
 
 
 @cache
 def ground_data() -> dict:
     """``buildings/data/ground.toml`` as a dict of plain values (``{value, unit, source}`` -> value)."""
-    raw = tomllib.loads(resources.files("buildings").joinpath("data/ground.toml").read_text(encoding="utf-8"))
-    return {section: {k: v["value"] for k, v in items.items()} for section, items in raw.items()}
+    return strip(read_toml("buildings", "data/ground.toml"))
 
 
 def characteristic_dimension_m(area_m2: float, exposed_perimeter_m: float) -> float:
@@ -155,7 +155,7 @@ def monthly_heat_flow_w(slab: SlabOnGround, internal_c, external_c, internal_lag
 
 def annual_heat_loss_kwh(slab: SlabOnGround, internal_c, external_c) -> float:
     """ISO 13370 annual heat lost through the slab [kWh]: the monthly flows times the month lengths."""
-    return float(np.sum(monthly_heat_flow_w(slab, internal_c, external_c) * MONTH_DAYS * 24.0) / 1000.0)
+    return float(np.sum(monthly_heat_flow_w(slab, internal_c, external_c) * MONTH_DAYS * units.HOURS_PER_DAY) / 1000.0)
 
 
 def equivalent_ground_temperatures_c(slab: SlabOnGround, external_c) -> list[float]:

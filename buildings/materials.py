@@ -6,12 +6,11 @@ raises :class:`~simulator.exceptions.UnknownNameError` listing the valid ones.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from simulator.exceptions import UnknownNameError
+from simulator.sourced_data import read_toml
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,7 @@ class Material:
 
 @cache
 def _library() -> dict[str, Material]:
-    text = resources.files("buildings").joinpath("data/materials.toml").read_text(encoding="utf-8")
-    return {name: Material(name=name, **spec) for name, spec in tomllib.loads(text).items()}
+    return {name: Material(name=name, **spec) for name, spec in read_toml("buildings", "data/materials.toml").items()}
 
 
 def names() -> list[str]:

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from buildings import materials
 from buildings.model import FACADES, Building, Glazing, Layer
 from simulator.exceptions import UnknownNameError, ValidationError
+from simulator.sourced_data import read_toml, value_of
 
 #: Canonical order: envelope first, then operation, then systems.
 KINDS = (
@@ -69,20 +67,19 @@ OPTIONAL = {"led_lighting": {"target_w_m2"}, "ashp": {"replace_ac"}, "light_rend
 HEAT_SOURCE_KINDS = ("ashp", "electric_storage")
 
 
-@cache
 def _data() -> dict[str, Any]:
-    text = resources.files("buildings").joinpath("data/measures.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """``buildings/data/measures.toml``, parsed once (never mutate)."""
+    return read_toml("buildings", "data/measures.toml")
 
 
-@cache
 def _packages() -> dict[str, Any]:
-    text = resources.files("buildings").joinpath("data/packages.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """``buildings/data/packages.toml``, parsed once (never mutate)."""
+    return read_toml("buildings", "data/packages.toml")
 
 
-def _value(x: Any) -> Any:
-    return x["value"] if isinstance(x, dict) and "value" in x else x
+#: The old private name, kept for simulator.surrogate.space (h12's file); new code uses value_of.
+_value = value_of
+
 
 
 def kind_data(kind: str) -> dict[str, Any]:
@@ -123,7 +120,7 @@ class Measure:
 
     @property
     def lifetime_years(self) -> float:
-        return float(_value(kind_data(self.kind)["lifetime_years"]))
+        return float(value_of(kind_data(self.kind)["lifetime_years"]))
 
 
 def check_measure(kind: str, params: dict[str, Any]) -> list[str]:
@@ -306,7 +303,7 @@ def _add_outer_layers(b: Building, surface: str, layers: tuple[Layer, ...]) -> B
 
 
 def _wall(b: Building, m: Measure) -> Building:
-    render = _value(kind_data("wall_insulation")["render_thickness_m"])
+    render = value_of(kind_data("wall_insulation")["render_thickness_m"])
     layers = (
         Layer("cement_mortar", render, **materials.get("cement_mortar").properties()),
         _insulation_layer(m.get("material"), m.get("thickness_mm")),
@@ -328,10 +325,10 @@ def with_external_wall_insulation(b: Building) -> Building:
 def _roof(b: Building, m: Measure) -> Building:
     d = kind_data("roof_insulation")
     layers = (
-        Layer("fine_aggregate_concrete", _value(d["protection_thickness_m"]),
+        Layer("fine_aggregate_concrete", value_of(d["protection_thickness_m"]),
               **materials.get("fine_aggregate_concrete").properties()),
         _insulation_layer(m.get("material"), m.get("thickness_mm")),
-        Layer("waterproofing_membrane", _value(d["membrane_thickness_m"]),
+        Layer("waterproofing_membrane", value_of(d["membrane_thickness_m"]),
               **materials.get("waterproofing_membrane").properties()),
     )
     return _add_outer_layers(b, "roof", layers)
@@ -348,7 +345,7 @@ def _finish(b: Building, m: Measure, surface: str) -> Building:
     surface_props = mat.surface()
     if m.get("solar_absorptance") is not None:
         surface_props["solar_absorptance"] = float(m.get("solar_absorptance"))
-    thickness_m = _value(kind_data(m.kind)["finish_thickness_m"])
+    thickness_m = value_of(kind_data(m.kind)["finish_thickness_m"])
     return _add_outer_layers(b, surface, (Layer(name, thickness_m, **mat.properties(), **surface_props),))
 
 
@@ -365,7 +362,7 @@ def _floor(b: Building, m: Measure) -> Building:
     c = b.constructions
     g = c.ground_floor
     new_layers = (*g.layers, _insulation_layer(m.get("material"), m.get("thickness_mm")),
-                  Layer("cement_mortar", _value(kind_data("floor_insulation")["screed_thickness_m"]),
+                  Layer("cement_mortar", value_of(kind_data("floor_insulation")["screed_thickness_m"]),
                         **materials.get("cement_mortar").properties()))
     new = dataclasses.replace(g, name=f"{g.name} + retrofit", layers=new_layers)
     return b.replace(constructions=dataclasses.replace(c, ground_floor=new))
@@ -375,12 +372,12 @@ def _windows(b: Building, m: Measure) -> Building:
     level = kind_data("window_replacement")["levels"][m.get("level")]
     glazing = Glazing(
         name=f"retrofit {m.get('level')}",
-        u_value_w_m2k=_value(level["u_value_w_m2k"]),
-        shgc=_value(level["shgc"]),
-        visible_transmittance=_value(level["visible_transmittance"]),
+        u_value_w_m2k=value_of(level["u_value_w_m2k"]),
+        shgc=value_of(level["shgc"]),
+        visible_transmittance=value_of(level["visible_transmittance"]),
     )
     op = b.operation
-    ach = min(op.infiltration_ach, _value(level["infiltration_ach_max"]))
+    ach = min(op.infiltration_ach, value_of(level["infiltration_ach_max"]))
     return b.replace(
         constructions=dataclasses.replace(b.constructions, window=glazing),
         operation=dataclasses.replace(op, infiltration_ach=ach),
@@ -410,8 +407,8 @@ def _mvhr(b: Building, m: Measure) -> Building:
 
 def _trv(b: Building, m: Measure) -> Building:
     d = kind_data("heat_metering_trv")
-    night = set(_value(d["night_hours"]))
-    setback = min(b.operation.heating_setback_c, _value(d["night_setback_c"]))
+    night = set(value_of(d["night_hours"]))
+    setback = min(b.operation.heating_setback_c, value_of(d["night_setback_c"]))
     op = b.operation
     hours = op.heating_hours
 
@@ -429,7 +426,7 @@ def led_target_w_m2(b: Building, m: Measure) -> float:
     target = m.get("target_w_m2")
     if target is None:
         table = kind_data("led_lighting")["target_w_m2"]
-        target = _value(table.get(b.building_type, table["office"]))
+        target = value_of(table.get(b.building_type, table["office"]))
     return float(target)
 
 
@@ -441,7 +438,7 @@ def _led(b: Building, m: Measure) -> Building:
 def _ashp(b: Building, m: Measure) -> Building:
     s = b.systems
     cooling = "ashp" if (m.get("replace_ac", True) and s.cooling_system in ("split_ac", "none")) else s.cooling_system
-    supply = min(s.supply_temperature_c, _value(kind_data("ashp")["supply_temperature_c"]))
+    supply = min(s.supply_temperature_c, value_of(kind_data("ashp")["supply_temperature_c"]))
     return b.replace(systems=dataclasses.replace(s, heating_source="ashp", cooling_system=cooling,
                                                  supply_temperature_c=supply))
 
@@ -462,7 +459,7 @@ def pv_capacity_kw(b: Building, roof_share: float) -> float:
     """
     from simulator.pv import roof_pv_capacity_kw
 
-    tilt = _value(kind_data("rooftop_pv")["tilt_deg"])
+    tilt = value_of(kind_data("rooftop_pv")["tilt_deg"])
     racked = b.replace(systems=dataclasses.replace(b.systems, pv_tilt_deg=tilt))
     return roof_pv_capacity_kw(racked) * roof_share
 
@@ -472,7 +469,7 @@ def _pv(b: Building, m: Measure) -> Building:
     kw = pv_capacity_kw(b, m.get("roof_share"))
     s = b.systems
     return b.replace(systems=dataclasses.replace(
-        s, pv_capacity_kw=s.pv_capacity_kw + kw, pv_tilt_deg=_value(d["tilt_deg"]),
+        s, pv_capacity_kw=s.pv_capacity_kw + kw, pv_tilt_deg=value_of(d["tilt_deg"]),
         pv_azimuth_deg=b.geometry.azimuth_deg))
 
 
@@ -532,13 +529,13 @@ def unit_cost_cny(m: Measure, b: Building) -> float:
         c = d["cost"][m.get("material")]
         return c["fixed_cny"] + c["per_mm_cny"] * m.get("thickness_mm")
     if m.kind == "window_replacement":
-        return _value(d["levels"][m.get("level")]["cost_cny_m2"])
+        return value_of(d["levels"][m.get("level")]["cost_cny_m2"])
     if m.kind in ("ashp", "electric_storage"):
-        return _value(d["cost_cny_kw"])
+        return value_of(d["cost_cny_kw"])
     if m.kind == "rooftop_pv":
         table = d["cost_cny_kwp"]
-        return _value(table.get(b.building_type, table["office"]))
-    return _value(d["cost_cny_m2"])
+        return value_of(table.get(b.building_type, table["office"]))
+    return value_of(d["cost_cny_m2"])
 
 
 def measure_cost(m: Measure, before: Building, design_heating_w: float | None = None) -> MeasureCost:
@@ -561,7 +558,7 @@ def measure_cost(m: Measure, before: Building, design_heating_w: float | None = 
     if basis == "cny_per_kw_heating":
         if design_heating_w is None:
             raise ValidationError([f"{m.label}: sizing a heat source needs the design heating load [W]"])
-        qty = design_heating_w / 1000.0 * _value(d["sizing_factor"])
+        qty = design_heating_w / 1000.0 * value_of(d["sizing_factor"])
         if m.kind == "electric_storage":
             details["note"] = "heater sized at 2x the design heating load to recharge a design day in the 12 valley hours"
     elif basis == "cny_per_kwp":

@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from buildings import thermal_bridges as tb
 from buildings.thermal_bridges import NO_THERMAL_BRIDGES
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import read_toml
+from simulator.units import DAYS_IN_MONTH, DAYS_PER_YEAR, MONTH_START_DAY
+from simulator.units import HOURS_PER_DAY as HOURS
 
-HOURS = 24
 FACADES = ("south", "north", "east", "west")
 ZONINGS = ("storey_ns", "storey")
 #: What the ground-storey floor faces: the soil (slab on grade) or outdoor air
@@ -74,8 +74,7 @@ def u_value_w_m2k(layer_r_values_m2k_w: list[float], rsi_m2k_w: float, rse_m2k_w
 @cache
 def surface_resistances() -> dict[str, dict[str, float]]:
     """Standard surface resistances per surface type (data file, GB 50176-2016)."""
-    text = resources.files("buildings").joinpath("data/surface_resistances.toml").read_text()
-    return tomllib.loads(text)
+    return read_toml("buildings", "data/surface_resistances.toml")
 
 
 # --------------------------------------------------------------------------
@@ -283,10 +282,7 @@ class Period:
         a, b = day_of_year(self.start), day_of_year(self.end)
         if a <= b:
             return set(range(a, b + 1))
-        return set(range(a, 366)) | set(range(1, b + 1))
-
-
-_MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365)
+        return set(range(a, DAYS_PER_YEAR + 1)) | set(range(1, b + 1))
 
 
 def day_of_year(month_day: str) -> int:
@@ -296,9 +292,9 @@ def day_of_year(month_day: str) -> int:
         month, day = int(m_text), int(d_text)
     except ValueError as exc:
         raise ValueError(f"date {month_day!r} is not MM-DD") from exc
-    if not 1 <= month <= 12 or not 1 <= day <= _MONTH_START[month] - _MONTH_START[month - 1]:
+    if not 1 <= month <= 12 or not 1 <= day <= DAYS_IN_MONTH[month - 1]:
         raise ValueError(f"date {month_day!r} is not a day of a non-leap year")
-    return _MONTH_START[month - 1] + day
+    return MONTH_START_DAY[month - 1] + day
 
 
 @dataclass(frozen=True)

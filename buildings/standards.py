@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from simulator.sourced_data import read_toml, value_of
 
-@cache
+
 def _data() -> dict[str, Any]:
-    return tomllib.loads(resources.files("buildings").joinpath("data/standards.toml").read_text(encoding="utf-8"))
+    """``buildings/data/standards.toml``, parsed once (never mutate)."""
+    return read_toml("buildings", "data/standards.toml")
 
 
 def envelope_steps(building_type: str) -> dict[str, Any]:
@@ -20,4 +19,4 @@ def envelope_steps(building_type: str) -> dict[str, Any]:
 
 def wall_u_basis() -> str:
     """Which wall U the envelope limits are compared with: ``"mean"`` (with thermal bridges) or ``"1d"``."""
-    return str(_data()["wall_u_basis"]["value"])
+    return str(value_of(_data()["wall_u_basis"]))

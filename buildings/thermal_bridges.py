@@ -24,12 +24,10 @@ True
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
 from simulator.exceptions import UnknownNameError
+from simulator.sourced_data import read_toml, value_of
 
 #: Construction era of a building without linear thermal bridges (walls at their 1-D U).
 NO_THERMAL_BRIDGES = "none"
@@ -77,14 +75,13 @@ JUNCTIONS = ("floor_slab_edge", "balcony", "window_reveal", "roof_edge", "wall_g
 GEOMETRY_PARAMETERS = ("window_width_m", "window_height_m", "balcony_share_south", "junction_spacing_m")
 
 
-@cache
 def _data() -> dict[str, Any]:
-    text = resources.files("buildings").joinpath("data/thermal_bridges.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """``buildings/data/thermal_bridges.toml``, parsed once (never mutate)."""
+    return read_toml("buildings", "data/thermal_bridges.toml")
 
 
 def _value(x: Any) -> float:
-    return float(x["value"] if isinstance(x, dict) else x)
+    return float(value_of(x))
 
 
 def eras() -> list[str]:

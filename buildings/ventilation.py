@@ -31,37 +31,28 @@ Everything here is a pure function of the :class:`~buildings.model.Building`.
 from __future__ import annotations
 
 import bisect
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from buildings.model import Building
+from simulator.sourced_data import read_toml, value_of
+from simulator.units import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR
 
-HOURS_PER_YEAR = 8760
-DAYS_PER_YEAR = 365
 #: The annual run starts on a Monday (simulator.idf RunPeriod), so day d
 #: (1..365) is a weekday when (d - 1) % 7 < 5.
 WEEKDAYS_PER_WEEK = 5
 
 
-def _value(x: Any) -> Any:
-    return x["value"] if isinstance(x, dict) and "value" in x else x
-
-
-@cache
 def ventilation_data() -> dict[str, Any]:
-    """The sourced ventilation data (``buildings/data/ventilation.toml``), parsed once."""
-    text = resources.files("buildings").joinpath("data/ventilation.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """The sourced ventilation data (``buildings/data/ventilation.toml``), parsed once (never mutate)."""
+    return read_toml("buildings", "data/ventilation.toml")
 
 
 def mvhr_default(key: str) -> float:
     """A default of the heat-recovery unit (``sensible_efficiency``, ``specific_fan_power_w_per_m3_h``)."""
-    return float(_value(ventilation_data()["mvhr"][key]))
+    return float(value_of(ventilation_data()["mvhr"][key]))
 
 
 def residential_hygiene_ach(m2_per_person: float) -> float:
@@ -74,8 +65,8 @@ def residential_hygiene_ach(m2_per_person: float) -> float:
     0.5
     """
     d = ventilation_data()["residential_hygiene"]
-    bounds = [float(v) for v in _value(d["fp_upper_m2_per_person"])]
-    rates = [float(v) for v in _value(d["air_change_1_h"])]
+    bounds = [float(v) for v in value_of(d["fp_upper_m2_per_person"])]
+    rates = [float(v) for v in value_of(d["air_change_1_h"])]
     return rates[bisect.bisect_left(bounds, float(m2_per_person))]
 
 
@@ -218,7 +209,7 @@ def heating_season_mask(b: Building) -> np.ndarray:
     if season is None:
         return np.ones(HOURS_PER_YEAR, dtype=bool)
     days = season.days()
-    return np.repeat(np.array([d in days for d in range(1, DAYS_PER_YEAR + 1)]), 24)
+    return np.repeat(np.array([d in days for d in range(1, DAYS_PER_YEAR + 1)]), HOURS_PER_DAY)
 
 
 def people(b: Building) -> float:

@@ -20,12 +20,12 @@ record; a single typical year gives the same definitions on fewer hours.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
+
+from simulator.sourced_data import read_toml, strip
 
 DESIGN_DAY_OF_MONTH = 21  # ASHRAE convention for design days
 
@@ -104,8 +104,7 @@ def design_days(w) -> DesignDays:
 @cache
 def sizing_data() -> dict:
     """``simulator/data/sizing.toml`` with every ``{value, unit, source}`` replaced by its value."""
-    raw = tomllib.loads(resources.files("simulator").joinpath("data/sizing.toml").read_text(encoding="utf-8"))
-    return {section: {k: v["value"] for k, v in items.items()} for section, items in raw.items()}
+    return strip(read_toml("simulator", "data/sizing.toml"))
 
 
 def heating_capacity_factor(building_type: str) -> float:

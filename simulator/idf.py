@@ -44,6 +44,7 @@ from buildings.ventilation import (
     window_makeup_ach,
 )
 from simulator.sourced_data import load_data
+from simulator.units import DAYS_PER_YEAR, month_and_day
 
 #: Bumped whenever the model this module writes changes, so cached results
 #: computed with an older writer are not reused.
@@ -286,15 +287,9 @@ def window_box(width_m: float, height_m: float, ratio: float) -> tuple[float, fl
 # schedules
 # --------------------------------------------------------------------------
 
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
 def _month_day(doy: int) -> str:
-    m = 0
-    while doy > _MONTH_DAYS[m]:
-        doy -= _MONTH_DAYS[m]
-        m += 1
-    return f"{m + 1}/{doy}"
+    """EnergyPlus "M/D" text of a day of the year 1..365."""
+    return "{}/{}".format(*month_and_day(doy))
 
 
 def _until_fields(values: tuple[float, ...]) -> list[str]:
@@ -306,7 +301,7 @@ def _until_fields(values: tuple[float, ...]) -> list[str]:
 
 
 def _season_days(period: Period | None) -> set[int]:
-    return set(range(1, 366)) if period is None else period.days()
+    return set(range(1, DAYS_PER_YEAR + 1)) if period is None else period.days()
 
 
 def compact_schedule_fields(day_rule, winter_design_day: tuple[float, ...] | None = None) -> list[str]:
@@ -890,8 +885,7 @@ def design_day_date(schedules: ScheduleSet, month: int, heating: bool) -> tuple[
     for offset in range(0, 183):
         for doy in ((start + offset - 1) % 365 + 1, (start - offset - 1) % 365 + 1):
             if doy in season and doy not in schedules.vacation_days:
-                m, d = _month_day(doy).split("/")
-                return int(m), int(d)
+                return month_and_day(doy)
     return month, DESIGN_DAY_OF_MONTH
 
 

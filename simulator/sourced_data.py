@@ -12,7 +12,12 @@ Users: the files of ``simulator/data`` named in :data:`DATA_KINDS`
 :mod:`simulator.idf`); ``systems.toml`` (:mod:`simulator.system_params`, which
 adds the ``range`` check); ``simulator/plant/data/plant.toml``
 (:mod:`simulator.plant.params`); the plant spec (:mod:`simulator.plant.spec`);
-the archetype files (:mod:`archetypes`).
+the archetype files (:mod:`archetypes`); the files of ``buildings/data``
+(materials, surface resistances, measures and packages, ventilation, thermal
+bridges, ground, standards); ``sizing.toml`` (:mod:`simulator.design_days`);
+the ASHRAE 140 cases; the district's ``uncertainty.toml``.
+``tests/test_structure.py`` fails on a new module that reads TOML or unwraps
+``{value = ...}`` by hand.
 """
 
 from __future__ import annotations

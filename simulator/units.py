@@ -20,12 +20,16 @@ References
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 HOURS_PER_DAY = 24
 DAYS_PER_YEAR = 365
 HOURS_PER_YEAR = HOURS_PER_DAY * DAYS_PER_YEAR  # 8760
 HOURS_PER_LEAP_YEAR = HOURS_PER_YEAR + HOURS_PER_DAY  # 8784
+SECONDS_PER_HOUR = 3600
+SECONDS_PER_YEAR = HOURS_PER_YEAR * SECONDS_PER_HOUR  # 31,536,000
 
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 """Days of each month of a non-leap year, January first."""
@@ -60,6 +64,20 @@ def day_of_year(month: int | np.ndarray, day: int | np.ndarray) -> int | np.ndar
     start = np.asarray(MONTH_START_DAY)[np.asarray(month) - 1]
     doy = start + np.asarray(day)
     return int(doy) if np.ndim(doy) == 0 else doy
+
+
+def month_and_day(doy: int) -> tuple[int, int]:
+    """Month 1..12 and day of month of a day of the (non-leap) year 1..365; the inverse of :func:`day_of_year`.
+
+    Raises
+    ------
+    ValueError
+        For a day outside 1..365.
+    """
+    if not 1 <= doy <= DAYS_PER_YEAR:
+        raise ValueError(f"day of year {doy!r} is not in 1..{DAYS_PER_YEAR}")
+    month = bisect.bisect_left(MONTH_START_DAY, doy)  # MONTH_START_DAY[month - 1] < doy <= MONTH_START_DAY[month]
+    return month, doy - MONTH_START_DAY[month - 1]
 
 
 MAGNUS_WATER_PA, MAGNUS_WATER_A, MAGNUS_WATER_B_C = 610.94, 17.625, 243.04

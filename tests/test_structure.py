@@ -170,3 +170,134 @@ def test_each_module_imports_on_its_own():
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "", done.stdout
+
+
+# --------------------------------------------------------------------------- one loader of data files
+
+#: Modules outside simulator/sourced_data.py that still read TOML or unwrap ``{value = ...}`` by hand,
+#: each with the reason. A new module doing either fails the test; a module that stops doing it must
+#: leave this list (the test fails on a stale entry), so the list only shrinks.
+HAND_READERS_LEFT = {
+    "archetypes": "user archetype files: size limit and ValidationError per file; `_is_sourced` lets "
+                  "`unit` be absent (issue 18 left: one sourced-table rule)",
+    "simulator.system_params": "reads through sourced_data.read_toml; unpacks value/unit/range/source into ParamSpec",
+    "simulator.plant.params": "reads through sourced_data.read_toml; unwraps after checking each has a unit",
+    "simulator.plant.spec": "user plant spec files (TOML text given by the user)",
+    "simulator.district.scenario": "user scenario files",
+    "simulator.district.stock": "user stock files and the packaged classes.toml (issue 18 left)",
+    "simulator.district.optimise": "packaged programme_candidates.toml read by hand (issue 18 left)",
+    "simulator.district.cli": "`t['value']` is a roadmap target's result row, not a data file",
+    "simulator.app.roadmap_view": "`d['value']` is a roadmap target's result row, not a data file",
+    "simulator.app.choices": "app (h16): a window level's U from measures.kind_data (issue 18 left)",
+    "simulator.reports.report": "reports (h16): finance and tariff files read by hand (issue 18 left)",
+    "simulator.reports.standards": "reports (h16): standards files read by hand (issue 18 left)",
+    "simulator.calibration.own_building": "calibration (h13): user building files and its data (issue 18 left)",
+    "simulator.calibration.priors": "calibration (h13): priors file, user or packaged (issue 18 left)",
+    "simulator.surrogate.weathers": "user training-weathers files",
+}
+
+
+def hand_reading(path: Path) -> list[str]:
+    """How a module reads sourced data by hand: ``import tomllib``, ``x["value"]``, ``"value" in x``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Import) and any(a.name == "tomllib" for a in node.names)) or (
+                isinstance(node, ast.ImportFrom) and node.module == "tomllib"):
+            found.add("imports tomllib")
+        elif (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
+              and node.slice.value == "value"):
+            found.add('indexes ["value"]')
+        elif (isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) and node.left.value == "value"
+              and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)):
+            found.add('tests "value" in')
+    return sorted(found)
+
+
+def test_the_hand_reader_finder_finds_a_copy(tmp_path):
+    """The finder itself: a planted private ``_value`` and a tomllib reader are found, plain code is not."""
+    copy = tmp_path / "copy.py"
+    copy.write_text('import tomllib\n\ndef _value(x):\n    return x["value"] if "value" in x else x\n')
+    assert hand_reading(copy) == ['imports tomllib', 'indexes ["value"]', 'tests "value" in']
+    plain = tmp_path / "plain.py"
+    plain.write_text('from simulator.sourced_data import value_of\n\ndef f(x):\n    return value_of(x["cost"])\n')
+    assert hand_reading(plain) == []
+
+
+def test_one_loader_of_sourced_data_files():
+    """Only simulator/sourced_data.py reads TOML data files and unwraps ``{value, unit, source}`` tables.
+
+    The module list is read from the source, so a new private copy (a ``_value``
+    helper, a ``tomllib.loads`` of a packaged file) fails here; the modules left
+    are named in :data:`HAND_READERS_LEFT` with the reason.
+    """
+    found = {m: hand_reading(p) for m, p in project_modules().items() if m != "simulator.sourced_data"}
+    found = {m: how for m, how in found.items() if how}
+    new = {m: how for m, how in found.items() if m not in HAND_READERS_LEFT}
+    assert new == {}, f"read sourced data through simulator.sourced_data (read_toml, strip, value_of): {new}"
+    stale = sorted(set(HAND_READERS_LEFT) - set(found))
+    assert stale == [], f"no longer reads by hand, remove from HAND_READERS_LEFT: {stale}"
+
+
+# --------------------------------------------------------------------------- one calendar
+
+_DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]  # written here, not imported: the test's own
+_MONTH_STARTS = [sum(_DAYS_IN_MONTH[:m]) for m in range(13)]  # 0, 31, 59, ..., 365
+#: Numbers of the calendar no module but simulator/units.py may write as a literal constant:
+#: hours per year (and leap year), days per year, hours per day, seconds per year.
+_CALENDAR_NUMBERS = {8760, 8784, 365, 366, 24, 365 * 86400}
+_CALENDAR_WORDS = ("HOUR", "DAY", "MONTH", "YEAR")
+
+
+def _folded(node: ast.AST) -> float | None:
+    """The value of a literal number or of arithmetic on literal numbers (``365.0 * 86400.0``), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult):
+        a, b = _folded(node.left), _folded(node.right)
+        if a is not None and b is not None:
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[type(node.op)]
+    return None
+
+
+def calendar_copies(path: Path) -> list[str]:
+    """Where a module writes its own calendar: 8760/8784 anywhere, a days-per-month or month-start list,
+    or a module constant named for hours/days/months/years set to a calendar number (``HOURS = 24``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value in (8760, 8784):
+            out.append(f"line {node.lineno}: {node.value}")
+        elif isinstance(node, ast.Tuple | ast.List):
+            values = [_folded(e) for e in node.elts]
+            if len(values) >= 12 and None not in values and (
+                    values == _DAYS_IN_MONTH or values in (_MONTH_STARTS, _MONTH_STARTS[:12], _MONTH_STARTS[1:])):
+                out.append(f"line {node.lineno}: a list of month lengths or starts")
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AnnAssign) and node.value is not None else []
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if names and any(w in n.upper() for n in names for w in _CALENDAR_WORDS) \
+                and _folded(node.value) in _CALENDAR_NUMBERS:
+            out.append(f"line {node.lineno}: {', '.join(names)} = {_folded(node.value):g}")
+    return out
+
+
+def test_the_calendar_copy_finder_finds_copies(tmp_path):
+    """The finder itself: planted copies of each kind are found; the same numbers used otherwise are not."""
+    copy = tmp_path / "copy.py"
+    copy.write_text("HOURS = 24\nSECONDS_PER_YEAR = 365.0 * 86400.0\n"
+                    "_MONTH_START = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365)\n"
+                    "def f(x):\n    days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]\n    return x[:8760]\n")
+    assert sorted(calendar_copies(copy)) == ["line 1: HOURS = 24", "line 2: SECONDS_PER_YEAR = 3.1536e+07",
+                                             "line 3: a list of month lengths or starts",
+                                             "line 5: a list of month lengths or starts", "line 6: 8760"]
+    plain = tmp_path / "plain.py"
+    plain.write_text("from simulator.units import HOURS_PER_DAY as HOURS\nWIDTH = 24\n"
+                     "def f(x):\n    return x.reshape(-1, 24)\n")
+    assert calendar_copies(plain) == []
+
+
+def test_one_calendar():
+    """Hours per year, days per month and month starts are written once, in simulator/units.py."""
+    found = {m: c for m, p in project_modules().items() if m != "simulator.units" and (c := calendar_copies(p))}
+    assert found == {}, f"use simulator.units (HOURS_PER_YEAR, DAYS_IN_MONTH, MONTH_START_DAY, ...): {found}"

@@ -16,6 +16,12 @@ def test_calendar_by_hand():
     assert units.MONTH_OF_DAY[[0, 30, 31, 58, 59, 364]].tolist() == [0, 0, 1, 1, 2, 11]
     assert units.day_of_year(3, 1) == 60 and units.day_of_year(12, 31) == 365
     assert units.day_of_year(np.array([1, 2]), np.array([1, 1])).tolist() == [1, 32]
+    assert [units.month_and_day(d) for d in (1, 31, 32, 59, 60, 365)] == [
+        (1, 1), (1, 31), (2, 1), (2, 28), (3, 1), (12, 31)]
+    assert all(units.day_of_year(*units.month_and_day(d)) == d for d in range(1, 366))
+    assert units.SECONDS_PER_YEAR == 365 * 86400
+    with pytest.raises(ValueError, match="1..365"):
+        units.month_and_day(366)
 
 
 @pytest.mark.parametrize(("t_c", "over_ice", "table_pa"), [

@@ -48,6 +48,7 @@ import pandas as pd
 from simulator.district.packages import apply_effect, package_effect
 from simulator.district.scenario import Scenario
 from simulator.district.stock import archetype_systems, draw_features
+from simulator.sourced_data import value_of
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +352,7 @@ def make_context(buildings: pd.DataFrame, scenario: Scenario, with_std: bool = F
     grid_c = np.array([35.0, 40.0, 45.0, 50.0, 55.0, 60.0])
     heating = systems.annual_heating_factors(w, tuple(grid_c))
     pv_kind = M.kind_data("rooftop_pv")
-    tilt = float(M._value(pv_kind["tilt_deg"]))
+    tilt = float(value_of(pv_kind["tilt_deg"]))
     pv_yield = float(pvmod.per_kwp_profile(w, tilt, 180.0).sum())
     families = sorted(set(buildings["family"]))
     # kWp per m2 of footprint of the scenario's PV measure (the same on every archetype: roof fraction x Wp/m2)
@@ -374,7 +375,7 @@ def make_context(buildings: pd.DataFrame, scenario: Scenario, with_std: bool = F
         climate_cooling=c,
         cooling_params=systems.load_system_params(),
         prices=_prices(),
-        hp_supply_c=float(M._value(M.kind_data("ashp")["supply_temperature_c"])),
+        hp_supply_c=float(value_of(M.kind_data("ashp")["supply_temperature_c"])),
         plant=plant_factors(scenario),
         with_std=with_std,
         surrogate_dir=surrogate_dir,

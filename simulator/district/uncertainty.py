@@ -21,10 +21,8 @@ spread. Reproducible from ``seed``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -33,21 +31,17 @@ from simulator import carbon
 from simulator.district import targets as T
 from simulator.district.accounting import HEATING_LINEAR
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import read_toml, strip
 
 BAND_COLUMNS = ("energy_kwh", "co2_t", "renewable_share", "public_kgce_m2_vs_2020", "public_co2_kg_m2_vs_2020",
                 "capex_cny")
 MAX_DRAWS = 100_000
 
 
-def _value(x):
-    return x["value"] if isinstance(x, dict) else x
-
-
 def load_uncertainty() -> dict:
-    """The standard deviations of ``data/uncertainty.toml`` as plain values."""
-    raw = tomllib.loads(resources.files("simulator.district").joinpath("data", "uncertainty.toml")
-                        .read_text(encoding="utf-8"))
-    return {sec: {k: _value(v) for k, v in tab.items()} for sec, tab in raw.items() if isinstance(tab, dict)}
+    """The standard deviations of ``data/uncertainty.toml`` as plain values (a fresh copy)."""
+    plain = strip(read_toml("simulator.district", "data/uncertainty.toml"))
+    return {sec: tab for sec, tab in plain.items() if isinstance(tab, dict)}
 
 
 @dataclass(frozen=True)

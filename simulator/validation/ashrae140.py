@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import logging
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from buildings.model import Building, building_from_dict
 from simulator.exceptions import UnknownNameError, WeatherError
+from simulator.sourced_data import read_toml
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +115,8 @@ class Report:
         }
 
 
-@cache
 def _data(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("simulator").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+    return read_toml("simulator", f"data/{name}")
 
 
 def case_data() -> dict[str, Any]:
