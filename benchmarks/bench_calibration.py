@@ -24,9 +24,16 @@ default since issue 12) and the heat degree-day normalised to the built-in year 
 * E: the built-in year with a milder winter (monthly mean shifts in ``MILD_WINTER_K``), given as monthly
   mean temperatures in the meter file (the synthetic-truth case of tests/test_calibration.py).
 
-Writes benchmarks/results/calibration.json and calibration.md (``--weather``: calibration_weather.*). Run::
+Electric cases (``--electric``): the old estate heated by an air-source heat pump (F, hidden COP factor
+0.90) or by electric heat storage (G, hidden storage efficiency 0.90), metered by the electricity meter
+only; the heating electricity of the hidden building comes from EnergyPlus loads through the system model
+(``simulator.systems.deliver``). Reports what the electricity meter identifies (heat demand vs heating
+electricity, ``simulator/calibration/electric.py``).
 
-    .venv/bin/python benchmarks/bench_calibration.py [--weather]
+Writes benchmarks/results/calibration.json and calibration.md (``--weather``: calibration_weather.*,
+``--electric``: calibration_electric.*). Run::
+
+    .venv/bin/python benchmarks/bench_calibration.py [--weather | --electric]
 """
 
 from __future__ import annotations
@@ -81,7 +88,26 @@ WEATHER_CASES = [(f"{key}-{m}", f"{label}, {m}", HIDDEN_A, "building", epw, m, t
                  for m in ("surrogate", "degree-days")]
 
 
-def run_case(key, label, hidden, heat_meter, epw, method="surrogate", shifts_k=None) -> dict:
+ELECTRIC_CASES = [(key, label, {**HIDDEN_A, param: 0.90}, "building", None, "surrogate", None, source)
+                  for key, label, param, source in (("F", "air-source heat pump, electricity meter only",
+                                                     "hp_cop_factor", "ashp"),
+                                                    ("G", "electric heat storage, electricity meter only",
+                                                     "storage_efficiency", "electric_storage"))]
+
+
+def own_archetype(source: str) -> str:
+    """The old estate (own-building file on it) heated by ``source``, written to a private temporary folder."""
+    import tempfile
+
+    from simulator.calibration.own_building import OwnBuilding, own_building_toml
+
+    path = Path(tempfile.mkdtemp(prefix="bench-cal-")) / f"old_estate_{source}.toml"
+    path.write_text(own_building_toml(OwnBuilding(name=f"old estate, {source}", year_built=1985,
+                                                  heating_source=source)), encoding="utf-8")
+    return str(path)
+
+
+def run_case(key, label, hidden, heat_meter, epw, method="surrogate", shifts_k=None, source=None) -> dict:
     import io
 
     import numpy as np
@@ -89,19 +115,20 @@ def run_case(key, label, hidden, heat_meter, epw, method="surrogate", shifts_k=N
 
     from simulator.calibration.calibrate import plan_from_temperatures
 
-    b = archetypes.load(ARCHETYPE)
+    arch = own_archetype(source) if source else ARCHETYPE
+    b = archetypes.load(arch)
     w = epw if epw is not None else weather.epw_path("tianjin")
     temps = None
     if shifts_k is not None:
         ref = weather.load("tianjin")
         temps = ref.data.groupby("month")["dry_bulb_c"].mean().to_numpy() + np.asarray(shifts_k)
         w = plan_from_temperatures(ref, temps).metered
-    csv, truth = synthetic_meter_csv(b, hidden, w, noise=0.05, seed=11)
+    csv, truth = synthetic_meter_csv(b, hidden, w, noise=0.05, seed=11, heat_unit=None if source else "gj")
     if temps is not None:
         csv = pd.read_csv(io.BytesIO(csv)).assign(mean_temp_c=np.round(temps, 2)).to_csv(index=False).encode()
     load0 = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), cpu_s()
-    res = calibrate(ARCHETYPE, csv, meter_name=f"synthetic_{key}.csv", weather_path=epw, heat_meter=heat_meter,
+    res = calibrate(arch, csv, meter_name=f"synthetic_{key}.csv", weather_path=epw, heat_meter=heat_meter,
                     options=Options(package=PACKAGE, weather_method=method))
     wall, cpu = time.perf_counter() - t0, cpu_s() - c0
     d = res.to_dict()
@@ -115,7 +142,8 @@ def run_case(key, label, hidden, heat_meter, epw, method="surrogate", shifts_k=N
     return {"case": key, "label": label, "heat_meter": heat_meter, "weather": "built-in" if epw is None else epw.name,
             "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "load_avg_1min_at_start": round(load0, 2),
             "timings_s": d["timings_s"], "recovery": rows, "metrics": d["metrics"], "diagnostics": d["diagnostics"],
-            "savings": d["savings"], "warnings": d["warnings"]}
+            "savings": d["savings"], "warnings": d["warnings"], "heating_system": d["heating_system"],
+            "hidden_heating_demand_kwh_m2": round(float(truth["heat_kwh"].sum()) / b.floor_area_m2, 2)}
 
 
 def markdown(out: dict) -> str:
@@ -153,13 +181,33 @@ def markdown(out: dict) -> str:
 
         lines.append(f"| {c['case']} | {fmt(s['before']['saved_kwh_m2'])} | {fmt(s['after']['saved_kwh_m2'])} | "
                      f"{s['interval_width_ratio_after_before']} |")
+    electric = [c for c in out["cases"] if c.get("heating_system")]
+    if electric:
+        lines += ["", "## Electric heating: what the electricity meter identifies (posterior, 400 draws)", "",
+                  "| case | system parameter: hidden, posterior 90 % | heat demand kWh/m² a: hidden, posterior "
+                  "(width) | heating electricity kWh/m² a (width) | corr(parameter, heat demand) | seasonal COP of "
+                  "the system model |", "|---|---|---|---|---|---|"]
+        for c in electric:
+            h = c["heating_system"]
+            post = h["posterior"]
+            par = post[h["parameter"]]
+            hid = next(r["hidden"] for r in c["recovery"] if r["parameter"] == h["parameter"])
+
+            def iv(r):
+                return f"{r['mean']} ({r['p05']} – {r['p95']}; {100 * r['relative_width_90']:.0f} %)"
+
+            lines.append(f"| {c['case']} | {h['parameter']} {hid}: {par['p05']} – {par['p95']} | "
+                         f"{c['hidden_heating_demand_kwh_m2']}: {iv(post['heating_demand_kwh_m2'])} | "
+                         f"{iv(post['heating_electricity_kwh_m2'])} | {post['correlation_with_heating_demand']} | "
+                         f"{h['seasonal_cop']} |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    weather_cases = "--weather" in sys.argv[1:]
-    cases = [c for c in (WEATHER_CASES if weather_cases else CASES) if c[4] is None or c[4].is_file()]
-    name = "calibration_weather" if weather_cases else "calibration"
+    weather_cases, electric = "--weather" in sys.argv[1:], "--electric" in sys.argv[1:]
+    chosen = WEATHER_CASES if weather_cases else ELECTRIC_CASES if electric else CASES
+    cases = [c for c in chosen if c[4] is None or c[4].is_file()]
+    name = "calibration_weather" if weather_cases else "calibration_electric" if electric else "calibration"
     out = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other jobs (load averages noted)",
            "settings": "64 walkers x 1000 steps, burn-in 300, DEMove/DESnookerMove, EnergyPlus check on, "
                        f"savings of {PACKAGE} from 300 draws",

@@ -357,6 +357,98 @@ def test_auto_weather_method_uses_the_surrogate_only_inside_its_training_weather
     assert forced is plan and (notes != []) == bool(outside)
 
 
+# --------------------------------------------------------------------------- 4b. electric heating
+
+HIDDEN_HP = {**HIDDEN, "hp_cop_factor": 0.9}
+
+
+def _own_electric(tmp_path, source: str):
+    from simulator.calibration.own_building import OwnBuilding
+
+    p = tmp_path / f"{source}.toml"
+    p.write_text(own_building_toml(OwnBuilding(name=f"block {source}", year_built=1985, heating_source=source)),
+                 encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("source, parameter, values", [("ashp", "hp_cop_factor", (1.0, 0.8, 1.3)),
+                                                       ("electric_storage", "storage_efficiency", (0.95, 0.85))])
+def test_heating_electricity_factors_are_the_system_model(tmp_path, tianjin, source, parameter, values):
+    """The sampler's monthly heating electricity (factors computed once, scaled by the parameter) equals
+    ``systems.deliver`` run hour by hour with the parameter put into systems.toml, on the same loads."""
+    from simulator.calibration.electric import heating_electricity, system_overrides
+    from simulator.loads import monthly_sums
+    from simulator.surrogate.engine import SurrogateEngine
+    from simulator.systems import deliver
+
+    b = archetypes.load(_own_electric(tmp_path, source))
+    loads = SurrogateEngine(warn=False).simulate(b, tianjin)
+    he = heating_electricity(b, loads, tianjin)
+    assert he.parameter == parameter
+    heat_m = monthly_sums(loads.hourly_heating_kwh)
+    for v in values:
+        ref = monthly_sums(deliver(loads, b, tianjin, system_overrides(source, [parameter], [v]))
+                           .hourly_electricity_kwh["heating"])
+        # the same functions on the same hours: equal to float rounding
+        assert he.monthly_kwh(heat_m, v) == pytest.approx(ref, rel=1e-9, abs=1e-6)
+    assert he.monthly_kwh(heat_m, values[-1]).sum() != pytest.approx(he.monthly_kwh(heat_m).sum(), rel=1e-3)
+
+
+@pytest.fixture(scope="module")
+def heat_pump_calibration(tmp_path_factory, tianjin):
+    """A heat-pump block metered by its electricity meter only: EnergyPlus loads of the hidden building through
+    the system model (hidden COP factor 0.9) plus 5 % noise, calibrated with a short chain (no EnergyPlus re-run;
+    the benchmark runs it)."""
+    from simulator.calibration.calibrate import Options, calibrate
+    from simulator.calibration.synthetic import synthetic_meter_csv
+
+    path = _own_electric(tmp_path_factory.mktemp("hp"), "ashp")
+    csv, truth = synthetic_meter_csv(archetypes.load(path), HIDDEN_HP, tianjin, noise=NOISE, seed=3, heat_unit=None)
+    assert b"heat" not in csv.splitlines()[0]
+    result = calibrate(path, csv, meter_name="hp.csv",
+                       options=Options(n_walkers=32, n_steps=300, burn=100, seed=1, energyplus=False))
+    return result, truth
+
+
+def test_heat_pump_building_is_calibrated_against_its_electricity_meter(heat_pump_calibration):
+    result, truth = heat_pump_calibration
+    d = result.to_dict()
+    assert d["headline_meter"] == "electricity" and "heat" not in d["metrics"]["surrogate"]
+    for name, value in HIDDEN_HP.items():
+        post = d["posterior"][name]
+        assert post["p05"] <= value <= post["p95"], (name, value, post)
+    # the summer electricity (lighting, plugs, cooling) pins the gains: far narrower than the prior
+    g = d["posterior"]["internal_gains_factor"]
+    assert g["p95"] - g["p05"] < 0.3 * (g["prior_p95"] - g["prior_p05"])
+    assert d["metrics"]["surrogate"]["electricity"]["calibrated"]
+    assert not d["metrics"]["uncalibrated_surrogate"]["electricity"]["calibrated"]  # the hidden block is leakier
+    h = d["heating_system"]
+    assert h["parameter"] == "hp_cop_factor" and h["reference"] == 1.0
+    # the system model's seasonal COP on this block (60 C radiators) lies in the range systems.toml's cop_min and
+    # the Staffell regression allow: above 1 (the floor), below the regression at the smallest lift (15 K)
+    assert 1.0 < h["seasonal_cop"] < 6.81 - 0.121 * 15 + 0.00063 * 15**2
+    post = h["posterior"]
+    # what the meter identifies: the heat demand and the COP move together (if the meter told them apart the
+    # correlation would be near 0; 0.8 leaves room for the +-0.05 sampling error of 400 draws) ...
+    assert post["correlation_with_heating_demand"] > 0.8
+    # ... so the heating electricity is known far better than the heat demand behind it
+    assert post["heating_electricity_kwh_m2"]["relative_width_90"] < 0.5 * post["heating_demand_kwh_m2"]["relative_width_90"]
+    demand = post["heating_demand_kwh_m2"]
+    hidden_demand = truth["heat_kwh"].sum() / result.floor_area_m2
+    assert demand["p05"] <= hidden_demand <= demand["p95"], (hidden_demand, demand)
+    assert any(w.startswith("the heating is in the electricity meter: hp_cop_factor") for w in d["warnings"])
+
+
+def test_electric_heating_refuses_degree_days_and_a_substation_meter(tmp_path):
+    from simulator.calibration.calibrate import Options, calibrate
+
+    path = _own_electric(tmp_path, "electric_storage")
+    with pytest.raises(ValidationError, match="degree-days cannot normalise"):
+        calibrate(path, b"month,electricity_kwh\n1,5\n2,6\n", options=Options(weather_method="degree-days"))
+    with pytest.raises(ValidationError, match="has no network"):
+        calibrate(path, b"month,heat_kwh\n1,5\n2,6\n", meter_name="h.csv", heat_meter="substation")
+
+
 def test_calibrated_file_keeps_posterior_draws_that_rebuild_the_building(calibrated):
     """The draws in the file, applied to the calibrated building (relative to the posterior mean), give the
     same building as the draw applied to the original archetype."""

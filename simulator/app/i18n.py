@@ -272,6 +272,7 @@ ZH: dict[str, str] = {
     cal_msg.AT_BOUND: "“{name}”的后验分布落在取值范围 {low}..{high} 的边界（先验或代理模型的训练范围）：计量数据要求的值超出了模型允许的范围",
     cal_msg.IGNORED_COLUMN: "列 {column} 不是计量数据列，已忽略",
     cal_msg.PARTLY_COVERED: "{meter}：只覆盖部分天数的月份 {months} 已舍去",
+    cal_msg.ELECTRIC_CONFOUNDED: "供暖用电计入电表：“{parameter}”与供暖需求相互混淆（后验相关系数 {r}）；电表确定的是供暖用电量（90 % 区间宽为其均值的 {electricity} %），而不能分别确定供暖需求（区间宽 {demand} %）与系统效率——在供热出口加装热量表可将二者区分",
     "Period": "计量期",
     "Heat [kWh]": "热量 [kWh]",
     "Electricity [kWh]": "电量 [kWh]",

@@ -10,6 +10,7 @@ vectorised over walkers). The meters are then::
 
     heat_m        = heating_kwh_m2_m * A / eta                       [kWh]
     electricity_m = (P_light * L_m + P_plug * E_m + cooling_kwh_m2_m / COP_cool) * A   [kWh]
+                    (+ the heating electricity of a heat pump or electric storage, :mod:`.electric`)
 
 with ``A`` the metered floor area, ``eta`` the network efficiency (1 when the
 heat is metered at the building), ``L_m``, ``E_m`` the month's full-load hours
@@ -149,6 +150,7 @@ class ForwardModel:
     equipment_h: np.ndarray
     cooling_cop: float | None
     weather: Any = None
+    heating_electricity: Any = None  # electric.HeatingElectricity of a heat pump / electric storage, else None
 
     @property
     def names(self) -> list[str]:
@@ -165,12 +167,16 @@ class ForwardModel:
             X["heating_setback_c"] = np.minimum(X["heating_setback_c"], X["heating_setpoint_c"])
         return X
 
-    def efficiency(self, theta: np.ndarray) -> np.ndarray:
+    def meter_parameter(self, theta: np.ndarray, name: str) -> np.ndarray | None:
+        """Values of a meter-side parameter per vector, or ``None`` when it is not sampled."""
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
-        for j, p in enumerate(self.priors):
-            if p.mode == "meter":
-                return theta[:, j]
-        return np.ones(len(theta))
+        names = self.names
+        return theta[:, names.index(name)] if name in names else None
+
+    def efficiency(self, theta: np.ndarray) -> np.ndarray:
+        """Network efficiency per vector (1 when the heat is metered at the building)."""
+        eta = self.meter_parameter(theta, "network_efficiency")
+        return np.ones(len(np.atleast_2d(theta))) if eta is None else eta
 
     def predict(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Monthly heat and electricity at the meters [kWh], each shape (n, 12)."""
@@ -182,6 +188,9 @@ class ForwardModel:
                 + X["equipment_w_m2"].to_numpy()[:, None] * self.equipment_h[None, :]) * a
         if self.cooling_cop:
             elec = elec + cool_m2 * a / self.cooling_cop
+        he = self.heating_electricity
+        if he is not None:  # heat pump / electric storage: the useful heat reaches the electricity meter
+            elec = elec + he.monthly_kwh(heat_m2 * a, self.meter_parameter(theta, he.parameter))
         return heat, elec
 
     def surrogate_log_sd(self) -> float:
@@ -201,8 +210,13 @@ class ForwardModel:
 
 
 def forward_model(building: Building, family: Family, base_features: dict[str, float],
-                  priors: tuple[Prior, ...], floor_area_m2: float, weather=None) -> ForwardModel:
-    """Build the forward model of a building (schedules' monthly hours, cooling COP) on a weather."""
+                  priors: tuple[Prior, ...], floor_area_m2: float, weather=None,
+                  heating_electricity=None) -> ForwardModel:
+    """Build the forward model of a building (schedules' monthly hours, cooling COP) on a weather.
+
+    ``heating_electricity``: the :class:`~simulator.calibration.electric.HeatingElectricity` of an
+    electrically heated building (its heating goes into the electricity meter), else None.
+    """
     area = building.floor_area_m2
     op = building.operation
     light = monthly_sums(H.lighting_hourly_kwh(building)) / (op.lighting_w_m2 * area) if op.lighting_w_m2 > 0 \
@@ -210,7 +224,7 @@ def forward_model(building: Building, family: Family, base_features: dict[str, f
     equip = monthly_sums(H.equipment_hourly_kwh(building)) / (op.equipment_w_m2 * area) if op.equipment_w_m2 > 0 \
         else monthly_sums(H.profile_hourly(building, op.equipment)) / 1000.0
     return ForwardModel(family, dict(base_features), tuple(priors), float(floor_area_m2), light, equip,
-                        cooling_cop(building), weather)
+                        cooling_cop(building), weather, heating_electricity)
 
 
 @dataclass(frozen=True, eq=False)

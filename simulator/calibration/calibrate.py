@@ -63,6 +63,13 @@ from buildings import measures as M
 from buildings.model import Building
 from simulator.calibration import bayes, metrics
 from simulator.calibration import messages as msg
+from simulator.calibration.electric import (
+    ELECTRIC_SOURCES,
+    confounding,
+    heating_electricity,
+    is_electric,
+    system_overrides,
+)
 from simulator.calibration.meters import MeterData, read_meter
 from simulator.calibration.priors import Prior, load_priors, priors_sha256, support
 from simulator.exceptions import ValidationError
@@ -72,7 +79,7 @@ from simulator.surrogate.space import construction_with_u, domain_violations, fa
 
 log = logging.getLogger(__name__)
 
-HEAT_SOURCES_CALIBRATED = ("district_heat", "gas_boiler")
+HEAT_SOURCES_CALIBRATED = ("district_heat", "gas_boiler", *ELECTRIC_SOURCES)
 HDD_BASE_C = 18.0
 BUILT_IN_WEATHER = "tianjin"
 CREDIBLE = (0.05, 0.95)
@@ -309,9 +316,8 @@ def check_building(building: Building, label: str) -> None:
     """Refuse buildings the calibration cannot treat (heat source, surrogate domain), with every reason."""
     problems = []
     if building.systems.heating_source not in HEAT_SOURCES_CALIBRATED:
-        problems.append(f"systems.heating_source {building.systems.heating_source!r}: the calibration compares "
-                        f"heat meters of {' or '.join(HEAT_SOURCES_CALIBRATED)} buildings; electric heating "
-                        "sources are not modelled in the meter comparison")
+        problems.append(f"systems.heating_source {building.systems.heating_source!r}: the calibration knows "
+                        f"{', '.join(HEAT_SOURCES_CALIBRATED)}")
     problems += [f"outside the surrogate's domain: {v}" for v in domain_violations(building)]
     if problems:
         raise ValidationError(problems, label)
@@ -345,6 +351,7 @@ class Result:
     runtime_s: float
     floor_area_m2: float
     timings_s: dict = field(default_factory=dict)
+    system: dict | None = None  # electric heating: the system model's factors and the confounding (electric.py)
 
     @property
     def calibrated_building(self) -> Building:
@@ -380,6 +387,7 @@ class Result:
             "diagnostics": self.posterior.diagnostics(),
             "monthly": self.monthly_table(),
             "savings": self.savings,
+            "heating_system": self.system,
             "warnings": list(self.warnings),
             "runtime_s": round(self.runtime_s, 2),
             "timings_s": {k: round(v, 2) for k, v in self.timings_s.items()},
@@ -455,8 +463,16 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     label = str(archetype)
     building = archetypes.load(archetype)
     check_building(building, label)
+    electric = is_electric(building)
+    if electric and options.weather_method == "degree-days":
+        raise ValidationError([f"weather method 'degree-days': the heating of a {building.systems.heating_source} "
+                               "building is in its electricity meter, which degree-days cannot normalise (the "
+                               "COP depends on the weather itself); use 'surrogate' or 'auto'"], "options")
     plan = plan_weather(weather_path, options.weather_method)
     meter = load_meter(meter_file, meter_name, building, plan, heat_meter, floor_area_m2)
+    if electric and meter.heat_meter == "substation":
+        raise ValidationError([f"heat meter 'substation': a {building.systems.heating_source} building has no "
+                               "network; its heat meter (if any) is at the building"], meter.source)
     temps = None
     if meter.has_temperatures:
         if weather_path is not None:
@@ -464,7 +480,9 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
                                    "give one weather of the metered period"], meter.source)
         temps = meter.mean_temp_c
         plan = plan_from_temperatures(plan.reference, temps, options.weather_method)
-    plan, weather_notes = choose_plan(building, plan, options.weather_method, temps, weather_path)
+    # electric heating: always through the surrogate on the metered weather (the COP needs that weather)
+    plan, weather_notes = choose_plan(building, plan, "surrogate" if electric else options.weather_method, temps,
+                                      weather_path)
     warnings = [*weather_notes, *plan.warnings, *meter.warnings]
     area = meter.floor_area_m2 or building.floor_area_m2
     if meter.floor_area_m2 is None:
@@ -478,9 +496,14 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     base = features_of(building, fam)
     all_priors, err = load_priors()
     priors = tuple(support(p, base, fam.ranges()) for p in all_priors.values()
-                   if p.only_for_heat_meter is None or p.only_for_heat_meter == meter.heat_meter)
+                   if p.applies(meter.heat_meter, building.systems.heating_source))
     say(0.02, "surrogate model")
-    model = bayes.forward_model(building, fam, base, priors, area, plan.surrogate_weather)
+    he = None
+    if electric:
+        from simulator.surrogate.engine import SurrogateEngine
+
+        he = heating_electricity(building, SurrogateEngine(warn=False).simulate(building, plan.metered), plan.metered)
+    model = bayes.forward_model(building, fam, base, priors, area, plan.surrogate_weather, he)
     load_model(fam)
     like = bayes.likelihood(heat_ref, meter.electricity_kwh, err["heat_relative_sd"],
                             err["electricity_relative_sd"], model.surrogate_log_sd())
@@ -505,6 +528,17 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     m_s = _g14_all(heat_ref, meter.electricity_kwh, heat_s, elec_s)
     m_0 = _g14_all(heat_ref, meter.electricity_kwh, heat_0, elec_0)
     summ = post.summary(priors)
+    system = None
+    if he is not None:
+        ident = confounding(model, post.samples, seed=options.seed)
+        system = {**he.to_dict(), "posterior": ident,
+                  "identifiable": "the electricity meter fixes the heating electricity (useful heat / COP), not the "
+                                  "heat demand and the COP apart; a heat meter on the heat output separates them"}
+        if ident and not np.isfinite(meter.heat_kwh).any():
+            warnings.append(msg.ELECTRIC_CONFOUNDED.format(
+                parameter=he.parameter, r=f"{ident['correlation_with_heating_demand']:+.2f}",
+                demand=f"{ident['heating_demand_kwh_m2']['relative_width_90'] * 100:.0f}",
+                electricity=f"{ident['heating_electricity_kwh_m2']['relative_width_90'] * 100:.0f}"))
     for name, row in summ.items():
         if row.get("at_bound"):
             warnings.append(msg.AT_BOUND.format(name=name, low=f"{row['low']:.3g}", high=f"{row['high']:.3g}"))
@@ -530,15 +564,23 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
                   prior_heat_kwh=heat_0, prior_electricity_kwh=elec_0, metrics_surrogate=m_s,
                   metrics_uncalibrated=m_0, energyplus_heat_kwh=heat_e, energyplus_electricity_kwh=elec_e,
                   metrics_energyplus=m_e, savings=savings, warnings=tuple(warnings),
-                  runtime_s=time.perf_counter() - t0, floor_area_m2=float(area), timings_s=timings)
+                  runtime_s=time.perf_counter() - t0, floor_area_m2=float(area), timings_s=timings, system=system)
 
 
 def energyplus_meters(building: Building, names, theta, weather, floor_area_m2: float,
                       cop: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """Monthly heat and electricity at the meters [kWh] from an EnergyPlus run of the building with ``theta``."""
-    from simulator.energyplus import EnergyPlusEngine
+    """Monthly heat and electricity at the meters [kWh] from an EnergyPlus run of the building with ``theta``.
+
+    A heat pump or electric storage adds its heating electricity from the system model
+    (:func:`simulator.systems.deliver` with the draw's COP factor or storage efficiency,
+    :func:`.electric.system_overrides`) on the EnergyPlus loads hour by hour.
+    """
+    from simulator.energyplus import EnergyPlusEngine, resolve_weather
+    from simulator.loads import monthly_sums
 
     b = apply_parameters(building, names, theta)
+    if isinstance(weather, str | Path):
+        weather = resolve_weather(weather)[0]
     loads = EnergyPlusEngine().simulate(b, weather)
     scale = floor_area_m2 / b.floor_area_m2
     eta = 1.0
@@ -548,6 +590,11 @@ def energyplus_meters(building: Building, names, theta, weather, floor_area_m2: 
     heat = loads.monthly_heating_kwh * scale / eta
     elec = (loads.monthly_lighting_kwh + loads.monthly_equipment_kwh
             + (loads.monthly_cooling_kwh / cop if cop else 0.0)) * scale
+    if is_electric(b):
+        from simulator.systems import deliver
+
+        d = deliver(loads, b, weather, system_overrides(b.systems.heating_source, names, theta))
+        elec = elec + monthly_sums(d.hourly_electricity_kwh["heating"]) * scale
     return np.asarray(heat, float), np.asarray(elec, float)
 
 
@@ -744,6 +791,8 @@ def calibrated_toml(result: Result, name: str | None = None) -> str:
                     "surrogate": {k: v.to_dict() for k, v in result.metrics_surrogate.items()}},
         "warnings": list(result.warnings),
     }
+    if result.system:
+        meta_cal["heating_system"] = result.system
     cal_name = name or f"{b0.name}_calibrated"
     if library:
         doc: dict[str, Any] = {"name": cal_name, "description": f"{b0.description} Calibrated to meter data.",

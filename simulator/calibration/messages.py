@@ -39,9 +39,14 @@ PARTLY_COVERED = "{meter}: partly covered month(s) {months} dropped"
 AUTO_DEGREE_DAYS = ("the weather of the metered period lies outside the surrogate's training weathers ({features}), "
                     "so the heat readings were degree-day normalised to the built-in year instead (automatic choice; "
                     "force the surrogate with the weather method 'surrogate')")
+ELECTRIC_CONFOUNDED = ("the heating is in the electricity meter: {parameter} and the heat demand are confounded "
+                       "(posterior correlation {r}); the meters fix the heating electricity (90 % interval {electricity} % "
+                       "of its mean wide), not the heat demand ({demand} % wide) and the system efficiency apart - a heat "
+                       "meter on the heat output separates them")
 
 TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, ON_METERED_WEATHER,
-             TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED)
+             TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED,
+             ELECTRIC_CONFOUNDED)
 
 
 @cache

@@ -10,6 +10,8 @@ infiltration_factor       factor    infiltration_ach
 internal_gains_factor     factor    lighting_w_m2, equipment_w_m2
 envelope_u_factor         factor    wall_u_w_m2k, roof_u_w_m2k (degradation, workmanship)
 network_efficiency        meter     none: substation heat = building heat / efficiency
+hp_cop_factor             meter     none: heat-pump electricity (x hourly COP), ashp only
+storage_efficiency        meter     none: storage electricity = heat / efficiency, electric_storage only
 ========================= ========= ==================================================
 
 A prior is a normal distribution truncated to ``[low, high]`` from the data
@@ -75,6 +77,12 @@ class Prior:
     high: float
     sources: tuple[tuple[str, str], ...] = ()
     only_for_heat_meter: str | None = None
+    only_for_heating_source: str | None = None
+
+    def applies(self, heat_meter: str, heating_source: str) -> bool:
+        """True when the parameter belongs to a calibration with this heat meter and heat source."""
+        return ((self.only_for_heat_meter is None or self.only_for_heat_meter == heat_meter)
+                and (self.only_for_heating_source is None or self.only_for_heating_source == heating_source))
 
     def _dist(self):
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
@@ -143,7 +151,8 @@ def parse_priors(data: dict[str, Any], label: str = PRIORS_FILE) -> tuple[dict[s
                           features=tuple(p.get("features", ())), **vals,
                           sources=tuple((k, str(p[k].get("source", ""))) for k in ("mean", "sd", "low", "high")
                                         if isinstance(p.get(k), dict)),
-                          only_for_heat_meter=p.get("only_for_heat_meter"))
+                          only_for_heat_meter=p.get("only_for_heat_meter"),
+                          only_for_heating_source=p.get("only_for_heating_source"))
     err = {k: _num(v, f"error_model.{k}", problems) for k, v in (data.get("error_model") or {}).items()}
     for k in ("heat_relative_sd", "electricity_relative_sd"):
         if k not in err:

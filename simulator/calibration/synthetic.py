@@ -3,7 +3,9 @@
 EnergyPlus simulates the archetype with the hidden parameter values
 (:func:`simulator.calibration.calibrate.apply_parameters`); its monthly heat
 (divided by a hidden network efficiency for a substation meter) and
-electricity (lighting + plugs + cooling / seasonal COP) get multiplicative
+electricity (lighting + plugs + cooling / seasonal COP, plus the heating
+electricity of a heat pump or electric storage from the system model with a
+hidden COP factor or storage efficiency) get multiplicative
 Gaussian noise and are written as a meter CSV. A calibration that works
 finds the hidden values inside its credible intervals.
 """
@@ -21,7 +23,7 @@ from simulator.calibration.calibrate import energyplus_meters
 
 
 def synthetic_meter_csv(building: Building, hidden: dict[str, float], weather, noise: float = 0.05,
-                        seed: int = 0, heat_unit: str = "gj", floor_area_m2: float | None = None,
+                        seed: int = 0, heat_unit: str | None = "gj", floor_area_m2: float | None = None,
                         months: list[int] | None = None) -> tuple[bytes, dict]:
     """A meter CSV from EnergyPlus with hidden parameters and relative noise.
 
@@ -38,7 +40,8 @@ def synthetic_meter_csv(building: Building, hidden: dict[str, float], weather, n
     seed
         Noise seed.
     heat_unit
-        ``"gj"`` or ``"kwh"`` (column ``heat_gj`` / ``heat_kwh``).
+        ``"gj"`` or ``"kwh"`` (column ``heat_gj`` / ``heat_kwh``); ``None``: no heat column (an
+        electrically heated building metered by its electricity meter only).
     floor_area_m2
         Metered floor area [m2] (default: the building's).
     months
@@ -60,6 +63,8 @@ def synthetic_meter_csv(building: Building, hidden: dict[str, float], weather, n
     divisor = 1e9 / 3.6e6 if heat_unit == "gj" else 1.0
     df = pd.DataFrame({"month": months, f"heat_{heat_unit}": np.round(np.maximum(heat_n[idx], 0.0) / divisor, 3),
                        "electricity_kwh": np.round(np.maximum(elec_n[idx], 0.0), 1)})
+    if heat_unit is None:
+        df = df.drop(columns=f"heat_{heat_unit}")
     buf = io.StringIO()
     df.to_csv(buf, index=False)
     return buf.getvalue().encode("utf-8"), {"heat_kwh": heat, "electricity_kwh": elec}

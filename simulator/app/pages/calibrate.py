@@ -92,8 +92,9 @@ def warning_text(text: str, labels: dict[str, str] | None = None) -> str:
     if found is None:
         return public_message(text)
     template, fields = found
-    if "name" in fields and labels:
-        fields["name"] = labels.get(fields["name"], fields["name"])
+    for key in ("name", "parameter"):
+        if key in fields and labels:
+            fields[key] = labels.get(fields[key], fields[key])
     if "meter" in fields:
         fields["meter"] = t({"heat": "Heat", "electricity": "Electricity"}.get(fields["meter"], fields["meter"]), L)
     return public_message(t(template, L, **fields))
