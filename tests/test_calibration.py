@@ -594,17 +594,75 @@ def _page(lang: str):
     return at
 
 
+#: bad meter files pasted on the page -> one problem line each must show, in each language, naming the file
+#: ("pasted.csv") and the row / column. The expected text is the specification of the message, written out.
+BAD_METERS = [
+    ("月份,供热量(GJ)\n1,5\n1,6\n3,-1\n",  # duplicate month, negative value
+     {"en": ["pasted.csv: row 3, column '月份': duplicate month 1 (also row 2)",
+             "pasted.csv: row 4, column '供热量(GJ)': negative value -1"],
+      "zh": ["pasted.csv：第 3 行，列 '月份'：月份 1 重复（第 2 行已有）",
+             "pasted.csv：第 4 行，列 '供热量(GJ)'：负值 -1"]}),
+    ("month,heat_btu\n1,5\n",  # wrong unit
+     {"en": ["pasted.csv: column 'heat_btu': unknown unit 'btu'; use kWh, MWh, GJ"],
+      "zh": ["pasted.csv：列 'heat_btu'：单位 'btu' 无法识别；请用 kWh, MWh, GJ"]}),
+    ("heat_kwh\n5\n",  # missing column
+     {"en": ["pasted.csv: no month column (month, 月份) and no billing periods (start, end / 开始日期, 结束日期)"],
+      "zh": ["pasted.csv：没有月份列（month、月份），也没有计费周期（start、end / 开始日期、结束日期）"]}),
+    ("start,end,heat_gj\n2023-11-15,2023-12-14,6\n2023-12-20,2024-01-15,10\n",  # a gap between periods
+     {"en": ["pasted.csv: rows 2 and 3: no reading from 2023-12-15 to 2023-12-19 (missing days between periods)"],
+      "zh": ["pasted.csv：第 2 行与第 3 行：2023-12-15 至 2023-12-19 没有读数（周期之间缺少天数）"]}),
+    ("month,heat_kwh\n2023-01,5\n2024-01,6\n",  # more than one year of months
+     {"en": ["pasted.csv: row 3, column 'month': 2024-01 repeats calendar month 1 of row 2; the weather is one year, "
+             "so a calendar month may appear once"],
+      "zh": ["pasted.csv：第 3 行，列 'month'：2024-01 与第 2 行同为日历月份 1；气象数据只有一年，每个日历月份只能出现一次"]}),
+]
+
+
 @pytest.mark.parametrize("lang, title", [("zh", "按计量数据校准"), ("en", "Calibrate to meters")])
-def test_page_renders_in_both_languages_and_lists_bad_meter_rows(_isolated_cache_dir, lang, title):
+def test_page_lists_every_bad_meter_problem_in_the_page_language(_isolated_cache_dir, lang, title):
     at = _page(lang)
     assert at.title[0].value == title
-    at.text_area(key="cal_meter_text").set_value("月份,供热量(GJ)\n1,5\n1,6\n3,-1\n").run()
-    assert not at.exception
-    assert len(at.error) == 1
-    texts = [x.value for x in at.text]
-    assert any("duplicate month 1 (also row 2)" in x for x in texts)
-    assert any("row 4, column '供热量(GJ)': negative value -1" in x for x in texts)
-    assert at.button(key="cal_run").disabled  # nothing half-loaded: no calibration on a bad file
+    for text, expected in BAD_METERS:
+        at.text_area(key="cal_meter_text").set_value(text).run()
+        assert not at.exception
+        assert len(at.error) == 1
+        assert at.error[0].value == ("计量数据或建筑无法使用" if lang == "zh" else
+                                     "The meter data or the building cannot be used")
+        texts = [x.value for x in at.text]
+        for line in expected[lang]:
+            assert line in texts, (line, texts)
+        assert at.button(key="cal_run").disabled  # nothing half-loaded: no calibration on a bad file
+
+
+def test_every_meter_problem_is_a_template_with_a_chinese_translation():
+    """Each problem the reader writes parses back to its template and fields (so the page can translate it),
+    and every template has a Chinese text with the same fields."""
+    import string
+
+    from simulator.app.i18n import ZH
+    from simulator.calibration import messages as cal_msg
+
+    bad = [t for t, _ in BAD_METERS] + [
+        "month,heat,electricity_kwh,electricity_mwh,气温(K)\n1,5,x,,3\n13,,,,\n",
+        "month,start,heat_kwh\n1,2023-01-01,5\n", "start,heat_kwh\n2023-01-01,5\n", "month,notes\n1,x\n",
+        "month,heat_kwh,mean_temp_c\n1,5,80\n1,6,x\n2023-03,7,1\n5,,\n",
+        "start,end,heat_gj\n2023-01-10,2023-01-05,1\nx,2023-02-01,1\n2023-01-01,2023-03-31,1\n",
+        "start,end,heat_gj,mean_temp_c\n2023-01-01,2023-01-31,1,0\n"]
+    seen = set()
+    for text in bad:
+        with pytest.raises(ValidationError) as exc:
+            read_meter(text.encode(), "m.csv", weather_year=2023, heat_meter="roof", floor_area_m2=-1.0)
+        for line in exc.value.problems:
+            found = cal_msg.parse(line)
+            assert found is not None, line
+            template, fields = found
+            assert template.format(**fields) == line
+            seen.add(template)
+    assert len(seen) >= 20  # the files above reach most templates
+    for template in (*cal_msg.TEMPLATES, *cal_msg.METER_PROBLEMS):
+        assert template in ZH, template
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        assert names == {f for _, f, _, _ in string.Formatter().parse(ZH[template]) if f}, template
 
 
 def test_page_own_building_form_shows_errors_field_by_field(_isolated_cache_dir):

@@ -177,9 +177,9 @@ def _read_table(data: bytes, name: str) -> pd.DataFrame:
         try:
             return pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a corrupt file
-            raise ValidationError([f"not a readable Excel file: {exc}"], name) from None
+            raise ValidationError([msg.NOT_EXCEL.format(error=exc)], name) from None
     if suffix not in (".csv", ".txt", ""):
-        raise ValidationError([f"unsupported file type {suffix!r}; use .csv or .xlsx"], name)
+        raise ValidationError([msg.UNSUPPORTED_TYPE.format(suffix=repr(suffix))], name)
     for encoding in ("utf-8-sig", "gbk"):
         try:
             text = data.decode(encoding)
@@ -187,11 +187,11 @@ def _read_table(data: bytes, name: str) -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationError(["not a text file in UTF-8 or GBK"], name)
+        raise ValidationError([msg.NOT_TEXT], name)
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ValidationError([f"not a readable CSV table: {exc}"], name) from None
+        raise ValidationError([msg.NOT_CSV.format(error=exc)], name) from None
 
 
 def _cell_text(v) -> str:
@@ -265,31 +265,31 @@ def _columns(df: pd.DataFrame, problems: list[str], warnings: list[str]) -> _Col
             warnings.append(msg.IGNORED_COLUMN.format(column=repr(col)))
             continue
         if getattr(cols, role) is not None:
-            problems.append(f"column {col!r}: a second {role} column (first: {getattr(cols, role)!r}); keep one")
+            problems.append(msg.SECOND_COLUMN.format(column=repr(col), role=role, first=repr(getattr(cols, role))))
             continue
         if role == "temperature" and unit not in TEMPERATURE_UNITS:
-            problems.append(f"column {col!r}: unknown temperature unit {unit!r}; use °C (or no unit)")
+            problems.append(msg.TEMPERATURE_UNIT.format(column=repr(col), unit=repr(unit)))
             continue
         if role in _ENERGY:
             if unit is None:
-                hint = "heat_gj, heat_kwh or 供热量(GJ)" if role == "heat" else "electricity_kwh or 用电量(kWh)"
-                problems.append(f"column {col!r}: no unit; name it like {hint}")
+                hint = "heat_gj / heat_kwh / 供热量(GJ)" if role == "heat" else "electricity_kwh / 用电量(kWh)"
+                problems.append(msg.NO_UNIT.format(column=repr(col), hint=hint))
                 continue
             factor = UNITS_KWH.get(unit)
             if factor is None or (role == "electricity" and unit in ("gj", "吉焦")):
                 allowed = "kWh, MWh, GJ" if role == "heat" else "kWh, MWh"
-                problems.append(f"column {col!r}: unknown unit {unit!r}; use {allowed}")
+                problems.append(msg.UNKNOWN_UNIT.format(column=repr(col), unit=repr(unit), allowed=allowed))
                 continue
             cols.factor[role] = factor
         setattr(cols, role, col)
     if cols.heat is None and cols.electricity is None and not any("column" in p for p in problems):
-        problems.append("no heat or electricity column (heat_kwh, heat_gj, electricity_kwh, 供热量(GJ), 用电量(kWh))")
+        problems.append(msg.NO_ENERGY_COLUMN)
     if cols.month is not None and (cols.start is not None or cols.end is not None):
-        problems.append("both a month column and start/end columns; give months or billing periods, not both")
+        problems.append(msg.MONTHS_AND_PERIODS)
     elif cols.month is None and (cols.start is None) != (cols.end is None):
-        problems.append("billing periods need both a start and an end column (开始日期, 结束日期)")
+        problems.append(msg.PERIOD_COLUMNS)
     elif cols.month is None and cols.start is None:
-        problems.append("no month column (month, 月份) and no billing periods (start, end / 开始日期, 结束日期)")
+        problems.append(msg.NO_MONTH_COLUMN)
     return cols
 
 
@@ -304,11 +304,11 @@ def _energies(df: pd.DataFrame, cols: _Columns, problems: list[str]) -> dict[str
             row = i + 2
             x = _number(v)
             if _cell_text(v) == "":
-                problems.append(f"row {row}, column {col!r}: empty; write 0 if nothing was used")
+                problems.append(msg.EMPTY_CELL.format(row=row, column=repr(col)))
             elif x is None:
-                problems.append(f"row {row}, column {col!r}: {_cell_text(v)!r} is not a number")
+                problems.append(msg.NOT_A_NUMBER.format(row=row, column=repr(col), value=repr(_cell_text(v))))
             elif x < 0:
-                problems.append(f"row {row}, column {col!r}: negative value {x:g}")
+                problems.append(msg.NEGATIVE.format(row=row, column=repr(col), value=f"{x:g}"))
             else:
                 vals[i] = x * cols.factor[role]
         out[role] = vals
@@ -327,9 +327,10 @@ def _temperatures(df: pd.DataFrame, cols: _Columns, problems: list[str]) -> np.n
             continue
         x = _number(v)
         if x is None:
-            problems.append(f"row {i + 2}, column {col!r}: {_cell_text(v)!r} is not a number")
+            problems.append(msg.NOT_A_NUMBER.format(row=i + 2, column=repr(col), value=repr(_cell_text(v))))
         elif not lo <= x <= hi:
-            problems.append(f"row {i + 2}, column {col!r}: {x:g} C is not a plausible monthly mean ({lo:g}..{hi:g} C)")
+            problems.append(msg.IMPLAUSIBLE_TEMPERATURE.format(row=i + 2, column=repr(col), value=f"{x:g}", low=f"{lo:g}",
+                                                                high=f"{hi:g}"))
         else:
             vals[i] = x
     return vals
@@ -344,11 +345,11 @@ def _monthly(df, cols, energies, weather_year, problems) -> tuple[dict, list[str
     for i, v in enumerate(df[col].tolist()):
         m = _month(v)
         if m is None:
-            problems.append(f"row {i + 2}, column {col!r}: {_cell_text(v)!r} is not a month (1-12 or YYYY-MM)")
+            problems.append(msg.NOT_A_MONTH.format(row=i + 2, column=repr(col), value=repr(_cell_text(v))))
         months.append(m)
     ok = [m for m in months if m is not None]
     if ok and len({m[0] is None for m in ok}) > 1:
-        problems.append(f"column {col!r}: mixes month numbers and YYYY-MM; use one form")
+        problems.append(msg.MIXED_MONTHS.format(column=repr(col)))
         return {}, []
     seen: dict = {}
     for i, m in enumerate(months):
@@ -357,26 +358,26 @@ def _monthly(df, cols, energies, weather_year, problems) -> tuple[dict, list[str
         key = m if m[0] is not None else m[1]
         cal = m[1]
         if key in seen:
-            problems.append(f"row {i + 2}, column {col!r}: duplicate month {_label(m)} (also row {seen[key] + 2})")
+            problems.append(msg.DUPLICATE_MONTH.format(row=i + 2, column=repr(col), month=_label(m), first=seen[key] + 2))
         elif cal in {(k[1] if isinstance(k, tuple) else k) for k in seen}:
             first = next(r for k, r in seen.items() if (k[1] if isinstance(k, tuple) else k) == cal)
-            problems.append(f"row {i + 2}, column {col!r}: {_label(m)} repeats calendar month {cal} of row "
-                            f"{first + 2}; the weather is one year, so a calendar month may appear once")
+            problems.append(msg.REPEATED_CALENDAR_MONTH.format(row=i + 2, column=repr(col), month=_label(m), cal=cal,
+                                                              first=first + 2))
         else:
             seen[key] = i
         if weather_year is not None and m[0] is not None and m[0] != weather_year:
-            problems.append(f"row {i + 2}, column {col!r}: {_label(m)} is outside the weather year {weather_year}")
+            problems.append(msg.MONTH_OUTSIDE_YEAR.format(row=i + 2, column=repr(col), month=_label(m), year=weather_year))
     keys = list(seen)
     if keys and isinstance(keys[0], tuple):
         ords = sorted(k[0] * 12 + k[1] - 1 for k in keys)
         missing = [o for o in range(ords[0], ords[-1] + 1) if o not in ords]
         if missing:
-            problems.append(f"column {col!r}: missing month(s) " + ", ".join(f"{o // 12}-{o % 12 + 1:02d}" for o in missing))
+            problems.append(msg.MISSING_MONTHS.format(column=repr(col), months=", ".join(f"{o // 12}-{o % 12 + 1:02d}"
+                                                                                       for o in missing)))
     elif keys:
         missing = _cyclic_gaps(sorted(keys))
         if missing:
-            problems.append(f"column {col!r}: missing month(s) " + ", ".join(str(m) for m in missing)
-                            + " inside the metered run of months")
+            problems.append(msg.MISSING_MONTHS_IN_RUN.format(column=repr(col), months=", ".join(str(m) for m in missing)))
     by_month = {}
     for i, m in enumerate(months):
         if m is not None and seen.get(m if m[0] is not None else m[1]) == i:
@@ -421,16 +422,16 @@ def _billing(df, cols, weather_year, problems) -> list[tuple[int, dt.date, dt.da
         row = i + 2
         start, end = _date(a), _date(b)
         if start is None:
-            problems.append(f"row {row}, column {cols.start!r}: {_cell_text(a)!r} is not a date (YYYY-MM-DD)")
+            problems.append(msg.NOT_A_DATE.format(row=row, column=repr(cols.start), value=repr(_cell_text(a))))
         if end is None:
-            problems.append(f"row {row}, column {cols.end!r}: {_cell_text(b)!r} is not a date (YYYY-MM-DD)")
+            problems.append(msg.NOT_A_DATE.format(row=row, column=repr(cols.end), value=repr(_cell_text(b))))
         if start is None or end is None:
             continue
         if end < start:
-            problems.append(f"row {row}: end {end} is before start {start}")
+            problems.append(msg.END_BEFORE_START.format(row=row, end=end, start=start))
             continue
         if weather_year is not None and (start.year != weather_year or end.year != weather_year):
-            problems.append(f"row {row}: period {start}..{end} is outside the weather year {weather_year}")
+            problems.append(msg.PERIOD_OUTSIDE_YEAR.format(row=row, start=start, end=end, year=weather_year))
         periods.append((i, start, end))
     return sorted(periods, key=lambda p: p[1])
 
@@ -449,10 +450,10 @@ def _check_periods(periods, reading: bool, problems: list[str]) -> list[tuple[in
         out[-1] = (i, s, max(s, e - dt.timedelta(days=1)))
     for (i, s1, e1), (j, s2, e2) in zip(out, out[1:], strict=False):
         if s2 <= e1:
-            problems.append(f"rows {i + 2} and {j + 2}: periods {s1}..{e1} and {s2}..{e2} overlap")
+            problems.append(msg.OVERLAP.format(row=i + 2, row2=j + 2, start1=s1, end1=e1, start2=s2, end2=e2))
         elif (s2 - e1).days > 1:
-            problems.append(f"rows {i + 2} and {j + 2}: no reading from {e1 + dt.timedelta(days=1)} to "
-                            f"{s2 - dt.timedelta(days=1)} (missing days between periods)")
+            problems.append(msg.GAP.format(row=i + 2, row2=j + 2, start=e1 + dt.timedelta(days=1),
+                                           end=s2 - dt.timedelta(days=1)))
     return out
 
 
@@ -541,22 +542,22 @@ def read_meter(data: bytes | str | Path, name: str | None = None, *, heat_meter:
         try:
             data = p.read_bytes()
         except OSError as exc:
-            raise ValidationError([f"cannot read the meter file: {exc.strerror}"], str(p)) from None
+            raise ValidationError([msg.CANNOT_READ.format(error=exc.strerror)], str(p)) from None
     name = name or "meter file"
     problems: list[str] = []
     if heat_meter not in HEAT_METERS:
-        problems.append(f"heat meter location {heat_meter!r} is not one of {', '.join(HEAT_METERS)}")
+        problems.append(msg.HEAT_METER_LOCATION.format(value=repr(heat_meter), allowed=", ".join(HEAT_METERS)))
     if floor_area_m2 is not None and (not isinstance(floor_area_m2, int | float) or not math.isfinite(floor_area_m2)
                                       or floor_area_m2 <= 0):
-        problems.append(f"metered floor area must be a positive number [m2], got {floor_area_m2!r}")
+        problems.append(msg.FLOOR_AREA.format(value=repr(floor_area_m2)))
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError([f"file is {len(data)} bytes; at most {MAX_FILE_BYTES}"], name)
+        raise ValidationError([msg.FILE_TOO_LARGE.format(size=len(data), limit=MAX_FILE_BYTES)], name)
     df = _read_table(data, name)
     df = df.loc[~df.apply(lambda r: all(_cell_text(v) == "" for v in r), axis=1)]  # blank lines
     if df.empty:
-        raise ValidationError(problems + ["the table has no data rows"], name)
+        raise ValidationError(problems + [msg.NO_DATA_ROWS], name)
     if len(df) > MAX_ROWS:
-        raise ValidationError(problems + [f"{len(df)} rows; at most {MAX_ROWS}"], name)
+        raise ValidationError(problems + [msg.TOO_MANY_ROWS.format(n=len(df), limit=MAX_ROWS)], name)
     df = df.reset_index(drop=True)
     warnings: list[str] = []
     cols = _columns(df, problems, warnings)
@@ -570,7 +571,7 @@ def read_meter(data: bytes | str | Path, name: str | None = None, *, heat_meter:
     temps_rows = _temperatures(df, cols, problems)
     temps = None if temps_rows is None else np.full(12, np.nan)
     if temps_rows is not None and cols.month is None:
-        problems.append(f"column {cols.temperature!r}: monthly mean temperatures need monthly rows, not billing periods")
+        problems.append(msg.TEMPERATURES_NEED_MONTHS.format(column=repr(cols.temperature)))
     if cols.month is not None:
         by_month, _ = _monthly(df, cols, energies, weather_year, problems)
         kind = "monthly"
@@ -600,13 +601,12 @@ def read_meter(data: bytes | str | Path, name: str | None = None, *, heat_meter:
                         meter=role, months=", ".join(f"{y}-{m:02d}" for y, m in dropped)))
                 for (y, m) in sorted(complete):
                     if labels[m - 1] and labels[m - 1] != f"{y}-{m:02d}":
-                        problems.append(f"{y}-{m:02d} repeats calendar month {m} ({labels[m - 1]}); the weather "
-                                        "is one year, so the periods may span at most 12 months")
+                        problems.append(msg.BILLING_REPEATS.format(month=f"{y}-{m:02d}", cal=m, other=labels[m - 1]))
                         continue
                     labels[m - 1] = f"{y}-{m:02d}"
                     target[m - 1] = monthly[(y, m)]
             if not (np.isfinite(heat).any() or np.isfinite(elec).any()):
-                problems.append("no calendar month is fully covered by the billing periods")
+                problems.append(msg.NO_MONTH_COVERED)
     if problems:
         raise ValidationError(problems, name)
     return MeterData(source=name, sha256=hashlib.sha256(data).hexdigest(), heat_kwh=heat, electricity_kwh=elec,

@@ -95,9 +95,22 @@ def warning_text(text: str, labels: dict[str, str] | None = None) -> str:
     for key in ("name", "parameter"):
         if key in fields and labels:
             fields[key] = labels.get(fields[key], fields[key])
-    if "meter" in fields:
-        fields["meter"] = t({"heat": "Heat", "electricity": "Electricity"}.get(fields["meter"], fields["meter"]), L)
+    for key in ("meter", "role"):
+        if key in fields:
+            fields[key] = t(ROLE_LABELS.get(fields[key], fields[key]), L)
     return public_message(t(template, L, **fields))
+
+
+ROLE_LABELS = {"heat": "Heat", "electricity": "Electricity", "month": "Month", "start": "Start date",
+               "end": "End date", "temperature": "Monthly mean temperature"}
+
+
+def problem_lines(exc: RetrofitError) -> list[str]:
+    """Every problem of an error in the page's language, each naming its file (the library's templates translated)."""
+    source = getattr(exc, "source", None)
+    lines = getattr(exc, "problems", None) or [str(exc)]
+    out = [warning_text(line) for line in lines]
+    return [t("{file}: {problem}", L, file=public_message(source), problem=line) if source else line for line in out]
 
 
 def meter_table(meter) -> pd.DataFrame:
@@ -256,8 +269,8 @@ with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
             meter = load_meter(meter_bytes, meter_name, b, plan, heat_meter, area_in)
         except RetrofitError as exc:
             st.error(t("The meter data or the building cannot be used", L))
-            for line in getattr(exc, "problems", None) or [str(exc)]:
-                st.text(public_message(line))
+            for line in problem_lines(exc):
+                st.text(line)
         except Exception:  # noqa: BLE001 - any garbage must end in a message, not a traceback
             log.exception("calibrate page: unexpected error reading the meter data")
             st.error(t("The meter data or the building cannot be used", L))
@@ -303,7 +316,8 @@ with tempfile.TemporaryDirectory(dir=_tmpdir()) as tmp_name:
                 "labels": {p.name: (p.label_zh if L == "zh" else p.label) for p in result.priors}}
         except RetrofitError as exc:
             st.error(t("Calibration failed", L))
-            st.text(public_message(exc))
+            for line in problem_lines(exc):
+                st.text(line)
         bar.empty()
 
 # --------------------------------------------------------------------------- 4. results
