@@ -43,3 +43,22 @@ def outside_training(building: Building, weather) -> bool:
     from simulator.surrogate.engine import SurrogateEngine
 
     return bool(SurrogateEngine(warn=False).weather_problems(building, weather))
+
+
+def with_chain_intervals(df: pd.DataFrame, column: str, quantities: dict[str, tuple[str, float]]) -> pd.DataFrame:
+    """``df`` with the chain intervals of each row (``df[column]``: :func:`simulator.chain_intervals.savings_intervals`)
+    as ``<label> p05`` and ``<label> p95`` columns after ``<label>`` (added with the value when missing).
+
+    ``quantities``: quantity -> (column label, factor to the label's unit). A row without intervals gets NaN.
+    """
+    out = df.copy()
+    for q, (label, factor) in quantities.items():
+        def part(key: str, q=q, factor=factor) -> list[float]:
+            return [d[q][key] * factor if isinstance(d, dict) and q in d else float("nan") for d in out[column]]
+
+        if label not in out.columns:
+            out.insert(list(out.columns).index(column), label, part("value"))
+        at = list(out.columns).index(label) + 1
+        out.insert(at, f"{label} p05", part("p05"))
+        out.insert(at + 1, f"{label} p95", part("p95"))
+    return out

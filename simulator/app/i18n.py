@@ -556,6 +556,13 @@ ZH: dict[str, str] = {
     "End date": "结束日期",
     "Monthly mean temperature": "月平均气温",
     "{file}: {problem}": "{file}：{problem}",
+    "Cooling saved": "制冷节约",
+    "Electricity saved": "节电",
+    "CO₂ saved, bill savings, cooling and electricity saved: p05 to p95 carry the surrogate's heating and "
+    "cooling intervals through the same systems, tariff and carbon chain (delta method with the GP's "
+    "covariance of a building and its retrofit); prices and emission factors are taken as known.":
+        "年减碳、年节省费用、制冷节约与节电：p05 至 p95 为代理模型供暖与制冷负荷的区间经同一套系统、电价与碳排放计算链"
+        "传递所得（德尔塔法，采用改造前后两种状态的高斯过程协方差）；能源价格与排放因子视为已知。",
 }
 
 

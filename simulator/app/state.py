@@ -213,6 +213,7 @@ def building(name: str):
 @st.cache_data(show_spinner=False, max_entries=4000)
 def evaluate_choices(archetype: str, choices: dict, assumptions: dict, weather_key: str = WEATHER) -> dict[str, Any]:
     """Surrogate evaluation of the builder's choices on a weather (cached per inputs; an upload by its hash)."""
+    from simulator import chain_intervals
     from simulator.evaluate import evaluate
 
     c = Choices(**choices)
@@ -223,6 +224,8 @@ def evaluate_choices(archetype: str, choices: dict, assumptions: dict, weather_k
     # the surrogate's 90 % intervals of the annual loads [kWh/m2] (simulator/surrogate/intervals.py); none from EnergyPlus
     out["intervals_90"] = {side: {k: list(v) for k, v in (o.loads.meta or {}).get("intervals_90", {}).items()}
                            for side, o in (("baseline", ev.baseline), ("retrofit", ev.retrofit))}
+    # the savings' 90 % intervals carried through systems, bills and carbon (simulator/chain_intervals.py; h13)
+    out["intervals_chain"] = chain_intervals.savings_intervals(ev, weather_for(weather_key), options_from(assumptions))
     out["choices"] = choices
     out["label"] = c.label()
     out["title_zh"], out["title_en"] = c.short_label("zh"), c.short_label("en")

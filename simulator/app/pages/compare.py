@@ -78,6 +78,7 @@ for i, c in enumerate(combos):
         t("Cost of conserved carbon [CNY/tCO₂]", L): r["cost_of_conserved_carbon_cny_per_t"],
         f"{t('Heating', L)} [kWh/m²]": r["heating_kwh_m2"],
         f"{t('Renewable share', L)} [%]": 100 * r["renewable_share"],
+        "_intervals": r.get("intervals_chain"),
         "_choices": c.as_dict(),
     })
     if i % 10 == 0 or i == len(combos) - 1:
@@ -90,6 +91,11 @@ saved_col = f"{t('Heating saved', L)} [%]"
 df.insert(len(df.columns) - 1, saved_col, sav["savings_pct"].to_numpy())
 df.insert(len(df.columns) - 1, f"{saved_col} p05", sav["savings_pct_p05"].to_numpy())
 df.insert(len(df.columns) - 1, f"{saved_col} p95", sav["savings_pct_p95"].to_numpy())
+df = compare_view.with_chain_intervals(df, "_intervals", {
+    "co2_saved_kg": (t("CO₂ saved [t/a]", L), 1e-3),
+    "bill_savings_cny": (f"{t('Bill savings', L)} [{t('10⁴ CNY/a', L)}]", 1e-4),
+    "cooling_saved_kwh_m2": (f"{t('Cooling saved', L)} [kWh/m²]", 1.0),
+    "electricity_saved_kwh": (f"{t('Electricity saved', L)} [MWh/a]", 1e-3)})
 cap, saved, label = t("Capex [10⁴ CNY]", L), t("CO₂ saved [t/a]", L), t("Package", L)
 
 st.subheader(f"{t('Capex [10⁴ CNY]', L)} vs {t('CO₂ saved [t/a]', L)}")
@@ -127,7 +133,10 @@ else:
 st.subheader(t("All packages", L))
 st.caption(t("Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the "
              "surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).", L))
-view = df.drop(columns=["_choices"])
+st.caption(t("CO₂ saved, bill savings, cooling and electricity saved: p05 to p95 carry the surrogate's heating and "
+             "cooling intervals through the same systems, tariff and carbon chain (delta method with the GP's "
+             "covariance of a building and its retrofit); prices and emission factors are taken as known.", L))
+view = df.drop(columns=["_choices", "_intervals"])
 event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="c_table",
                      column_config={c: st.column_config.NumberColumn(format="%.1f") for c in view.columns[1:]})
