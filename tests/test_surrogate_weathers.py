@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +15,7 @@ import pytest
 from simulator.exceptions import UnknownNameError, WeatherError
 from simulator.surrogate import dataset as ds
 from simulator.surrogate import weathers as wx
+from simulator.surrogate.space import families
 
 SHARED_WEATHER = Path(__file__).resolve().parents[1].parent / "shared" / "weather"
 
@@ -24,6 +28,8 @@ SHARED_WEATHER = Path(__file__).resolve().parents[1].parent / "shared" / "weathe
     ("tianjin:ssp245:2050", "tianjin:ssp245:2050"),
     ("synthetic:dt=1.5:ghi=1.25", "synthetic:dt=+1.5:ghi=1.25:rh=+0:amp=1.00:seed=54527"),
     ("synthetic:seed=3:rh=-15:amp=0.9:dt=-1:ghi=0.85", "synthetic:dt=-1.0:ghi=0.85:rh=-15:amp=0.90:seed=3"),
+    ("synthetic:dif=0.7:seed=3", "synthetic:dt=+0.0:ghi=1.00:rh=+0:amp=1.00:seed=3:dif=0.70"),
+    ("synthetic:seed=3:dif=1", "synthetic:dt=+0.0:ghi=1.00:rh=+0:amp=1.00:seed=3"),  # dif=1: the old id
 ])
 def test_weather_ids_have_one_canonical_form(text, canonical):
     assert wx.canonical_id(text) == canonical
@@ -44,6 +50,21 @@ def test_bad_weather_ids_are_refused_with_a_message(text, error):
         wx.parse_weather_id(text)
 
 
+@pytest.mark.parametrize("text", ["synthetic:dif=0.5", "synthetic:dif=1.3", "synthetic:dif=-0.8",
+                                  "synthetic:dif=abc", "synthetic:dif=0.7:dif=0.8"])
+def test_a_bad_diffuse_factor_is_refused_naming_the_field(text):
+    with pytest.raises(WeatherError, match="dif"):
+        wx.parse_weather_id(text)
+
+
+@pytest.mark.parametrize("factor", [0.0, -1.0, float("nan"), float("inf")])
+def test_the_generator_refuses_a_diffuse_factor_that_is_not_positive(factor):
+    from weather import synthetic
+
+    with pytest.raises(WeatherError, match="diffuse_factor"):
+        synthetic.generate_year(synthetic.load_tianjin_monthly(), synthetic.TIANJIN_SITE, diffuse_factor=factor)
+
+
 def test_synthetic_parameters_do_what_they_say():
     from weather import stats
 
@@ -55,6 +76,83 @@ def test_synthetic_parameters_do_what_they_say():
     assert warm["ghi_kwh_m2"] / base["ghi_kwh_m2"] == pytest.approx(1.2, rel=0.005)
     other = wx.load_weather("synthetic:seed=7")
     assert other.id != wx.load_weather("tianjin").id  # another day-to-day sequence, other bytes
+
+
+def _epw_sha256(weather_id: str) -> str:
+    """SHA-256 of a training weather's EPW bytes (what the cache file holds and the dataset records)."""
+    return hashlib.sha256(wx.load_weather(weather_id).to_epw_text().encode("utf-8")).hexdigest()
+
+
+def test_ids_without_a_diffuse_factor_keep_their_bytes():
+    """Every id made before ``dif`` existed, and every (id, hash) the committed dataset records, still
+    gives the same EPW bytes: the dataset's per-run provenance stays valid."""
+    golden = tomllib.loads((Path(__file__).parent / "data" / "weather_sha256_before_dif.toml")
+                           .read_text(encoding="utf-8"))["sha256"]
+    recorded = dict(golden)
+    for fam in families():
+        df = ds.load_dataset(fam)
+        for wid, sha in df[["weather_id", "weather_sha256"]].drop_duplicates().itertuples(index=False):
+            if sha:
+                assert recorded.setdefault(wid, sha) == sha, (fam, wid)  # one hash per id in the data
+    for wid, sha in recorded.items():
+        assert _epw_sha256(wid) == sha, wid
+
+
+@pytest.fixture(scope="module")
+def clear_corner():
+    """The plan's warm sunny corner with its diffuse factor, and the same year without it."""
+    plan_id = next(w.id for w in wx.training_plan() if ":dif=" in w.id)
+    spec = wx.parse_weather_id(plan_id)
+    base_id = replace(spec, diffuse_factor=1.0).id
+    return spec.diffuse_factor, wx.load_weather(plan_id), wx.load_weather(base_id)
+
+
+def _cos_eff(w) -> np.ndarray:
+    """Hour-integrated cos(zenith) ``I0h / G0n`` [-], as the generator's split uses it."""
+    from weather import solar
+
+    d, s = w.data, w.site
+    doy = pd.to_datetime(dict(year=2017, month=d["month"], day=d["day"])).dt.day_of_year.to_numpy()
+    i0h, _ = solar.hourly_extraterrestrial_horizontal_wh_m2(doy, d["hour"].to_numpy(), s.latitude_deg,
+                                                            s.longitude_deg, s.time_zone_h)
+    return i0h / solar.extraterrestrial_normal_w_m2(doy)
+
+
+def test_the_diffuse_factor_keeps_ghi_and_closure_and_scales_the_diffuse_fraction(clear_corner):
+    f, clear, base = clear_corner
+    a, b = clear.data, base.data
+    assert f < 1.0
+    # GHI and everything but the split are the same year, value for value
+    same = [c for c in a.columns if c not in ("dni_wh_m2", "dhi_wh_m2")]
+    pd.testing.assert_frame_equal(a[same], b[same])
+    # closure GHI = DNI cos z + DHI: DNI and DHI are each rounded to 1 Wh/m2, so 0.5 + 0.5
+    c = _cos_eff(clear)
+    for d in (a, b):
+        gap = d["ghi_wh_m2"] - d["dni_wh_m2"] * c - d["dhi_wh_m2"]
+        assert np.abs(gap).max() <= 1.0 + 1e-9
+    # hour by hour: where neither the DNI cap (1050 W/m2) nor the low-sun rule moves beam back to
+    # diffuse, DHI' = f DHI within the two roundings (0.5 each, f < 1)
+    free = (a["ghi_wh_m2"] > 50) & (b["dni_wh_m2"] > 0) & (a["dni_wh_m2"] < 1040)
+    assert free.sum() > 2000  # most daylight hours
+    assert np.abs(a["dhi_wh_m2"] - f * b["dhi_wh_m2"])[free].max() <= 1.0 + 1e-9
+    # the annual diffuse fraction falls by at most the factor (capped hours keep some diffuse)
+    ratio = (a["dhi_wh_m2"].sum() / a["ghi_wh_m2"].sum()) / (b["dhi_wh_m2"].sum() / b["ghi_wh_m2"].sum())
+    assert f <= ratio < 1.0
+
+
+def test_the_held_out_years_lie_inside_the_plans_weather_domain():
+    """The plan's weathers bracket the real CSWD and TMYx years (the domain check of
+    ``retrofit surrogate check``), TMYx's sunny winters included (the corner's ``dif``)."""
+    import weather
+    from simulator.surrogate import weather_features as wf
+
+    files = [SHARED_WEATHER / "CHN_TJ_Tianjin.545270_CSWD.epw",
+             SHARED_WEATHER / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"]
+    if not all(p.is_file() for p in files):
+        pytest.skip("the held-out weather files are not in ../shared/weather")
+    ranges = wf.feature_ranges([wf.weather_features(wx.load_weather(w.id)) for w in wx.training_plan()])
+    for p in files:
+        assert wf.domain_problems(wf.weather_features(weather.read_epw(p)), ranges) == [], p.name
 
 
 # --------------------------------------------------------------------------- the plan

@@ -38,7 +38,9 @@ takes about 0.03 s (writing the EPW text another 0.1 s).
    hours in proportion to the clear-sky GHI with multiplicative lognormal
    noise that is largest on half-cloudy days, capped at
    :data:`MAX_CLOUD_ENHANCEMENT` of clear sky. Erbs et al. (1982) splits GHI
-   into DHI and DNI. The equation of time, Haurwitz and Erbs keep their
+   into DHI and DNI; an optional ``diffuse_factor`` scales each hour's
+   diffuse fraction (GHI kept, the beam takes the rest) for clearer or
+   hazier skies than Erbs gives. The equation of time, Haurwitz and Erbs keep their
    hand-written numerics because pvlib's versions change the built-in year's
    bytes, its id in the surrogate dataset's provenance (heating and cooling
    move by at most 0.13 %, ``benchmarks/results/pv_pvlib_comparison.md``), so
@@ -365,7 +367,8 @@ def _periods_line(daily_mean_c: np.ndarray, cal: pd.DataFrame) -> str:
 # ----------------------------------------------------------------------------- generator
 
 
-def generate_year(climate: MonthlyClimate, site: Site, seed: int = SEED, name: str = "tianjin") -> Weather:
+def generate_year(climate: MonthlyClimate, site: Site, seed: int = SEED, name: str = "tianjin",
+                  diffuse_factor: float = 1.0) -> Weather:
     """Generate a synthetic typical year (see the module docstring for the model).
 
     Parameters
@@ -378,11 +381,24 @@ def generate_year(climate: MonthlyClimate, site: Site, seed: int = SEED, name: s
         Random seed; the same inputs and seed give the same bytes.
     name
         Name of the returned :class:`Weather`.
+    diffuse_factor
+        Factor on each hour's diffuse fraction (step 5) [-]: ``DHI' = clip(f DHI, 0, GHI)``, the
+        beam ``DNI' = (GHI - DHI') / cos z`` keeps GHI, under the same DNI cap and low-sun rule
+        (:func:`weather.solar.split_global_wh_m2`). 1 (the default) gives the built-in year's bytes.
+        Erbs gives the built-in year a diffuse fraction of 0.48 where the real Tianjin files have
+        0.42 (CSWD) and 0.34 (TMYx 2011-2025); a factor below 1 reaches such clearer skies.
 
     Returns
     -------
     Weather
+
+    Raises
+    ------
+    WeatherError
+        If ``diffuse_factor`` is not a positive finite number.
     """
+    if not (np.isfinite(diffuse_factor) and diffuse_factor > 0.0):
+        raise WeatherError(f"synthetic weather: diffuse_factor = {diffuse_factor!r} must be a positive number")
     rng = np.random.default_rng(seed)
     m = climate.table
     cal = calendar_frame()
@@ -441,7 +457,7 @@ def generate_year(climate: MonthlyClimate, site: Site, seed: int = SEED, name: s
     ghi = np.minimum(ghi, MAX_CLOUD_ENHANCEMENT * clear_h)
     ghi *= (m["ghi_kwh_m2"].to_numpy() * 1000.0 / np.bincount(month_h, ghi, 12))[month_h]
     ghi = np.round(ghi)
-    dni, dhi = solar.split_global_wh_m2(ghi, i0h, cosz, g0n)
+    dni, dhi = solar.split_global_wh_m2(ghi, i0h, cosz, g0n, diffuse_factor=diffuse_factor)
     dni = np.round(dni)
     dhi = np.clip(np.round(dhi), 0.0, ghi)
 
@@ -495,7 +511,9 @@ def generate_year(climate: MonthlyClimate, site: Site, seed: int = SEED, name: s
         typical_extreme_periods=_periods_line(t_h.reshape(365, 24).mean(axis=1), cal),
         ground_temperatures=ground_temperatures_line(ground),
         comments_1=comment_line(1, f"Synthetic typical year {site.source} (not measured data) made by "
-                                   f"hongqiao-retrofit weather.synthetic with seed {seed} from {climate.source}"),
+                                   f"hongqiao-retrofit weather.synthetic with seed {seed}"
+                                   + ("" if diffuse_factor == 1.0 else f" and diffuse factor {diffuse_factor:g}")
+                                   + f" from {climate.source}"),
         comments_2=comment_line(2, "Monthly T/GHI/wind/pressure: CSWD (CMA Climate Data Office and Tsinghua "
                                    "University 2010) via climate.onebuilding.org; RH: CMA normals (estimate); "
                                    "ground temperatures: Kusuda model of the monthly means"),

@@ -8,7 +8,7 @@ byte for byte (no file is committed):
 ``tianjin:<scenario>:<year>``
     Its morph to a future climate, e.g. ``tianjin:ssp245:2050`` (the
     scenarios and years of ``weather/data/future_deltas.csv``).
-``synthetic:dt=<K>:ghi=<factor>:rh=<%RH>:amp=<factor>:seed=<int>``
+``synthetic:dt=<K>:ghi=<factor>:rh=<%RH>:amp=<factor>:seed=<int>[:dif=<factor>]``
     A variation of the built-in year from the project's generator
     (:func:`weather.synthetic.generate_year`) on an altered monthly table:
     every monthly dry bulb (mean, mean max, mean min) is moved by ``dt`` [K]
@@ -17,9 +17,12 @@ byte for byte (no file is committed):
     horizontal irradiation is multiplied by ``ghi`` (sunnier or duller), the
     monthly mean relative humidity is moved by ``rh`` [%RH], and ``seed``
     draws another day-to-day sequence (cold spells, cloudy weeks) with the
-    same monthly statistics. Parameters may be left out (defaults ``dt=0``,
-    ``ghi=1``, ``rh=0``, ``amp=1``, ``seed`` = the built-in year's); the
-    canonical id (:attr:`WeatherSpec.id`) writes all of them.
+    same monthly statistics; ``dif`` multiplies each hour's diffuse fraction
+    (same GHI, more beam for ``dif < 1``: clearer, less hazy skies). Parameters
+    may be left out (defaults ``dt=0``, ``ghi=1``, ``rh=0``, ``amp=1``,
+    ``seed`` = the built-in year's, ``dif=1``); the canonical id
+    (:attr:`WeatherSpec.id`) writes all of them except ``dif`` when it is 1, so
+    the ids made before ``dif`` existed (and their EPW bytes) are unchanged.
 
 The real Tianjin CSWD and TMYx years in ``../shared/weather`` are never
 training weathers: an id is never a file path, so the held-out years cannot
@@ -45,8 +48,13 @@ SYNTHETIC_PREFIX = "synthetic"
 
 #: Allowed ranges of the synthetic parameters (wider than any plan uses; they keep the
 #: monthly table physical: min < mean < max is kept by construction, RH stays in (5, 100) %).
+#: ``dif`` (factor on the hourly diffuse fraction): the generator's Erbs split gives the built-in
+#: year an annual diffuse fraction of 0.48, the real Tianjin years have 0.42 (CSWD) and 0.34 (TMYx
+#: 2011-2025) (weather.climate.ClimateSummary of ../shared/weather/CHN_TJ_Tianjin.545270_CSWD.epw
+#: and ..._TMYx.2011-2025.epw); 0.6 .. 1.2 spans about 0.30 .. 0.56, a little beyond the clearest
+#: and the haziest of these, while above 1.2 the clipped fraction (at most 1) stops scaling.
 SYNTHETIC_LIMITS = {"dt": (-6.0, 6.0), "ghi": (0.6, 1.4), "rh": (-30.0, 30.0), "amp": (0.7, 1.3),
-                    "seed": (0, 2**32 - 1)}
+                    "seed": (0, 2**32 - 1), "dif": (0.6, 1.2)}
 RH_BOUNDS_PCT = (5.0, 100.0)
 _NUMBER = r"[+-]?\d+(?:\.\d+)?"
 
@@ -76,6 +84,8 @@ class WeatherSpec:
         Factor on the monthly dry bulbs' departure from the annual mean [-] (synthetic).
     seed
         Seed of the day-to-day sequence (synthetic; None: the built-in year's).
+    diffuse_factor
+        Factor on each hour's diffuse fraction [-] (synthetic; 1: the generator's Erbs split).
     """
 
     kind: str
@@ -86,6 +96,7 @@ class WeatherSpec:
     rh_pct: float = 0.0
     amplitude: float = 1.0
     seed: int | None = None
+    diffuse_factor: float = 1.0
 
     @property
     def id(self) -> str:
@@ -95,7 +106,8 @@ class WeatherSpec:
         if self.kind == "morph":
             return f"{BUILT_IN_ID}:{self.scenario}:{self.year}"
         return (f"{SYNTHETIC_PREFIX}:dt={self.dt_k:+.1f}:ghi={self.ghi_factor:.2f}:rh={self.rh_pct:+.0f}"
-                f":amp={self.amplitude:.2f}:seed={self._seed()}")
+                f":amp={self.amplitude:.2f}:seed={self._seed()}"
+                + ("" if self.diffuse_factor == 1.0 else f":dif={self.diffuse_factor:.2f}"))
 
     @property
     def stem(self) -> str:
@@ -126,7 +138,7 @@ def parse_weather_id(text: str) -> WeatherSpec:
 
     s = str(text).strip()
     forms = [BUILT_IN_ID, *[f"{BUILT_IN_ID}:{sc}:{y}" for sc, y in future_scenarios()],
-             f"{SYNTHETIC_PREFIX}:dt=<K>:ghi=<factor>:rh=<%RH>:amp=<factor>:seed=<int>"]
+             f"{SYNTHETIC_PREFIX}:dt=<K>:ghi=<factor>:rh=<%RH>:amp=<factor>:seed=<int>[:dif=<factor>]"]
     if s == BUILT_IN_ID:
         return WeatherSpec("builtin")
     m = re.fullmatch(rf"{BUILT_IN_ID}:([a-z0-9]+):(\d{{4}})", s)
@@ -152,7 +164,8 @@ def parse_weather_id(text: str) -> WeatherSpec:
         values[key] = value
     return WeatherSpec("synthetic", dt_k=values.get("dt", 0.0), ghi_factor=values.get("ghi", 1.0),
                        rh_pct=values.get("rh", 0.0), amplitude=values.get("amp", 1.0),
-                       seed=None if "seed" not in values else int(values["seed"]))
+                       seed=None if "seed" not in values else int(values["seed"]),
+                       diffuse_factor=values.get("dif", 1.0))
 
 
 def canonical_id(text: str) -> str:
@@ -186,7 +199,8 @@ def load_weather(weather_id: str):
         return weather.load(BUILT_IN_ID)
     if spec.kind == "morph":
         return weather.load(BUILT_IN_ID, spec.scenario, spec.year)
-    return generate_year(altered_climate(spec), TIANJIN_SITE, seed=spec._seed(), name=spec.stem)
+    return generate_year(altered_climate(spec), TIANJIN_SITE, seed=spec._seed(), name=spec.stem,
+                         diffuse_factor=spec.diffuse_factor)
 
 
 def epw_path(weather_id: str) -> Path:
