@@ -161,3 +161,18 @@ def test_window_levels_show_the_u_value_of_the_measure_data():
     assert level_label("window_level", "lowe_double", "en") == f"Low-E double windows (U {u:g})"
     assert level_label("window_level", "keep", "zh") == t("Keep existing", "zh")
     assert level_label("airtight_ach", 0.0, "zh") == "不改"
+
+
+def test_verify_table_joins_units_and_writes_numbers_alike():
+    """The verify comparison as a static table: unit in the quantity, a row's two figures with the same
+    decimals (0.50 next to 0.47), thousands separated, "-" for none."""
+    import pandas as pd
+
+    from simulator.app.verify import shown_table
+
+    frame = pd.DataFrame({"Quantity": ["Savings", "CO₂"], "Unit": ["10⁴ CNY/a", "t/a"], "Surrogate": [0.5, 1234.5],
+                          "EnergyPlus": [0.47, None], "Difference [%]": [7.3, None]})
+    out = shown_table(frame)
+    assert list(out.columns) == ["Quantity", "Surrogate", "EnergyPlus", "Difference [%]"]
+    assert out.iloc[0].tolist() == ["Savings [10⁴ CNY/a]", "0.50", "0.47", "7.3"]
+    assert out.iloc[1].tolist() == ["CO₂ [t/a]", "1,234.5", "-", "-"]

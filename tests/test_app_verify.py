@@ -151,7 +151,7 @@ def test_a_preset_that_installs_worse_windows_is_flagged_and_never_the_default()
 
 # ---------------------------------------------------------------- the same, in the page (AppTest)
 def _comparison(at):
-    return next((d.value for d in at.dataframe if "EnergyPlus" in d.value.columns), None)
+    return next((d.value for d in at.table if "EnergyPlus" in d.value.columns), None)
 
 
 def test_verify_result_stays_with_its_package_when_the_inputs_change(_isolated_cache_dir):
@@ -209,14 +209,16 @@ def test_builder_presets_follow_the_archetype(_isolated_cache_dir):
     box.set_value("envelope").run()
     assert any("raises the U-value of: Window" in w.value for w in at.warning)
     # an office is offered the public-building preset, not the housing ones; its note speaks of the owner
-    at.selectbox(key="archetype").set_value("public_office").run()
+    at.radio(key="archetype").set_value("public_office").run()
     assert not at.exception
     assert preset_box(at).options == ["Custom", *[labels_en(p) for p in presets_for("public_office")]]
     assert not any("households" in i.value for i in at.info)
 
 
 def labels_en(preset: str) -> str:
-    return M.packages()[preset]["description"].split(":")[0]
+    from simulator.app.presets import short_name
+
+    return short_name(preset, "en")
 
 
 # ---------------------------------------------------------------- the builder's weather

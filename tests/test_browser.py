@@ -37,6 +37,12 @@ TRUNCATED_JS = """() => [...document.querySelectorAll(
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
 
 
+# select boxes whose shown value is wider than the box (long archetype, grid, preset or package names were cut
+# at 1024 px, issue 16); the value is the text of the box's input, whose scrollWidth is the text's width
+SELECT_CUT_JS = """() => [...document.querySelectorAll('[data-testid="stSelectbox"] input[role="combobox"]')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => `${e.value} (${e.scrollWidth} > ${e.clientWidth} px)`)"""
+
+
 # the verify bar's text, read at once (the bar goes away when the run ends)
 PROGRESS_TEXT_JS = """() => { const e = document.querySelector('[data-testid="stProgress"]'); return e ? e.innerText : ''; }"""
 
@@ -206,6 +212,9 @@ def test_phone_headline_stays_in_view_and_screens_at_1024_and_phone(server):
         box = headline.bounding_box()
         assert headline.inner_text() != before, "the headline did not follow the slider"
         assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= SIZES["phone"]["height"], box
+        # and nothing covers it (Streamlit's header bar once did): the point at its middle is the headline's
+        assert headline.evaluate("""e => { const r = e.getBoundingClientRect();
+            return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }"""), box
         print(f"phone: slider to headline number {slider_to_number_s:.1f} s (wall clock, shared machine)")
         wait_rendered(phone)
         phone.screenshot(path=str(ARTIFACTS / "builder_phone_slider.png"))
@@ -219,6 +228,8 @@ def test_phone_headline_stays_in_view_and_screens_at_1024_and_phone(server):
                     assert page.locator('[data-testid="stException"]').count() == 0, f"{name} {lang} {size}"
                     page.screenshot(path=str(ARTIFACTS / f"{name}_{lang}_{size}.png"))
                     assert page.evaluate(TRUNCATED_JS) == [], f"{name} {lang} {size}: key figures cut off"
+                    if size == "1024":
+                        assert page.evaluate(SELECT_CUT_JS) == [], f"{name} {lang} {size}: select box values cut"
             page.close()
         # the report, built on request, downloads with its colours
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
@@ -264,7 +275,24 @@ def test_verify_shows_energyplus_progress_and_keeps_its_result(server):
         wait_rendered(page)
         assert page.get_by_text("Surrogate vs EnergyPlus").count() == 1, "no EnergyPlus result"
         assert any(0 < pct < 100 for pct in shown), f"the bar showed no progress between 0 and 100 %: {shown}"
-        page.screenshot(path=str(ARTIFACTS / "builder_verify_done.png"), full_page=True)
+        # the comparison on a projector and a phone: Streamlit scrolls inside its main block, so a screenshot holds
+        # only the viewport; the table is scrolled to the middle of it and must lie inside the captured area
+        for size in ("1024", "phone"):
+            page.set_viewport_size(SIZES[size])
+            table = page.locator('.st-key-verify_result [data-testid="stTable"]')
+            table.evaluate("e => e.scrollIntoView({block: 'center'})")
+            time.sleep(0.5)  # the scroll and the new layout settle
+            box = table.bounding_box()
+            assert box is not None and box["height"] > 50, f"{size}: no comparison table shown: {box}"
+            assert 0 <= box["y"] and box["y"] + box["height"] <= SIZES[size]["height"], (size, box)
+            assert 0 <= box["x"] and box["x"] + box["width"] <= SIZES[size]["width"], (size, box)
+            # every column in view: the EnergyPlus and difference columns are not scrolled off the right edge
+            assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), f"{size}: the table scrolls sideways"
+            last = table.locator("th").last.bounding_box()
+            assert last is not None and last["x"] + last["width"] <= box["x"] + box["width"] + 1, (size, last, box)
+            assert "EnergyPlus" in table.inner_text() and "Difference" in table.inner_text()
+            page.screenshot(path=str(ARTIFACTS / f"builder_verify_done_{size}.png"))
+        page.set_viewport_size({"width": 1280, "height": 1400})
         # the wall slider moves on: the result stays, labelled as another package's
         slider.focus()
         page.keyboard.press("ArrowRight")

@@ -148,3 +148,19 @@ def test_links_round_trip_and_drop_garbage():
     got = read_scenario({"lang": "en", "archetype": "../etc/passwd", "c": "roof_mm-100"}, {"zh": "", "en": ""},
                         archetypes.names())
     assert got == {"lang": "en", "choices": Choices(roof_mm=100).as_dict()}
+
+
+def test_report_has_the_savings_intervals_through_the_chain(reports):
+    """A surrogate report lists CO2 saved and bill savings with their 90 % intervals (simulator/chain_intervals.py)
+    around the report's own figures, and says how they were made."""
+    from html import escape
+
+    rep = reports["en"]
+    table = R.ranges_table(rep).set_index("Quantity")
+    for row in ("CO₂ saved", "Annual savings (net of O&M)", "Heating demand saved"):
+        lo, v, hi = table.loc[row, ["Low (5 %)", "Value", "High (95 %)"]]
+        assert lo <= v <= hi and hi > lo, row
+    assert table.loc["CO₂ saved", "Value"] == pytest.approx(rep.result["co2_saved_kg"] / 1000, abs=0.05)
+    page = R.to_html(rep).decode()
+    assert escape(R.label("ranges", "en")) in page and escape(R.label("ranges_note", "en")) in page
+    assert R.label("ranges", "zh") in R.to_html(reports["zh"]).decode()

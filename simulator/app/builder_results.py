@@ -21,6 +21,10 @@ from simulator.app.i18n import engine_name, t, wan_cny
 from simulator.app.state import WEATHER, building, weather_for
 from simulator.app.verdicts import standards_frame, u_values, verdict_line
 
+#: how the CO2 and bill intervals are made (the compare page's caption, simulator/chain_intervals.py)
+CHAIN_METHOD = ("CO₂ saved, bill savings, cooling and electricity saved: p05 to p95 carry the surrogate's heating and "
+                "cooling intervals through the same systems, tariff and carbon chain (delta method with the GP's "
+                "covariance of a building and its retrofit); prices and emission factors are taken as known.")
 DOWNLOAD_LABELS = {"html": "Download report (HTML)", "pdf": "Download report (PDF)", "csv": "Download CSV",
                    "xlsx": "Download Excel"}
 
@@ -53,6 +57,22 @@ def interval_caption(res: dict[str, Any], saving: dict[str, Any] | None, lang: s
     return text
 
 
+def chain_range(res: dict[str, Any], key: str, factor: float = 1.0) -> tuple[float, float] | None:
+    """The 90 % interval of a saving carried from the surrogate's load intervals through the systems, tariff
+    and carbon chain (``res["intervals_chain"]``, :mod:`simulator.chain_intervals`), times ``factor``; None
+    without one (EnergyPlus)."""
+    d = (res.get("intervals_chain") or {}).get(key)
+    return None if not d else (factor * float(d["p05"]), factor * float(d["p95"]))
+
+
+def range_text(res: dict[str, Any], key: str, factor: float, decimals: int, lang: str) -> str | None:
+    """A saving's 90 % interval as the metric's second line ("90 %: 80.1–90.2"), or None."""
+    iv = chain_range(res, key, factor)
+    if iv is None:
+        return None
+    return t("90 %: {lo}–{hi}", lang, lo=f"{iv[0]:,.{decimals}f}", hi=f"{iv[1]:,.{decimals}f}")
+
+
 def headline_metrics(res: dict[str, Any], lang: str, saving: dict[str, Any] | None = None) -> None:
     """Energy, CO₂ and money, three per row (at 1024 px four did not fit their numbers: "18..." for a payback);
     the surrogate's 90 % intervals under the first row."""
@@ -63,11 +83,18 @@ def headline_metrics(res: dict[str, Any], lang: str, saving: dict[str, Any] | No
     c1, c2, c3 = st.columns(3)
     c1.metric(f"{t('Heating', L)} [kWh/m²]", f"{after['heating_kwh_m2']:.1f}",
               f"{after['heating_kwh_m2'] - base['heating_kwh_m2']:+.1f}", delta_color="inverse")
-    c2.metric(f"{t('CO₂ saved', L)} [{t('t/a', L)}]", f"{res['co2_saved_t']:,.1f}")
-    c3.metric(f"{t('Bill savings', L)} [{t('10⁴ CNY/a', L)}]", f"{wan_cny(res['bill_savings_cny']):,.2f}")
+    # the savings' 90 % intervals carried from the load intervals through the same chain (simulator/chain_intervals.py)
+    c2.metric(f"{t('CO₂ saved', L)} [{t('t/a', L)}]", f"{res['co2_saved_t']:,.1f}",
+              range_text(res, "co2_saved_kg", 1e-3, 1, L), delta_color="off", delta_arrow="off")
+    c3.metric(f"{t('Bill savings', L)} [{t('10⁴ CNY/a', L)}]", f"{wan_cny(res['bill_savings_cny']):,.2f}",
+              range_text(res, "bill_savings_cny", 1e-4, 2, L), delta_color="off", delta_arrow="off")
     caption = interval_caption(res, saving, L)
     if caption:
-        st.caption(caption)
+        chain = bool(res.get("intervals_chain"))
+        if chain:
+            caption += " · " + t("CO₂ and bill ranges: these load intervals carried through the same systems, "
+                                 "emission factors and tariffs", L)
+        st.caption(caption, help=t(CHAIN_METHOD, L) if chain else None)
     c1, c2, c3 = st.columns(3)
     c1.metric(f"{t('Capex before subsidy', L)} [{t('10⁴ CNY', L)}]", f"{wan_cny(capex_gross):,.1f}",
               f"{capex_gross / area:,.0f} {t('CNY/m²', L)}", delta_color="off")

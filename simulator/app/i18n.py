@@ -563,6 +563,10 @@ ZH: dict[str, str] = {
     "covariance of a building and its retrofit); prices and emission factors are taken as known.":
         "年减碳、年节省费用、制冷节约与节电：p05 至 p95 为代理模型供暖与制冷负荷的区间经同一套系统、电价与碳排放计算链"
         "传递所得（德尔塔法，采用改造前后两种状态的高斯过程协方差）；能源价格与排放因子视为已知。",
+    # CO2 and bill ranges (issue 16, h16)
+    "90 %: {lo}–{hi}": "90 %区间：{lo}–{hi}",
+    "CO₂ and bill ranges: these load intervals carried through the same systems, emission factors and tariffs":
+        "碳排放与费用区间：上述负荷区间经同一套系统、排放因子与价格计算",
 }
 
 

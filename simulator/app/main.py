@@ -121,12 +121,15 @@ def _sidebar() -> None:
     names = archetypes.names()
     restore(st.session_state, "archetype", names, archetype_title)  # labels follow the language
     current = lang()  # bound now: AppTest calls format_func outside the script run
-    st.sidebar.selectbox(t("Archetype", lang()), names, index=names.index("old_estate_pre1990"),
-                         format_func=lambda n: archetype_title(n, current), key="archetype")
+    # radios, not select boxes: their labels wrap, where a select box cut the long archetype and grid names
+    # at 1024 px (issue 16)
+    st.sidebar.radio(t("Archetype", lang()), names, index=names.index("old_estate_pre1990"),
+                     format_func=lambda n: archetype_title(n, current), key="archetype")
     with st.sidebar.expander(t("Assumptions", lang())):
         grids = carbon.grid_factor_names()
-        st.selectbox(t("Grid CO₂ factor", current), grids, index=grids.index("north_china_2023"), key="grid",
-                     format_func=lambda g: grid_label(g, current))
+        restore(st.session_state, "grid", grids, grid_label)
+        st.radio(t("Grid CO₂ factor", current), grids, index=grids.index("north_china_2023"), key="grid",
+                 format_func=lambda g: grid_label(g, current))
         st.slider(t("Discount rate [%]", current), 0, 12, 8, key="discount_pct")
         st.number_input(t("Subsidy [CNY/m²]", current), 0, 500, 0, step=5, key="subsidy_cny_m2",
                         help=t("e.g. 45 CNY/m² central award for cold-zone residential retrofits", current))

@@ -17,6 +17,34 @@ from buildings import measures as M
 
 CUSTOM = "custom"
 
+#: Short names of the presets for the builder's box (zh, en): the data file's descriptions run to 40-80
+#: characters and were cut at 1024 px; the full description is shown under the box.
+SHORT_NAMES = {
+    "envelope": ("围护结构改造", "Envelope retrofit"),
+    "envelope_hp": ("围护结构 + 热泵", "Envelope + heat pump"),
+    "envelope_hp_pv": ("围护结构 + 热泵 + 光伏", "Envelope + heat pump + PV"),
+    "old_estate_standard": ("老旧小区标准做法", "Old-estate standard"),
+    "deep_retrofit": ("深度改造", "Deep retrofit"),
+    "public_light_envelope": ("公建：照明 + 窗 + 屋面", "Public: LED + windows + roof"),
+    "heat_metering": ("仅供热计量", "Heat metering only"),
+    "pv_only": ("仅屋顶光伏", "Rooftop PV only"),
+}
+
+
+def short_name(preset: str, lang: str) -> str:
+    """A preset's short name in the language; a preset added to the data file without one: its description
+    up to the first colon."""
+    if preset in SHORT_NAMES:
+        return SHORT_NAMES[preset][0 if lang == "zh" else 1]
+    pkg = M.packages()[preset]
+    return pkg["description_zh"].split("：")[0] if lang == "zh" else pkg["description"].split(":")[0]
+
+
+def description(preset: str, lang: str) -> str:
+    """A preset's full description in the language (the data file's)."""
+    pkg = M.packages()[preset]
+    return pkg["description_zh"] if lang == "zh" else pkg["description"]
+
 
 def preset_types(preset: str) -> tuple[str, ...] | None:
     """The building types a preset is written for (None: every type)."""

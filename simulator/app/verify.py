@@ -124,6 +124,32 @@ def comparison(surrogate: dict, energyplus: dict, lang: str) -> pd.DataFrame:
     return comparison_table(surrogate, energyplus, lang)
 
 
+# the comparison's cells wrap, slightly smaller: five columns fit the results column at 1024 px and a phone
+TABLE_CSS = """<style>.st-key-verify_result table th, .st-key-verify_result table td { white-space: normal !important;
+  overflow-wrap: anywhere; font-size: 0.9rem; }</style>"""
+
+
+def shown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The comparison for a static table: the unit joined to the quantity ("Heating demand (after) [kWh/(m²·a)]",
+    one column less), numbers as rounded text ("1,234.5"; st.table would print 20.6 as "20.6000"), "-" for none."""
+
+    def decimals(v: Any) -> int:
+        return len(repr(v).split(".")[1]) if isinstance(v, float) and "." in repr(v) and "e" not in repr(v) else 0
+
+    def text(v: Any, n: int) -> Any:
+        if v is None or (isinstance(v, float) and v != v):
+            return "-"
+        return f"{v:,.{n}f}" if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+    quantity, unit = frame.columns[0], frame.columns[1]
+    out = frame.astype(object)
+    for i, row in frame.iterrows():  # a row's numbers with the same decimals (0.50 and 0.47, not 0.5 and 0.47)
+        n = max((decimals(v) for v in row.iloc[2:4]), default=0)  # surrogate and EnergyPlus alike
+        out.loc[i] = [text(v, n if 2 <= j < 4 else decimals(v)) for j, v in enumerate(row)]
+    out[quantity] = out[quantity] + " [" + out[unit] + "]"
+    return out.drop(columns=[unit])
+
+
 # ---------------------------------------------------------------- how far the surrogate may be off
 def error_band(archetype: str) -> dict[str, Any] | None:
     """The surrogate's measured error band for an archetype's family, from its cross-validation.
@@ -298,11 +324,15 @@ def verify_panel(archetype: str, choices: dict, assumptions: dict, result: dict,
         surrogate = result if current else _surrogate_of(run)
         if surrogate is None:
             return None
-        st.subheader(t("Surrogate vs EnergyPlus", lang))
-        st.caption(f"{t('Package', lang)}: {package}")
-        st.dataframe(comparison(surrogate, job.result, lang), hide_index=True, width="stretch")
-        _agreement_comment(surrogate, job.result, run["archetype"], lang)
-        st.caption(t("EnergyPlus run time: {s} s", lang, s=f"{job.finished - job.started:.1f}"))
+        with st.container(key="verify_result"):  # the browser test finds the comparison by this key
+            st.subheader(t("Surrogate vs EnergyPlus", lang))
+            st.caption(f"{t('Package', lang)}: {package}")
+            # a static table: its cells wrap, so the EnergyPlus and difference columns stay in view in the
+            # narrow results column (a data grid scrolled them off the right edge at 1024 px and on a phone)
+            st.markdown(TABLE_CSS, unsafe_allow_html=True)
+            st.table(shown_table(comparison(surrogate, job.result, lang)), hide_index=True)
+            _agreement_comment(surrogate, job.result, run["archetype"], lang)
+            st.caption(t("EnergyPlus run time: {s} s", lang, s=f"{job.finished - job.started:.1f}"))
         return job.result if current else None
     return None
 

@@ -24,6 +24,8 @@ from simulator.reports.report import (
     intervals_table,
     label,
     monthly_table,
+    ranges_note,
+    ranges_table,
     results_table,
     standards_table,
     summary_table,
@@ -181,6 +183,12 @@ def to_pdf(rep: Report) -> bytes:
     _table(pdf, info_table(rep), (40, 60, 90), size=6.5)
     _heading(pdf, label("summary", lang))
     _table(pdf, summary_table(rep), (80, 40, 40))
+    rg = ranges_table(rep)
+    if rg is not None:
+        _heading(pdf, label("ranges", lang))
+        _table(pdf, rg, (62, 32, 32, 30, 30))
+        pdf.set_font(FONT, size=7)
+        pdf.multi_cell(0, 3.8, ranges_note(rep), new_x="LMARGIN", new_y="NEXT")
     ci = intervals_table(rep)
     if ci is not None:
         _heading(pdf, label("intervals", lang))

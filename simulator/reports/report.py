@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import logging
 import math
 import re
 import tomllib
@@ -25,6 +26,8 @@ import pandas as pd
 from buildings.model import Building
 from simulator.exceptions import RetrofitError
 from simulator.reports import standards as S
+
+log = logging.getLogger(__name__)
 
 #: Noto Sans CJK (Debian fonts-noto-cjk, installed by `make fonts`); index 2 of the collection is SC.
 CJK_FONT_PATHS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -102,6 +105,12 @@ A: dict[str, tuple[str, str]] = {
                        "Intervals from {n} posterior draws of the calibrated parameters, each with the surrogate's own "
                        "uncertainty, through the same systems, bills, carbon and finance code: 5th to 95th percentile. "
                        "The point value is the posterior-mean building's. {outside}"),
+    "ranges": ("节能效果的 90 % 区间（代理模型）", "Savings with the surrogate's 90 % intervals"),
+    "ranges_note": ("p05 至 p95 为代理模型供暖与制冷负荷的 90 % 区间经同一套系统、电价与碳排放计算链传递所得"
+                    "（德尔塔法，采用改造前后两种状态的高斯过程协方差；simulator/chain_intervals.py）；能源价格与排放因子视为已知。",
+                    "p05 to p95 carry the surrogate's 90 % heating and cooling intervals through the same systems, "
+                    "tariff and carbon chain (delta method with the GP's covariance of a building and its retrofit; "
+                    "simulator/chain_intervals.py); prices and emission factors are taken as known."),
     "intervals_outside": ("其中 {k} 次抽样超出代理模型训练范围。", "{k} draws leave the surrogate's training range."),
 }
 #: rows of the credible-interval table: key -> (label zh, label en, unit zh, unit en, factor, decimals)
@@ -110,6 +119,15 @@ I_ROWS: dict[str, tuple[str, str, str, str, float, int]] = {
     "heating_saved_kwh_m2": ("供暖需求节约", "Heating demand saved", "kWh/(m²·年)", "kWh/(m²·a)", 1, 1),
     "heating_saved_pct": ("供暖需求节约率", "Heating demand saved", "%", "%", 1, 1),
     **{k: P[k] for k in ("heat_saved_gj", "co2_saved_kg", "bill_savings_cny", "simple_payback_years", "npv_cny")},
+}
+#: rows of the surrogate's range table: key of simulator.chain_intervals.QUANTITIES -> (label zh, label en, unit zh,
+#: unit en, factor, decimals)
+R_ROWS: dict[str, tuple[str, str, str, str, float, int]] = {
+    "heating_saved_kwh_m2": ("供暖需求节约", "Heating demand saved", "kWh/(m²·年)", "kWh/(m²·a)", 1, 1),
+    "cooling_saved_kwh_m2": ("供冷需求节约", "Cooling demand saved", "kWh/(m²·年)", "kWh/(m²·a)", 1, 1),
+    "electricity_saved_kwh": ("年节电", "Electricity saved", "MWh/年", "MWh/a", 1e-3, 1),
+    "co2_saved_kg": P["co2_saved_kg"],
+    "bill_savings_cny": P["bill_savings_cny"],
 }
 MONTHS = {"zh": [f"{m}月" for m in range(1, 13)],
           "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]}
@@ -326,6 +344,8 @@ def build_report(archetype: str | Path, package: str | list, lang: str = "zh", e
     eng = None if engine == "energyplus" else get_engine(engine)
     ev = evaluate(building, package, weather=weather, engine=eng, options=options)
     result = summarise(ev)
+    if eng is not None:  # the savings' 90 % intervals through the chain (simulator/chain_intervals.py)
+        result["intervals_chain"] = chain_ranges(ev, weather, options)
     ep = None
     if check_energyplus and eng is not None:
         step(0.5, "energyplus")
@@ -346,6 +366,20 @@ def build_report(archetype: str | Path, package: str | list, lang: str = "zh", e
                       package_label(result, lang), intervals=intervals)
     step(1.0, "done")
     return rep
+
+
+def chain_ranges(ev, weather: Any = "tianjin", options=None) -> dict[str, Any] | None:
+    """The savings' 90 % intervals of a surrogate evaluation (:func:`simulator.chain_intervals.savings_intervals`);
+    None for an EnergyPlus result or when they cannot be made (logged)."""
+    from simulator import chain_intervals
+    from simulator.energyplus import resolve_weather
+    from simulator.evaluate import resolve_weather_spec
+
+    try:
+        return chain_intervals.savings_intervals(ev, resolve_weather(resolve_weather_spec(weather))[0], options)
+    except Exception:  # noqa: BLE001 - a report without intervals is still a report; the reason goes to the log
+        log.warning("no chain intervals for %s", ev.package, exc_info=True)
+        return None
 
 
 def package_label(result: dict[str, Any], lang: str) -> str:
@@ -504,11 +538,36 @@ def intervals_note(rep: Report) -> str:
     return label("intervals_note", rep.lang).format(n=rep.intervals["n_draws"], outside=outside).strip()
 
 
+def ranges_table(rep: Report) -> pd.DataFrame | None:
+    """Quantity, unit, value and the 90 % interval of each saving (None without intervals, e.g. EnergyPlus)."""
+    chain = rep.result.get("intervals_chain")
+    if not chain:
+        return None
+    zh = rep.lang == "zh"
+    rows = []
+    for key, (lz, le, uz, ue, f, n) in R_ROWS.items():
+        d = chain.get(key)
+        if d is None:
+            continue
+        rows.append({label("quantity", rep.lang): lz if zh else le, label("unit", rep.lang): uz if zh else ue,
+                     label("value", rep.lang): _num(d["value"], f, n), label("p05", rep.lang): _num(d["p05"], f, n),
+                     label("p95", rep.lang): _num(d["p95"], f, n)})
+    return pd.DataFrame(rows)
+
+
+def ranges_note(rep: Report) -> str:
+    """How the intervals were made, in the report's language."""
+    return label("ranges_note", rep.lang) if rep.result.get("intervals_chain") else ""
+
+
 def tables(rep: Report) -> dict[str, pd.DataFrame]:
     """Every table of the report, keyed by its title in the report's language."""
     out = {label("assumptions", rep.lang): info_table(rep), label("summary", rep.lang): summary_table(rep),
            label("results", rep.lang): results_table(rep), label("monthly", rep.lang): monthly_table(rep),
            label("standards", rep.lang): standards_table(rep)}
+    rg = ranges_table(rep)
+    if rg is not None:
+        out[label("ranges", rep.lang)] = rg
     ci = intervals_table(rep)
     if ci is not None:
         out[label("intervals", rep.lang)] = ci
@@ -531,7 +590,7 @@ def file_name(rep: Report, ext: str) -> str:
 def to_csv(rep: Report) -> bytes:
     """All tables in one CSV (UTF-8 with BOM, so Excel shows Chinese): a title line before each table."""
     buf = io.StringIO()
-    notes = {label("intervals", rep.lang): intervals_note(rep)}
+    notes = {label("intervals", rep.lang): intervals_note(rep), label("ranges", rep.lang): ranges_note(rep)}
     for title, frame in tables(rep).items():
         buf.write(f"# {title}\n")
         frame.to_csv(buf, index=False, na_rep="-")
@@ -544,7 +603,7 @@ def to_csv(rep: Report) -> bytes:
 def to_excel(rep: Report) -> bytes:
     """One sheet per table (openpyxl), columns widened to their text."""
     buf = io.BytesIO()
-    notes = {label("intervals", rep.lang): intervals_note(rep)}
+    notes = {label("intervals", rep.lang): intervals_note(rep), label("ranges", rep.lang): ranges_note(rep)}
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for title, frame in tables(rep).items():
             sheet = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
@@ -644,6 +703,8 @@ def to_html(rep: Report) -> bytes:
         f"<div class='kpi'>{''.join(kpis)}</div>",
         f"<h2>{esc(label('assumptions', lang))}</h2>{_html_table(info_table(rep))}",
         f"<h2>{esc(label('summary', lang))}</h2>{_html_table(summary_table(rep))}",
+        *([f"<h2>{esc(label('ranges', lang))}</h2>{_html_table(ranges_table(rep))}"
+           f"<p class='small'>{esc(ranges_note(rep))}</p>"] if ranges_table(rep) is not None else []),
         *([f"<h2>{esc(label('intervals', lang))}</h2>{_html_table(intervals_table(rep))}"
            f"<p class='small'>{esc(intervals_note(rep))}</p>"] if rep.intervals else []),
         f"<h2>{esc(label('results', lang))}</h2>{_html_table(results_table(rep))}",

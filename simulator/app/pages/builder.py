@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from buildings import measures as M
 from simulator.app import weather_choice
 from simulator.app.builder_results import (
     capex_gross_cny,
+    chain_range,
     heating_interval,
     part_name,
     payback_text,
@@ -25,7 +25,7 @@ from simulator.app.choices import (
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
-from simulator.app.presets import default_preset, presets_for, worse_parts
+from simulator.app.presets import default_preset, description, presets_for, short_name, worse_parts
 from simulator.app.state import (
     evaluate_choices,
     heating_saving_interval,
@@ -45,14 +45,22 @@ PRESETS = ("custom", *presets_for(name))
 
 
 def preset_label(p: str, lang_: str) -> str:
+    """A preset's short name (the full description is shown under the box: long ones were cut at 1024 px),
+    marked ⚠ when it would install a worse construction than this building has."""
     if p == "custom":
         return t("Custom", lang_)
-    pkg = M.packages()[p]
-    text = pkg["description_zh"] if lang_ == "zh" else pkg["description"].split(":")[0]
+    return short_name(p, lang_) + (" ⚠" if worse_parts(name, p) else "")
+
+
+def preset_note(p: str, lang_: str) -> str | None:
+    """The preset's full description, and what it makes worse (None for "custom")."""
+    if p == "custom":
+        return None
+    text = description(p, lang_)
     worse = worse_parts(name, p)
     if worse:
-        text += " ⚠ " + t("worse {parts} than this building has", lang_,
-                          parts=", ".join(part_name(w, lang_) for w in worse))
+        text += " · ⚠ " + t("worse {parts} than this building has", lang_,
+                             parts=", ".join(part_name(w, lang_) for w in worse))
     return text
 
 
@@ -155,7 +163,8 @@ HEADLINE_CSS = """<style>
 /* Streamlit wraps the container in a stLayoutWrapper of the same height: the wrapper must be the sticky one */
 [data-testid="stLayoutWrapper"]:has(> .st-key-headline), .st-key-headline { display: none; }
 @media (max-width: 640px) {
-  [data-testid="stLayoutWrapper"]:has(> .st-key-headline) { display: block; position: sticky; top: 0;
+  /* below Streamlit's header bar (3.75 rem, opaque): at top 0 the bar hid the headline once scrolled */
+  [data-testid="stLayoutWrapper"]:has(> .st-key-headline) { display: block; position: sticky; top: 3.75rem;
     z-index: 999; background: #fff; border-bottom: 2px solid #d62728; }
   .st-key-headline { display: block; padding: 4px 2px; font-size: 0.9rem; }
 }
@@ -201,6 +210,7 @@ wait_for_surrogate(name, L)
 res = evaluate_choices(name, choices, ass, weather_key)
 saving = heating_saving_interval(name, choices, weather_key)
 heat_iv = heating_interval(res)
+co2_iv = chain_range(res, "co2_saved_kg", 1e-3)  # [t/a]
 after = res["retrofit"]
 payback = payback_text(res, L)
 capex_gross = capex_gross_cny(res)
@@ -211,11 +221,14 @@ with st.container(key="headline"):
     st.markdown(
         f"**{t('Heating', L)}** {after['heating_kwh_m2']:.1f}"
         f"{f' ({heat_iv[0]:.1f}–{heat_iv[1]:.1f})' if heat_iv else ''} kWh/m² · **{t('CO₂ saved', L)}** "
-        f"{res['co2_saved_t']:,.1f} {t('t/a', L)} · **{t('Capex', L)}** {wan_cny(capex_gross):,.1f} {t('10⁴ CNY', L)} · "
+        f"{res['co2_saved_t']:,.1f}{f' ({co2_iv[0]:,.1f}–{co2_iv[1]:,.1f})' if co2_iv else ''} {t('t/a', L)} · "
+        f"**{t('Capex', L)}** {wan_cny(capex_gross):,.1f} {t('10⁴ CNY', L)} · "
         f"**{t('Payback', L)}** {payback}")
 
-inputs, results = st.columns([1, 2], gap="large")
-with inputs:
+# the weather and the preset above the two columns: their names are long (at 1024 px the inputs column
+# cut them, issue 16); the preset's full description is written under it
+weather_col, preset_col = st.columns(2)
+with weather_col:
     st.selectbox(t("Weather", L), WEATHER_OPTIONS, format_func=label_of("b_weather"), key="b_weather",
                  on_change=_keep_weather)
     if st.session_state.get("b_weather") == UPLOAD:
@@ -225,11 +238,18 @@ with inputs:
             st.text(upload_error)  # plain text: the message carries the file's name
         elif upload_name is None:
             st.caption(t("Until a file is chosen, the results use today's typical year.", L))
-    st.subheader(t("Measures", L))
+with preset_col:
     shown = shown_preset({k: st.session_state[f"b_{k}"] for k in FIELDS})
     preset_key = f"b_preset_{shown}"
     st.selectbox(t("Preset", L), PRESETS, index=PRESETS.index(shown), key=preset_key, on_change=_apply_preset,
                  args=(preset_key,), format_func=label_of("b_preset"))
+    note = preset_note(shown, L)
+    if note:
+        st.caption(note)
+
+inputs, results = st.columns([1, 2], gap="large")
+with inputs:
+    st.subheader(t("Measures", L))
     st.selectbox(f"{t('Wall insulation', L)} · {t('Insulation material', L)}", WALL_MATERIALS,
                  format_func=label_of("b_wall_material"), key="b_wall_material", on_change=_edited)
     st.slider(f"{t('Wall insulation', L)} · {t('Thickness [mm]', L)}", 0, 200, step=10, key="b_wall_mm",
@@ -238,8 +258,9 @@ with inputs:
               on_change=_edited)
     st.slider(f"{t('Ground floor', L)} (XPS) · {t('Thickness [mm]', L)}", 0, 100, step=10, key="b_floor_mm",
               on_change=_edited)
-    st.selectbox(t("Window level", L), WINDOW_LEVELS, format_func=label_of("b_window_level"), key="b_window_level",
-                 on_change=_edited)
+    # a radio: its labels wrap in the narrow column ("PVC double windows (U 2.5)" was cut in a select box)
+    st.radio(t("Window level", L), WINDOW_LEVELS, format_func=label_of("b_window_level"), key="b_window_level",
+             on_change=_edited)
     st.select_slider(t("Airtightness [1/h]", L), options=AIRTIGHT_ACH, format_func=label_of("b_airtight_ach"),
                      key="b_airtight_ach", on_change=_edited)
     st.toggle(t("Heat-recovery ventilation (MVHR)", L), key="b_mvhr", on_change=_edited)

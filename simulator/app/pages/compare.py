@@ -114,8 +114,14 @@ front_rows = sorted((i for i in front_rows if df.iloc[i][saved] > 0), key=lambda
 if not front_rows:
     st.info(t("No package of these levels saves CO₂: no curve to draw.", L))
 else:
+    # the box names a package by its rank, CO₂ saved and capex (the package names ran past the box at 1024 px,
+    # issue 16); the full name is written under it
     mac_row = st.selectbox(t("Package to split into its measures (Pareto front, most CO₂ saved first)", L),
-                           front_rows, key="c_mac_package", format_func=lambda i: df.iloc[i][label])
+                           front_rows, key="c_mac_package",
+                           format_func=lambda i: f"{front_rows.index(i) + 1}. {t('CO₂ saved', L)} {df.iloc[i][saved]:,.1f} "
+                                                 f"{t('t/a', L)} · {t('Capex', L)} {df.iloc[i][cap]:,.1f} "
+                                                 f"{t('10⁴ CNY', L)}")
+    st.caption(f"{t('Package', L)}: {df.iloc[mac_row][label]}")
     mac_choices = Choices(**df.iloc[mac_row]["_choices"])
     mac = mac_view.package_mac(mac_choices, lambda c: evaluate_choices(name, c, ass, wid))
     st.caption(t("The package is built one measure at a time, cheapest per tonne first: each bar is a measure's "
