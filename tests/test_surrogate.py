@@ -282,16 +282,39 @@ def test_surrogate_agrees_with_fresh_energyplus_runs(walkup_check):
         np.testing.assert_allclose(s.monthly_heating_kwh, e.monthly_heating_kwh, atol=0.10 * e.heating_kwh / 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known, measured 2026-12-01 on the issue-11 model: the annual heating peak is now capped at the design "
-    "load, and on the deep retrofit with MVHR (package 3 of this fixture) the surrogate gives 20.7 W/m2 "
-    "(90 % interval 19.3-22.1) against EnergyPlus's 24.7 (design load 25.4): 16 % low, limit 15 %. The other "
-    "three are within 4 %. Fix: predict the peak as capped by the predicted design load. strict: a pass is noticed"))
 def test_surrogate_peak_heating_agrees_with_energyplus(walkup_check):
-    """Annual heating peak within 15 % (a peak is one hour; the check measures 3 % CV(RMSE) on this family)."""
-    _, eplus, surrogate = walkup_check
+    """Annual heating peak within 15 % (a peak is one hour; the check measures 3 % CV(RMSE) on this family).
+
+    EnergyPlus caps the heating at the capacity sized on the design day (design load x
+    ``sizing.toml`` factor), and the surrogate predicts the peak as the share of that
+    capacity with its own design load: on the deep retrofit with MVHR (package 3, EnergyPlus
+    24.7 W/m2 against a 25.4 design load) a peak learned directly was 20.7 W/m2 (16 % low),
+    as the share of the capacity 22.3 (10 % low; measured 2026-12-01).
+    """
+    from simulator.surrogate.model import capacity_factor
+
+    buildings, eplus, surrogate = walkup_check
     for e, s in zip(eplus, surrogate, strict=True):
         assert s.peak_heating_w == pytest.approx(e.peak_heating_w, rel=0.15)
+        # the rule EnergyPlus applies: no hour above the heating capacity sized on the design load
+        assert s.peak_heating_w <= capacity_factor("residential_walkup") * s.design_heating_w * (1 + 1e-9)
+
+
+def test_surrogate_design_loads_agree_with_energyplus(walkup_check):
+    """Design heating within 3 %, design cooling within 10 % of EnergyPlus's zone sizing, each with an interval.
+
+    Tolerances: the check against 30 fresh EnergyPlus runs per archetype measured design heating
+    R2 0.9999 on this archetype (README, about 0.3 % CV(RMSE) in K-fold), so 3 % is ten times
+    that, and a regression, not noise, would break it; design cooling has no issue target and its
+    K-fold CV(RMSE) is 1.4 %, so the issue's cooling target (10 %) bounds a single package.
+    """
+    _, eplus, surrogate = walkup_check
+    for e, s in zip(eplus, surrogate, strict=True):
+        assert s.design_heating_w == pytest.approx(e.design_heating_w, rel=0.03)
+        assert s.design_cooling_w == pytest.approx(e.design_cooling_w, rel=0.10)
+        for col, total in (("design_heating_w_m2", s.design_heating_w), ("design_cooling_w_m2", s.design_cooling_w)):
+            lo, hi = s.meta["intervals_90"][col]
+            assert lo <= total / s.floor_area_m2 <= hi and lo < hi
 
 
 def test_surrogate_savings_agree_with_energyplus(walkup_check):

@@ -300,6 +300,21 @@ def test_training_on_several_weathers_records_them_and_calibrates(three_weather_
     assert np.isfinite(cal["seen"]) and np.isfinite(cal["unseen"]) and cal["tau"] >= 0
 
 
+def test_the_peak_against_the_capacity_survives_a_reload(three_weather_model, tmp_path):
+    """The peak heating encoded as a share of the capacity (factor and design loads) is stored and read back."""
+    from simulator.surrogate import model as mo
+    from simulator.surrogate.sampling import design
+    from simulator.surrogate.space import get_family
+
+    _, model, meta = three_weather_model
+    assert model.encoders_["peak_heating"].capacity_factor == mo.capacity_factor("office")
+    path = tmp_path / "m.npz"
+    mo.save_model(model, meta, path)
+    again, _ = mo.read_model(path, get_family("office"))
+    X = design("office", 100, 10)
+    pd.testing.assert_frame_equal(model.predict(X), again.predict(X), check_exact=True)
+
+
 def test_a_weather_is_an_input(three_weather_model):
     """The same buildings on a warmer year need less heating and more cooling, as the physics says."""
     from simulator.surrogate.sampling import design
@@ -429,6 +444,13 @@ def test_api_gives_headline_numbers_with_intervals(three_weather_model):
     for v in (s.baseline.heating_kwh_m2, s.retrofit.cooling_kwh_m2, s.heating_savings_pct):
         assert v.interval.low <= v.value <= v.interval.high and v.interval.level == 0.9
     assert s.baseline.weather_name.startswith("tianjin") and s.baseline.calibration == "unseen"
+    for v in (s.baseline.design_heating_w_m2, s.retrofit.design_cooling_w_m2):  # learned: every row has them
+        assert v.unit == "W/m2" and v.interval.low <= v.value <= v.interval.high and v.interval.low < v.interval.high
+    # the heating peak mirrors EnergyPlus's capacity: never above the design load x the sizing factor
+    from simulator.surrogate.model import capacity_factor
+
+    for p in (s.baseline, s.retrofit):
+        assert p.peak_heating_w_m2.value <= capacity_factor("office") * p.design_heating_w_m2.value * (1 + 1e-9)
     assert len(s.baseline.monthly_heating_kwh_m2) == 12
     assert s.to_dict()["heating_savings_pct"]["unit"] == "%"
     assert [c for c, _ in api.weather_choices()][0] == "tianjin"
@@ -446,7 +468,8 @@ def test_check_on_another_weather_reports_the_weather_and_interval_coverage(sess
         assert key in rep  # the keys of issue 5 stay
     assert 0.0 <= rep["interval_coverage_90"] <= 1.0
     assert set(rep["interval_coverage_90_by_output"]) == {"heating_kwh_m2", "cooling_kwh_m2", "peak_heating_w_m2",
-                                                          "peak_cooling_w_m2", "heating_savings_kwh_m2"}
+                                                          "peak_cooling_w_m2", "heating_savings_kwh_m2",
+                                                          "design_heating_w_m2", "design_cooling_w_m2"}
     w = rep["weather"]
     assert w["name"] and w["id"] and isinstance(w["domain_problems"], list)
     assert w["training_weather"] is (held_out is None)

@@ -66,6 +66,9 @@ class Prediction:
     monthly_cooling_kwh_m2: tuple[Value, ...]
     calibration: str
     domain_problems: tuple[str, ...]
+    #: Design heating and cooling loads (zone sizing on the design days); None if the model has none.
+    design_heating_w_m2: Value | None = None
+    design_cooling_w_m2: Value | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -122,6 +125,10 @@ def _value(row: pd.Series, col: str, unit: str) -> Value:
     return Value(float(row[col]), unit, Interval(float(row[f"{col}_p05"]), float(row[f"{col}_p95"])))
 
 
+def _optional_value(row: pd.Series, col: str, unit: str) -> Value | None:
+    return _value(row, col, unit) if f"{col}_p05" in row.index else None
+
+
 def _prediction(building: Building, fam, row: pd.Series, w, problems: list[str]) -> Prediction:
     return Prediction(
         building=building.name, family=fam.name, weather_name=w.name, weather_id=w.id,
@@ -131,7 +138,9 @@ def _prediction(building: Building, fam, row: pd.Series, w, problems: list[str])
         peak_cooling_w_m2=_value(row, TARGET_OF["peak_cooling"], "W/m2"),
         monthly_heating_kwh_m2=tuple(_value(row, f"heating_kwh_m2_m{m:02d}", "kWh/m2") for m in MONTHS),
         monthly_cooling_kwh_m2=tuple(_value(row, f"cooling_kwh_m2_m{m:02d}", "kWh/m2") for m in MONTHS),
-        calibration=str(row["interval_calibration"]), domain_problems=tuple(problems))
+        calibration=str(row["interval_calibration"]), domain_problems=tuple(problems),
+        design_heating_w_m2=_optional_value(row, TARGET_OF["design_heating"], "W/m2"),
+        design_cooling_w_m2=_optional_value(row, TARGET_OF["design_cooling"], "W/m2"))
 
 
 def predict(building: Building, weather=None, directory: str | os.PathLike | None = None) -> Prediction:

@@ -211,6 +211,8 @@ def _interval_report(model, X: pd.DataFrame, true: pd.DataFrame, ivl: pd.DataFra
     t, p = true.loc[variants_idx], ivl.loc[variants_idx]
     inside, by_output, half = [], {}, {}
     for col in TARGET_OF.values():
+        if f"{col}_p05" not in p.columns or t[col].isna().any():  # a model or runs without design loads
+            continue
         hit = (t[col] >= p[f"{col}_p05"]) & (t[col] <= p[f"{col}_p95"])
         by_output[col] = float(hit.mean())
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -16,14 +16,18 @@ trained model (:mod:`simulator.surrogate.model`), and returns the same
   predictions, and hours above the predicted peak are clipped to it (the
   excess goes to the month's other hours);
 * ``peak_heating_w`` / ``peak_cooling_w`` are *predicted* by the model (largest
-  hourly load of the year as EnergyPlus reports it);
+  hourly load of the year as EnergyPlus reports it; the heating peak never
+  above the capacity sized on the predicted design load, as in EnergyPlus);
+* ``design_heating_w`` / ``design_cooling_w`` are predicted where the model
+  learned them (every training row has them); else None;
 * ``hourly_window_solar_kwh`` follows the irradiation on each facade, scaled to
   the predicted annual total.
 
 The weather is an input: the model predicts on the weather given (the physical
 estimate runs on its hours; :mod:`simulator.surrogate.model`), and every
 prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
-heating and cooling [kWh/m2], peaks [W/m2]; :mod:`simulator.surrogate.intervals`).
+heating and cooling [kWh/m2], peaks and design loads [W/m2];
+:mod:`simulator.surrogate.intervals`).
 
 Domain of applicability: a building whose features leave the training ranges,
 which changes a property the family holds fixed, or a weather whose features
@@ -248,8 +252,9 @@ class SurrogateEngine:
         model, meta = load_model(fam, self.directory)
         x = pd.DataFrame([features_of(building, fam)])
         full = predict_intervals(model, x, w).iloc[0]
-        pred = full[list(PREDICTED)]
-        intervals = {c: [float(full[f"{c}_p05"]), float(full[f"{c}_p95"])] for c in TARGET_OF.values()}
+        pred = full[[*PREDICTED, *(c for c in ds.DESIGN if c in full.index)]]
+        intervals = {c: [float(full[f"{c}_p05"]), float(full[f"{c}_p95"])] for c in TARGET_OF.values()
+                     if f"{c}_p05" in full.index}
         loads = loads_from_prediction(building, w, pred, engine=self.version,
                                       meta={"family": fam.name, "domain_violations": violations,
                                             "domain_warnings": violations,

@@ -1,7 +1,8 @@
 """Prediction intervals of the surrogate: the GP's spread, calibrated by conformal prediction.
 
-Each headline output (annual heating and cooling, the two peaks; groups
-:data:`~simulator.surrogate.model.INTERVAL_GROUPS`) is predicted as
+Each headline output (annual heating and cooling, the two peaks, and the
+design loads where the model has them; groups
+:meth:`~simulator.surrogate.model.SurrogateModel.interval_groups`) is predicted as
 ``z = log(y + 0.1)`` with a spread ``s(x)`` (the Gaussian process's predictive
 standard deviation, :meth:`~simulator.surrogate.regressors.SharedKernelGP.predict_spread`;
 1 for a group without one). A Gaussian process's spread is only as good as its
@@ -47,10 +48,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.surrogate.model import (
-    INTERVAL_GROUPS,
     LOG_OFFSET,
     SharedKernelGP,
     SurrogateModel,
+    headline_z,
     refit_fixed,
 )
 
@@ -59,7 +60,8 @@ LEVEL = 0.9
 Z_UNCALIBRATED = 1.6449
 #: Output column of each interval group (the group's first target).
 TARGET_OF = {"heating": "heating_kwh_m2", "cooling": "cooling_kwh_m2",
-             "peak_heating": "peak_heating_w_m2", "peak_cooling": "peak_cooling_w_m2"}
+             "peak_heating": "peak_heating_w_m2", "peak_cooling": "peak_cooling_w_m2",
+             "design_heating": "design_heating_w_m2", "design_cooling": "design_cooling_w_m2"}
 CV_FOLDS = 5
 
 
@@ -77,9 +79,8 @@ def _residuals(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: n
     m = refit_fixed(model, X.iloc[train], Y.iloc[train])
     mean, spread, est = m.predict_z(X.iloc[test])
     out = {}
-    for g in INTERVAL_GROUPS:
-        true = m.encoders_[g].encode(Y.iloc[test], est)[:, 0]
-        out[g] = (true - mean[g], np.maximum(spread[g], 1e-12))
+    for g in m.interval_groups():
+        out[g] = (headline_z(Y.iloc[test], g) - mean[g], np.maximum(spread[g], 1e-12))
     return out
 
 
@@ -94,11 +95,12 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
     from simulator.surrogate.dataset import WEATHER_NAME
 
     n = len(X)
-    seen = {g: [] for g in INTERVAL_GROUPS}
+    groups = model.interval_groups()
+    seen = {g: [] for g in groups}
     for tr, te in KFold(min(CV_FOLDS, n), shuffle=True, random_state=random_state).split(X):
         for g, (e, s) in _residuals(model, X, Y, tr, te).items():
             seen[g].append(np.abs(e) / s)
-    unseen = {g: [] for g in INTERVAL_GROUPS}
+    unseen = {g: [] for g in groups}
     ids = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.full(n, WEATHER_NAME)
     others = [w for w in dict.fromkeys(ids) if w != WEATHER_NAME]
     if len(others) >= 2:
@@ -108,7 +110,7 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
             for g, r in _residuals(model, X, Y, tr, te).items():
                 unseen[g].append(r)
     out = {}
-    for g in INTERVAL_GROUPS:
+    for g in groups:
         s_seen = np.concatenate(seen[g])
         out[g] = {"seen": conformal_quantile(s_seen, level), "n_seen": float(len(s_seen)),
                   "unseen": float("nan"), "tau": 0.0, "n_unseen": 0.0, "level": level}
@@ -155,7 +157,7 @@ def predict_intervals(model: SurrogateModel, X, weather=None) -> pd.DataFrame:
     pred = model.predict(X, weather)
     mean, spread, _ = model.predict_z(X, weather)
     how = "none"
-    for g in INTERVAL_GROUPS:
+    for g in model.interval_groups():
         q, tau, how_g = quantile(model, g, weather)
         how = how_g if g == "heating" else how
         lo, hi = _bounds(mean[g], q * np.sqrt(spread[g] ** 2 + tau**2))

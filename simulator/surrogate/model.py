@@ -18,8 +18,20 @@ How
        training data, the monthly share of the annual total minus the physical
        estimate's share. Monthly values are the annual prediction times the
        shares (clipped at 0 and renormalised), so months always add up to the year.
-   ``peak_heating`` / ``peak_cooling``
+   ``peak_heating``
+       where the design loads are learned: the share of the sized heating
+       capacity the year's peak uses, ``log(peak + 0.1) - log(f D + 0.1)``
+       with ``D`` the design heating load and ``f`` the heating capacity factor
+       (``simulator/data/sizing.toml``): EnergyPlus's ideal loads cannot heat
+       above ``f D`` (:func:`simulator.idf.write_sizing`), so the prediction
+       mirrors that rule with the model's own design load,
+       ``peak = f D_pred min(1, share)``. Else ``log(peak + 0.1)`` [W/m2].
+   ``peak_cooling``
        ``log(peak + 0.1)`` [W/m2].
+   ``design_heating`` / ``design_cooling`` (when every training row has them)
+       ``log(D + 0.1)`` minus the log of the steady-state loss at the year's
+       99.6 % dry bulb (heating; carries over to any year), or ``log(D + 0.1)``
+       (cooling) [W/m2].
    ``window_solar``
        ``log(annual + 0.1)`` [kWh/m2].
 
@@ -87,14 +99,15 @@ from simulator.surrogate.weather_features import MODEL_INPUTS, feature_ranges, w
 log = logging.getLogger(__name__)
 
 #: Bumped when the model's structure or its stored form changes (invalidates caches).
-MODEL_FORMAT = "5"
+MODEL_FORMAT = "6"
 #: Fewest distinct training weathers with which the regressors also see weather numbers.
 MIN_WEATHERS_FOR_INPUTS = 4
 LOG_OFFSET = 0.1  # added before taking logs of loads [kWh/m2 or W/m2]
 GROUPS = ("heating", "cooling", "peak_heating", "peak_cooling", "window_solar")
 #: Groups fitted only when every training row has the target (the design loads, recorded since issue 12).
 OPTIONAL_GROUPS = ("design_heating", "design_cooling")
-#: Groups whose headline output gets an interval (annual heating and cooling, the peaks).
+#: Groups whose headline output gets an interval (annual heating and cooling, the peaks; the design
+#: loads too where the model has them, :meth:`SurrogateModel.interval_groups`).
 INTERVAL_GROUPS = ("heating", "cooling", "peak_heating", "peak_cooling")
 #: Regressor kind per output group (from ``retrofit surrogate train --compare``; see README).
 DEFAULT_KINDS = {g: "gp" for g in GROUPS}
@@ -334,11 +347,17 @@ def _shares(monthly: np.ndarray) -> np.ndarray:
 
 
 class _Group:
-    """How one output group is encoded for its regressor and decoded back."""
+    """How one output group is encoded for its regressor and decoded back.
 
-    def __init__(self, name: str, active_months: list[int] | None = None):
+    ``capacity_factor`` (peak heating only, where the design loads are learned):
+    the peak is encoded as its share of the heating capacity ``f D`` and
+    decoded with the predicted design load, never above that capacity.
+    """
+
+    def __init__(self, name: str, active_months: list[int] | None = None, capacity_factor: float | None = None):
         self.name = name
         self.active_months = active_months or []
+        self.capacity_factor = capacity_factor
 
     def encode(self, Y: pd.DataFrame, est: pd.DataFrame) -> np.ndarray:
         if self.name in ("heating", "cooling"):
@@ -350,6 +369,9 @@ class _Group:
             return _log(Y["window_solar_kwh_m2"])[:, None]
         if self.name == "design_heating":  # relative to the steady-state design-day loss: carries over to any year
             return (_log(Y["design_heating_w_m2"]) - _log(est["phys_design_heating_w_m2"]))[:, None]
+        if self.capacity_factor is not None:  # peak heating: share of the sized capacity f x design load
+            capacity = self.capacity_factor * np.asarray(Y["design_heating_w_m2"], dtype=float)
+            return (_log(Y["peak_heating_w_m2"]) - _log(capacity))[:, None]
         return _log(Y[f"{self.name}_w_m2"])[:, None]
 
     def _phys_shares(self, est: pd.DataFrame) -> np.ndarray:
@@ -358,7 +380,10 @@ class _Group:
         s[s.sum(axis=1) == 0] = 1.0 / max(len(cols), 1)
         return s
 
-    def decode(self, Z: np.ndarray, est: pd.DataFrame) -> dict[str, np.ndarray]:
+    def decode(self, Z: np.ndarray, est: pd.DataFrame, design_heating_w_m2: np.ndarray | None = None,
+               ) -> dict[str, np.ndarray]:
+        """Outputs of the group from its regressor's predictions (``design_heating_w_m2``: the
+        predicted design loads, needed by a peak encoded against the capacity)."""
         if self.name in ("heating", "cooling"):
             annual = _unlog(Z[:, 0])
             share = np.clip(self._phys_shares(est) + Z[:, 1:], 0.0, None)
@@ -373,17 +398,27 @@ class _Group:
             return {"window_solar_kwh_m2": _unlog(Z[:, 0])}
         if self.name == "design_heating":
             return {"design_heating_w_m2": _unlog(Z[:, 0] + _log(est["phys_design_heating_w_m2"]))}
+        if self.capacity_factor is not None:
+            if design_heating_w_m2 is None:
+                raise ValidationError(["the peak heating is encoded against the design load, which was not predicted"])
+            # as EnergyPlus's ideal loads: never above the capacity sized on the design day
+            return {"peak_heating_w_m2": _unlog(np.minimum(Z[:, 0], 0.0)
+                                                + _log(self.capacity_factor * design_heating_w_m2))}
         return {f"{self.name}_w_m2": _unlog(Z[:, 0])}
 
     def state(self) -> dict:
-        return {"name": self.name, "active_months": [int(m) for m in self.active_months]}
+        return {"name": self.name, "active_months": [int(m) for m in self.active_months],
+                "capacity_factor": None if self.capacity_factor is None else float(self.capacity_factor)}
 
     @classmethod
     def from_state(cls, st: dict) -> _Group:
         months = [int(m) for m in st["active_months"]]
         if st["name"] not in (*GROUPS, *OPTIONAL_GROUPS) or not all(1 <= m <= 12 for m in months):
             raise ValidationError([f"output group {st['name']!r} with months {months}"])
-        return cls(str(st["name"]), months)
+        factor = st.get("capacity_factor")
+        if factor is not None and (st["name"] != "peak_heating" or not 0.5 <= float(factor) <= 5.0):
+            raise ValidationError([f"output group {st['name']!r} with capacity factor {factor!r}"])
+        return cls(str(st["name"]), months, None if factor is None else float(factor))
 
     def target_columns(self) -> list[str]:
         if self.name in ("heating", "cooling"):
@@ -391,6 +426,19 @@ class _Group:
         if self.name == "window_solar":
             return ["window_solar_kwh_m2"]
         return [f"{self.name}_w_m2"]
+
+
+def capacity_factor(family: str) -> float:
+    """Heating capacity / design heating load of a family's buildings [-] (``simulator/data/sizing.toml``)."""
+    from simulator.design_days import heating_capacity_factor
+
+    return heating_capacity_factor(get_family(family).building_type)
+
+
+def _has_design(y: pd.DataFrame, group: str) -> bool:
+    """Every training row has the design load of the group, above 0 (recorded since issue 12)."""
+    col = f"{group}_w_m2"
+    return col in y.columns and bool(y[col].notna().all()) and bool((y[col].to_numpy(dtype=float) > 0).all())
 
 
 def _active_months(Y: pd.DataFrame, name: str) -> list[int]:
@@ -443,13 +491,14 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         self.n_features_in_ = len(self.feature_names_in_)
         est, Z = self.physics_.design(X)
         self.encoders_, self.groups_ = {}, {}
+        design = {g: _has_design(y, g) for g in OPTIONAL_GROUPS}
         for g in GROUPS:
-            enc = _Group(g, _active_months(y, g) if g in ("heating", "cooling") else None)
+            factor = capacity_factor(fam.name) if g == "peak_heating" and design["design_heating"] else None
+            enc = _Group(g, _active_months(y, g) if g in ("heating", "cooling") else None, factor)
             self.encoders_[g] = enc
             self.groups_[g] = make_regressor(self._kinds()[g]).fit(Z, enc.encode(y, est))
         for g in OPTIONAL_GROUPS:
-            col = f"{g}_w_m2"
-            if col in y.columns and y[col].notna().all() and (y[col].to_numpy(dtype=float) > 0).all():
+            if design[g]:
                 enc = _Group(g)
                 self.encoders_[g] = enc
                 self.groups_[g] = make_regressor("gp").fit(Z, enc.encode(y, est))
@@ -468,26 +517,41 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         """
         with single_threaded():
             est, Z = self.physics_.design(X, weather)
-            out: dict[str, np.ndarray] = {}
-            for g in self.groups_:
-                out.update(self.encoders_[g].decode(self.groups_[g].predict(Z), est))
+            out = self._decode_all(Z, est)
         index = X.index if isinstance(X, pd.DataFrame) else None
         design = [c for c in ds.DESIGN if c in out]  # only where the model has the design-load groups
         return pd.DataFrame(out, index=index)[[*PREDICTED, *design]]
 
-    def predict_z(self, X, weather=None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pd.DataFrame]:
-        """Encoded predictions of each group's first column (log annual or log peak), their spreads, and the estimates.
+    def _decode_all(self, Z: np.ndarray, est: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Every group's outputs; the design loads first (a peak encoded against the capacity needs them)."""
+        out: dict[str, np.ndarray] = {}
+        for g in sorted(self.groups_, key=lambda g: g not in OPTIONAL_GROUPS):
+            out.update(self.encoders_[g].decode(self.groups_[g].predict(Z), est, out.get("design_heating_w_m2")))
+        return out
 
-        The spread is the GP's predictive standard deviation (:meth:`SharedKernelGP.predict_spread`);
-        for a group without one (boosting, MLP) it is 1, so the conformal quantile is an absolute width.
+    def interval_groups(self) -> tuple[str, ...]:
+        """Groups whose headline output gets an interval: :data:`INTERVAL_GROUPS` and the design loads if learned."""
+        return (*INTERVAL_GROUPS, *(g for g in OPTIONAL_GROUPS if g in self.groups_))
+
+    def predict_z(self, X, weather=None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], pd.DataFrame]:
+        """Predictions of each interval group's headline output as ``z = log(y + 0.1)``, their spreads, and the estimates.
+
+        The spread is the GP's predictive standard deviation of the group's first column
+        (:meth:`SharedKernelGP.predict_spread`; in z, since the encodings differ from z by
+        known terms only); a peak heating encoded against the capacity adds the design
+        load's spread in quadrature. For a group without one (boosting, MLP) it is 1, so
+        the conformal quantile is an absolute width.
         """
         with single_threaded():
             est, Z = self.physics_.design(X, weather)
+            out = self._decode_all(Z, est)
             mean, spread = {}, {}
-            for g in INTERVAL_GROUPS:
+            for g in self.interval_groups():
                 reg = self.groups_[g]
-                mean[g] = reg.predict(Z)[:, 0]
+                mean[g] = _log(out[_HEADLINE[g]])
                 spread[g] = reg.predict_spread(Z)[:, 0] if isinstance(reg, SharedKernelGP) else np.ones(len(Z))
+            if self.encoders_["peak_heating"].capacity_factor is not None and "design_heating" in spread:
+                spread["peak_heating"] = np.sqrt(spread["peak_heating"] ** 2 + spread["design_heating"] ** 2)
         return mean, spread, est
 
     def _state(self) -> dict:
@@ -534,6 +598,15 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
 
 
 PREDICTED = (*ds.ANNUAL, *ds.HEATING_MONTHLY, *ds.COOLING_MONTHLY, *ds.PEAKS, "window_solar_kwh_m2")
+#: Headline output of each group with an interval (its ``z = log(y + 0.1)`` is what the interval is about).
+_HEADLINE = {"heating": "heating_kwh_m2", "cooling": "cooling_kwh_m2", "peak_heating": "peak_heating_w_m2",
+             "peak_cooling": "peak_cooling_w_m2", "design_heating": "design_heating_w_m2",
+             "design_cooling": "design_cooling_w_m2"}
+
+
+def headline_z(Y: pd.DataFrame, group: str) -> np.ndarray:
+    """``log(y + 0.1)`` of a group's headline output in a target table (what its interval is about)."""
+    return _log(Y[_HEADLINE[group]])
 
 
 def refit_fixed(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame) -> SurrogateModel:
