@@ -298,6 +298,9 @@ def test_training_on_several_weathers_records_them_and_calibrates(three_weather_
     cal = meta["interval_calibration"]["heating"]
     assert cal["n_seen"] == 72 and cal["n_unseen"] == 32  # leave-one-weather-out over the two others
     assert np.isfinite(cal["seen"]) and np.isfinite(cal["unseen"]) and cal["tau"] >= 0
+    # savings get their own quantiles: two pairs per out-of-fold row (a random partner, the nearest neighbour)
+    assert 72 <= cal["n_savings_seen"] <= 2 * 72 and cal["n_savings_unseen"] == 2 * 32  # a row alone in its fold has no pair
+    assert np.isfinite(cal["savings_seen"]) and np.isfinite(cal["savings_unseen"])
 
 
 def test_the_peak_against_the_capacity_survives_a_reload(three_weather_model, tmp_path):
@@ -361,6 +364,13 @@ def test_the_physical_world_carries_over_to_a_new_weather(three_weather_model):
     assert inside.sum() >= 17
     err = np.abs(p["heating_kwh_m2"] / truth["heating_kwh_m2"] - 1.0)
     assert np.median(err) < 0.05
+    # savings of 23 packages against the first point: the same binomial floor (pairs sharing a
+    # baseline are correlated, so two fewer)
+    from simulator.surrogate.intervals import savings_interval
+
+    sav = savings_interval(model, X.iloc[[0] * 23], X.iloc[1:], wx.load_weather(other))
+    true_sav = truth["heating_kwh_m2"].iloc[0] - truth["heating_kwh_m2"].iloc[1:].to_numpy()
+    assert ((true_sav >= sav["savings_kwh_m2_p05"]) & (true_sav <= sav["savings_kwh_m2_p95"])).sum() >= 15
     # design heating load on the new year (issue 12 target: R2 >= 0.95 against EnergyPlus)
     from simulator.surrogate.training import metrics
 
