@@ -304,7 +304,7 @@ def test_training_on_several_weathers_records_them_and_calibrates(three_weather_
 
 
 def test_the_peak_against_the_capacity_survives_a_reload(three_weather_model, tmp_path):
-    """The peak heating encoded as a share of the capacity (factor and design loads) is stored and read back."""
+    """The peak heating against the capacity and the monthly split of new years are stored and read back."""
     from simulator.surrogate import model as mo
     from simulator.surrogate.sampling import design
     from simulator.surrogate.space import get_family
@@ -316,6 +316,8 @@ def test_the_peak_against_the_capacity_survives_a_reload(three_weather_model, tm
     again, _ = mo.read_model(path, get_family("office"))
     X = design("office", 100, 10)
     pd.testing.assert_frame_equal(model.predict(X), again.predict(X), check_exact=True)
+    new = wx.load_weather("tianjin:ssp245:2050")  # the monthly split of a new year too
+    pd.testing.assert_frame_equal(model.predict(X, new), again.predict(X, new), check_exact=True)
 
 
 def test_a_weather_is_an_input(three_weather_model):
@@ -352,6 +354,7 @@ def test_every_prediction_has_an_interval_around_it(three_weather_model):
 def test_the_physical_world_carries_over_to_a_new_weather(three_weather_model):
     """Targets that follow the physics on every weather: a fourth weather is predicted within its interval."""
     from simulator.surrogate.intervals import predict_intervals
+    from simulator.surrogate.training import metrics
 
     d, model, _ = three_weather_model
     other = "synthetic:dt=+0.5:ghi=1.05:rh=+0:amp=1.00:seed=13"
@@ -364,6 +367,11 @@ def test_the_physical_world_carries_over_to_a_new_weather(three_weather_model):
     assert inside.sum() >= 17
     err = np.abs(p["heating_kwh_m2"] / truth["heating_kwh_m2"] - 1.0)
     assert np.median(err) < 0.05
+    # monthly heating on the new year: the split learned per (row, month) (issue target: CV(RMSE) <= 10 %)
+    assert model.monthly_heating_ is not None
+    months = [f"heating_kwh_m2_m{m:02d}" for m in model.monthly_heating_.months]
+    np.testing.assert_allclose(p[months].sum(axis=1), p["heating_kwh_m2"], rtol=1e-9)
+    assert metrics(truth[months].to_numpy().ravel(), p[months].to_numpy().ravel())["cvrmse_pct"] <= 10.0
     # savings of 23 packages against the first point: the same binomial floor (pairs sharing a
     # baseline are correlated, so two fewer)
     from simulator.surrogate.intervals import savings_interval
@@ -372,8 +380,6 @@ def test_the_physical_world_carries_over_to_a_new_weather(three_weather_model):
     true_sav = truth["heating_kwh_m2"].iloc[0] - truth["heating_kwh_m2"].iloc[1:].to_numpy()
     assert ((true_sav >= sav["savings_kwh_m2_p05"]) & (true_sav <= sav["savings_kwh_m2_p95"])).sum() >= 15
     # design heating load on the new year (issue 12 target: R2 >= 0.95 against EnergyPlus)
-    from simulator.surrogate.training import metrics
-
     assert metrics(truth["design_heating_w_m2"], p["design_heating_w_m2"])["r2"] >= 0.95
 
 

@@ -428,6 +428,60 @@ class _Group:
         return [f"{self.name}_w_m2"]
 
 
+class MonthlyHeating:
+    """Monthly heating split on a weather outside the training years, learned per (row, month).
+
+    The target is ``log(E_m + 0.1) - log(P_m + 0.1)`` for each month ``m`` with load:
+    EnergyPlus's month ``E_m`` against the physical estimate's ``P_m`` [kWh/m2]. The
+    inputs are the row's model inputs, the month's physical load ``log(P_m + 0.1)`` and
+    share ``P_m / sum(P)``, and the month (one-hot: the season starts on the 15th of
+    November and ends on the 15th of March). So the correction follows how heavy the
+    month is on the year asked about, not the calendar of the training years (the
+    shares' correction of the ``heating`` group is learned per calendar month, and on
+    CSWD it moved November the wrong way). Gradient boosting (:class:`PerColumnHGB`)
+    on the stacked (row, month) table. The months are the annual prediction times the
+    normalised ``(P_m + 0.1) exp(c_m) - 0.1`` (clipped at 0).
+    """
+
+    def __init__(self, months: list[int]):
+        self.months = [int(m) for m in months]
+
+    def _stack(self, Z: np.ndarray, est: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        phys = est[[f"phys_heating_kwh_m2_m{m:02d}" for m in self.months]].to_numpy(dtype=float)
+        share = _shares(phys)
+        blocks = []
+        for j in range(len(self.months)):
+            onehot = np.zeros((len(Z), len(self.months)))
+            onehot[:, j] = 1.0
+            blocks.append(np.column_stack([Z, _log(phys[:, j]), share[:, j], onehot]))
+        return np.vstack(blocks), phys
+
+    def fit(self, Z: np.ndarray, est: pd.DataFrame, Y: pd.DataFrame) -> MonthlyHeating:
+        A, phys = self._stack(Z, est)
+        true = Y[[f"heating_kwh_m2_m{m:02d}" for m in self.months]].to_numpy(dtype=float)
+        target = (_log(true) - _log(phys)).T.ravel()  # month-major, as the stacked rows
+        self.regressor_ = PerColumnHGB().fit(A, target[:, None])
+        return self
+
+    def shares(self, Z: np.ndarray, est: pd.DataFrame) -> np.ndarray:
+        """Share of the annual heating in each of :attr:`months` per row (rows sum to 1, or 0 without load)."""
+        A, phys = self._stack(Z, est)
+        c = self.regressor_.predict(A)[:, 0].reshape(len(self.months), len(Z)).T
+        return _shares(np.clip((phys + LOG_OFFSET) * np.exp(c) - LOG_OFFSET, 0.0, None))
+
+    def _state(self) -> dict:
+        return {"months": self.months, "regressor_": self.regressor_._state()}
+
+    @classmethod
+    def _from_state(cls, st: dict) -> MonthlyHeating:
+        months = [int(m) for m in st["months"]]
+        if not months or not all(1 <= m <= 12 for m in months):
+            raise ValidationError([f"monthly heating model with months {months}"])
+        self = cls(months)
+        self.regressor_ = PerColumnHGB._from_state(st["regressor_"])
+        return self
+
+
 def capacity_factor(family: str) -> float:
     """Heating capacity / design heating load of a family's buildings [-] (``simulator/data/sizing.toml``)."""
     from simulator.design_days import heating_capacity_factor
@@ -502,6 +556,8 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
                 enc = _Group(g)
                 self.encoders_[g] = enc
                 self.groups_[g] = make_regressor("gp").fit(Z, enc.encode(y, est))
+        months = self.encoders_["heating"].active_months
+        self.monthly_heating_ = MonthlyHeating(months).fit(Z, est, y) if months else None
         self.calibration_ = {}
         return self
 
@@ -517,16 +573,28 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
         """
         with single_threaded():
             est, Z = self.physics_.design(X, weather)
-            out = self._decode_all(Z, est)
+            out = self._decode_all(Z, est, self._new_weather(X, weather))
         index = X.index if isinstance(X, pd.DataFrame) else None
         design = [c for c in ds.DESIGN if c in out]  # only where the model has the design-load groups
         return pd.DataFrame(out, index=index)[[*PREDICTED, *design]]
 
-    def _decode_all(self, Z: np.ndarray, est: pd.DataFrame) -> dict[str, np.ndarray]:
-        """Every group's outputs; the design loads first (a peak encoded against the capacity needs them)."""
+    def _new_weather(self, X, weather) -> bool:
+        """True if every row is on a weather that is none of the training years (byte for byte)."""
+        return not _has_weather(X) and not self.physics_.is_training_weather(weather)
+
+    def _decode_all(self, Z: np.ndarray, est: pd.DataFrame, new_weather: bool = False) -> dict[str, np.ndarray]:
+        """Every group's outputs; the design loads first (a peak encoded against the capacity needs them).
+
+        On a new weather the monthly heating split comes from :class:`MonthlyHeating`.
+        """
         out: dict[str, np.ndarray] = {}
         for g in sorted(self.groups_, key=lambda g: g not in OPTIONAL_GROUPS):
             out.update(self.encoders_[g].decode(self.groups_[g].predict(Z), est, out.get("design_heating_w_m2")))
+        monthly = getattr(self, "monthly_heating_", None)
+        if new_weather and monthly is not None:
+            share = monthly.shares(Z, est)
+            for j, m in enumerate(monthly.months):
+                out[f"heating_kwh_m2_m{m:02d}"] = out["heating_kwh_m2"] * share[:, j]
         return out
 
     def interval_groups(self) -> tuple[str, ...]:
@@ -560,6 +628,7 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
                 "physics_": self.physics_._state(),
                 "calibration_": {g: {k: float(v) for k, v in c.items()} for g, c in self.calibration_.items()},
                 "encoders_": {g: e.state() for g, e in self.encoders_.items()},
+                "monthly_heating_": None if self.monthly_heating_ is None else self.monthly_heating_._state(),
                 "groups_": {g: {"kind": _KIND_OF[type(r)], "state": r._state()} for g, r in self.groups_.items()}}
 
     @classmethod
@@ -573,6 +642,8 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
             raise ValidationError([f"output groups {sorted(st['groups_'])}, expected {sorted(GROUPS)}"])
         present = [*GROUPS, *(g for g in OPTIONAL_GROUPS if g in names)]
         self.encoders_ = {g: _Group.from_state(st["encoders_"][g]) for g in present}
+        monthly = st.get("monthly_heating_")
+        self.monthly_heating_ = None if monthly is None else MonthlyHeating._from_state(monthly)
         self.calibration_ = {str(g): {str(k): float(v) for k, v in c.items()}
                              for g, c in st.get("calibration_", {}).items()}
         self.groups_ = {}
@@ -620,6 +691,7 @@ def refit_fixed(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame) -> Surr
     est, Z = model.physics_.design(X)
     out.encoders_ = model.encoders_
     out.calibration_ = model.calibration_
+    out.monthly_heating_ = getattr(model, "monthly_heating_", None)  # used on new weathers only, not refitted
     out.groups_ = {}
     for g, reg in model.groups_.items():
         target = model.encoders_[g].encode(Y, est)
