@@ -35,17 +35,9 @@ slightly optimistic, and the coverage measured against fresh EnergyPlus runs
 
 Savings (:func:`savings_interval`): the baseline and the retrofitted building
 share most of their error, so the spread of the saving uses the GP's
-posterior covariance of the two predictions (delta method in ``y``); on a new
-weather the weather-level bias, which scales both loads alike, adds
-``tau |saving|`` in quadrature. The quantile that multiplies this spread is
-calibrated on savings themselves (:func:`pair_scores`): out-of-fold pairs of
-rows on the same weather, each row with a random partner and with its nearest
-neighbour (a retrofit resembles its baseline more than a random point does;
-the pooled scores cover both). ``savings_seen`` comes from the 5-fold split,
-``savings_unseen`` from leave-one-weather-out, where a pair's saving also
-carries the interaction of the new weather with each building, which neither
-the in-weather covariance nor ``tau`` describes (before, the loads' quantiles
-were reused: 60-80 % coverage of the savings on held-out years).
+posterior covariance of the two predictions (delta method in ``y``), times
+the in-weather heating quantile; on a new weather the weather-level bias,
+which scales both loads alike, adds ``q tau |saving|`` in quadrature.
 """
 
 from __future__ import annotations
@@ -81,73 +73,15 @@ def conformal_quantile(scores: np.ndarray, level: float = LEVEL) -> float:
 
 
 def _residuals(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: np.ndarray,
-               test: np.ndarray) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], SurrogateModel]:
-    """Signed out-of-sample residuals in z and the spreads, per group; and the fold's model."""
+               test: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Signed out-of-sample residuals in z and the spreads, per group."""
 
     m = refit_fixed(model, X.iloc[train], Y.iloc[train])
     mean, spread, est = m.predict_z(X.iloc[test])
     out = {}
     for g in m.interval_groups():
         out[g] = (headline_z(Y.iloc[test], g) - mean[g], np.maximum(spread[g], 1e-12))
-    return out, m
-
-
-def _pairs(X: pd.DataFrame, weather_ids: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Row pairs on the same weather: each row with a random other row and with its nearest neighbour.
-
-    The nearest neighbour is taken in the features scaled by their range over the rows.
-    """
-    a = X.drop(columns=["weather_id"], errors="ignore").to_numpy(dtype=float)
-    span = np.ptp(a, axis=0)
-    a = a / np.where(span > 0, span, 1.0)
-    first, second = [], []
-    for w in dict.fromkeys(weather_ids):
-        rows = np.flatnonzero(weather_ids == w)
-        if len(rows) < 2:
-            continue
-        shift = rng.integers(1, len(rows), size=len(rows))  # a random partner, never the row itself
-        first += [rows, rows]
-        d = ((a[rows][:, None, :] - a[rows][None, :, :]) ** 2).sum(axis=2)
-        np.fill_diagonal(d, np.inf)
-        second += [rows[(np.arange(len(rows)) + shift) % len(rows)], rows[np.argmin(d, axis=1)]]
-    if not first:
-        return np.array([], dtype=int), np.array([], dtype=int)
-    return np.concatenate(first), np.concatenate(second)
-
-
-def saving_spread(model: SurrogateModel, Z1: np.ndarray, Z2: np.ndarray, y1: np.ndarray, y2: np.ndarray,
-                  group: str = "heating") -> np.ndarray:
-    """Standard deviation of a predicted saving ``y1 - y2`` [target units] from the GP's covariance (delta method).
-
-    ``Z1``, ``Z2``: model inputs of the two rows; ``y1``, ``y2``: their predictions. A group
-    without a GP gets the spread 1 (so its quantile is an absolute width).
-    """
-    reg = model.groups_[group]
-    if not isinstance(reg, SharedKernelGP):
-        return np.ones(len(y1))
-    s1, s2, cov = reg.predict_spread_pair(Z1, Z2)
-    g1, g2 = y1 + LOG_OFFSET, y2 + LOG_OFFSET  # dy/dz = y + 0.1
-    return np.sqrt(np.clip((g1 * s1) ** 2 + (g2 * s2) ** 2 - 2.0 * g1 * g2 * cov, 0.0, None))
-
-
-def pair_scores(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, rng: np.random.Generator,
-                tau: float = 0.0, group: str = "heating") -> np.ndarray:
-    """Conformal scores of savings between out-of-sample rows of ``model`` (pairs: :func:`_pairs`).
-
-    ``|true saving - predicted saving| / sqrt(sd^2 + (tau saving)^2)``, ``sd`` from
-    :func:`saving_spread`; ``tau`` the weather-bias scale (0 on a weather the model was trained on).
-    """
-    ids = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.zeros(len(X))
-    i, j = _pairs(X, ids, rng)
-    if len(i) == 0:
-        return np.array([])
-    _, Z = model.physics_.design(X)
-    col = TARGET_OF[group]
-    pred = model.predict(X)[col].to_numpy()
-    true = Y[col].to_numpy(dtype=float)
-    sd = saving_spread(model, Z[i], Z[j], pred[i], pred[j], group)
-    sav = pred[i] - pred[j]
-    return np.abs((true[i] - true[j]) - sav) / np.maximum(np.sqrt(sd**2 + (tau * sav) ** 2), 1e-12)
+    return out
 
 
 def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: float = LEVEL,
@@ -162,25 +96,18 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
 
     n = len(X)
     groups = model.interval_groups()
-    rng = np.random.default_rng(random_state)
     seen = {g: [] for g in groups}
-    sav_seen = []
     for tr, te in KFold(min(CV_FOLDS, n), shuffle=True, random_state=random_state).split(X):
-        res, m = _residuals(model, X, Y, tr, te)
-        for g, (e, s) in res.items():
+        for g, (e, s) in _residuals(model, X, Y, tr, te).items():
             seen[g].append(np.abs(e) / s)
-        sav_seen.append(pair_scores(m, X.iloc[te], Y.iloc[te], rng))
     unseen = {g: [] for g in groups}
     ids = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.full(n, WEATHER_NAME)
     others = [w for w in dict.fromkeys(ids) if w != WEATHER_NAME]
-    fold_models = []
     if len(others) >= 2:
         for w in others:
             te = np.flatnonzero(ids == w)
             tr = np.flatnonzero(ids != w)
-            res, m = _residuals(model, X, Y, tr, te)
-            fold_models.append((m, te))
-            for g, r in res.items():
+            for g, r in _residuals(model, X, Y, tr, te).items():
                 unseen[g].append(r)
     out = {}
     for g in groups:
@@ -193,14 +120,6 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
             tau = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in unseen[g]])))
             scores = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau**2) for e, s in unseen[g]])
             out[g].update(unseen=conformal_quantile(scores, level), tau=tau, n_unseen=float(len(scores)))
-    # savings (heating): their own quantiles, on pairs of out-of-fold rows of the same weather
-    s_seen = np.concatenate(sav_seen)
-    out["heating"].update(savings_seen=conformal_quantile(s_seen, level), n_savings_seen=float(len(s_seen)),
-                          savings_unseen=float("nan"), n_savings_unseen=0.0)
-    if fold_models:
-        tau = out["heating"]["tau"]
-        s_un = np.concatenate([pair_scores(m, X.iloc[te], Y.iloc[te], rng, tau) for m, te in fold_models])
-        out["heating"].update(savings_unseen=conformal_quantile(s_un, level), n_savings_unseen=float(len(s_un)))
     return out
 
 
@@ -271,20 +190,25 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
     col = TARGET_OF[group]
     pb = model.predict(X_base, weather)[col].to_numpy()
     pr = model.predict(X_retrofit, weather)[col].to_numpy()
-    _, Zb = model.physics_.design(X_base, weather)
-    _, Zr = model.physics_.design(X_retrofit, weather)
-    sd = saving_spread(model, Zb, Zr, pb, pr, group)
+    # the weather-level bias of a new weather moves baseline and retrofit alike and cancels in the
+    # saving, so the saving takes the in-weather (seen) quantile
+    cal = getattr(model, "calibration_", {}).get(group)
+    q = float(cal["seen"]) if cal else Z_UNCALIBRATED
+    reg = model.groups_[group]
+    if isinstance(reg, SharedKernelGP):
+        _, Zb = model.physics_.design(X_base, weather)
+        _, Zr = model.physics_.design(X_retrofit, weather)
+        sb, sr, cov = reg.predict_spread_pair(Zb, Zr)
+    else:
+        sb = sr = np.ones(len(pb))
+        cov = np.zeros(len(pb))
+    gb, gr = pb + LOG_OFFSET, pr + LOG_OFFSET  # dy/dz = y + 0.1
+    var = (gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov
+    half = q * np.sqrt(np.clip(var, 0.0, None))
     sav = pb - pr
     q_u, tau, how = quantile(model, group, weather)
-    cal = getattr(model, "calibration_", {}).get(group) or {}
-    q_sav = cal.get("savings_unseen" if how == "unseen" else "savings_seen", float("nan"))
-    if np.isfinite(q_sav):  # calibrated on savings (pair scores, see the module docstring)
-        bias = tau if how == "unseen" else 0.0  # a new weather's bias scales both loads alike: about tau x saving
-        half = q_sav * np.sqrt(sd**2 + (bias * sav) ** 2)
-    else:  # a model calibrated before the savings were: the loads' quantiles
-        half = (float(cal["seen"]) if cal else Z_UNCALIBRATED) * sd
-        if how == "unseen":
-            half = np.sqrt(half**2 + (q_u * tau * sav) ** 2)
+    if how == "unseen":  # a new weather's bias scales both loads alike: it moves the saving by about tau x saving
+        half = np.sqrt(half**2 + (q_u * tau * sav) ** 2)
     out = pd.DataFrame({"savings_kwh_m2": sav, "savings_kwh_m2_p05": sav - half, "savings_kwh_m2_p95": sav + half})
     with np.errstate(invalid="ignore", divide="ignore"):
         for c in list(out.columns):
