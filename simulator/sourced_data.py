@@ -33,7 +33,7 @@ from typing import Any
 
 from simulator.exceptions import UnknownNameError, ValidationError
 
-DATA_KINDS = ("tariffs", "finance", "emission_factors", "model_assumptions")
+DATA_KINDS = ("tariffs", "finance", "emission_factors", "model_assumptions", "app_help")
 """The sourced data files of ``simulator/data`` this loader reads."""
 
 def data_path(kind: str) -> Path:

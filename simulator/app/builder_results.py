@@ -17,6 +17,7 @@ import streamlit as st
 from buildings.ventilation import HYGIENE_MARK
 from simulator.app import charts, report
 from simulator.app.choices import Choices, hygiene_note
+from simulator.app.help_values import help_values
 from simulator.app.i18n import engine_name, t, wan_cny
 from simulator.app.state import WEATHER, building, weather_for
 from simulator.app.verdicts import standards_frame, u_values, verdict_line
@@ -110,7 +111,7 @@ def headline_metrics(res: dict[str, Any], lang: str, saving: dict[str, Any] | No
     c1, c2, c3 = st.columns(3)
     c1.metric(f"{t('Standard coal saved', L)} [{t('tce/a', L)}]",
               f"{(base['primary_kgce'] - after['primary_kgce']) / 1000:,.1f}",
-              help=t("GB/T 2589-2020: heat 34.12 kgce/GJ, electricity 0.1229 kgce/kWh (calorific equivalent)", L))
+              help=t("GB/T 2589-2020: heat {heat_kgce_gj:g} kgce/GJ, electricity {electricity_kgce_kwh:g} kgce/kWh (calorific equivalent)", L, **help_values()))
     c2.metric(f"{t('District heat bought', L)} [{t('GJ/a', L)}]", f"{after['district_heat_gj']:,.0f}",
               f"{after['district_heat_gj'] - base['district_heat_gj']:+,.0f}", delta_color="inverse")
     c3.metric(f"{t('Energy bought', L)} [{t('MWh/a', L)}]", f"{after['energy_bought_kwh'] / 1000:,.0f}",

@@ -145,8 +145,8 @@ ZH: dict[str, str] = {
     "Grid factor where CO₂ ranking turns [kg/kWh]": "碳排放排序反转的电网因子 [kg/kWh]",
     "Tariff multiplier where cost ranking turns [-]": "成本排序反转的电价倍数 [-]",
     "Gas price where cost ranking turns [CNY/m³]": "成本排序反转的气价 [元/m³]",
-    "Cost of heat: annualised new capex (capital recovery factor, 8 % real) + O&M + energy, per GJ delivered to the buildings. Turning points are against the first option (today's gas boilers).":
-        "供热成本：新增投资按资本回收系数（实际折现率8%）年化，加运维与能源费用，按送到建筑的每GJ热量计。反转点均相对第一个方案（现状燃气锅炉）。",
+    "Cost of heat: annualised new capex (capital recovery factor, {rate_pct:g} % real) + O&M + energy, per GJ delivered to the buildings. Turning points are against the first option (today's gas boilers).":
+        "供热成本：新增投资按资本回收系数（实际折现率{rate_pct:g}%）年化，加运维与能源费用，按送到建筑的每GJ热量计。反转点均相对第一个方案（现状燃气锅炉）。",
     "Cold week, hour by hour": "最冷一周逐时调度",
     "Gas boilers": "燃气锅炉",
     "Heat pumps": "空气源热泵",
@@ -380,8 +380,8 @@ ZH: dict[str, str] = {
     "subsidy": "补贴",
     "Inverter ACs (grade 1)": "一级能效变频空调",
     "(PV + heat-pump ambient heat) / total final energy use": "（光伏发电 + 热泵从环境中提取的热量）/ 终端能源消费总量",
-    "GB/T 2589-2020: heat 34.12 kgce/GJ, electricity 0.1229 kgce/kWh (calorific equivalent)":
-        "GB/T 2589-2020：热力 34.12 千克标准煤/GJ，电力 0.1229 千克标准煤/kWh（当量值）",
+    "GB/T 2589-2020: heat {heat_kgce_gj:g} kgce/GJ, electricity {electricity_kgce_kwh:g} kgce/kWh (calorific equivalent)":
+        "GB/T 2589-2020：热力 {heat_kgce_gj:g} 千克标准煤/GJ，电力 {electricity_kgce_kwh:g} 千克标准煤/kWh（当量值）",
     "district heat + gas + grid electricity": "市政热力 + 天然气 + 电网电力",
     "Heating is billed per m² of floor (area fee): saved heat lowers CO₂ and the heat plant's costs, not the owner's heating bill. Heat metering turns savings into lower bills.":
         "供热按面积收费：节约的热量降低碳排放和热源成本，但不减少业主的热费。实行供热计量后节能才体现在账单上。",
@@ -400,7 +400,7 @@ ZH: dict[str, str] = {
     "Grid CO₂ factor": "电网排放因子",
     "Discount rate [%]": "折现率 [%]",
     "Subsidy [CNY/m²]": "补贴 [元/m²]",
-    "e.g. 45 CNY/m² central award for cold-zone residential retrofits": "例如：寒冷地区居住建筑节能改造中央财政奖励 45 元/m²",
+    "e.g. {subsidy_example_cny_m2:g} CNY/m² central award for cold-zone residential retrofits": "例如：寒冷地区居住建筑节能改造中央财政奖励 {subsidy_example_cny_m2:g} 元/m²",
 
     # archetype texts (archetypes/data/*.toml), for the explorer in Chinese
     "6-storey walk-up of the late 1990s built to Tianjin DB29-1-97 (= JGJ 26-95, 50 % step): 370 mm brick with an inner insulation lining, plastic-steel windows with double glazing.":

@@ -8,6 +8,7 @@ import streamlit as st
 
 import archetypes
 from simulator import carbon
+from simulator.app.help_values import help_values
 from simulator.app.i18n import DEFAULT_LANG, LANGS, t
 from simulator.app.options import restore
 from simulator.app.state import warmup
@@ -37,7 +38,7 @@ def assumptions() -> dict:
     """The shared assumptions chosen in the sidebar."""
     return {
         "grid": st.session_state.get("grid", "north_china_2023"),
-        "discount_rate": st.session_state.get("discount_pct", 8) / 100.0,
+        "discount_rate": st.session_state.get("discount_pct", help_values()["discount_rate_pct"]) / 100.0,
         "horizon_years": 20,
         "subsidy_cny_m2": float(st.session_state.get("subsidy_cny_m2", 0)),
     }
@@ -130,9 +131,9 @@ def _sidebar() -> None:
         restore(st.session_state, "grid", grids, grid_label)
         st.radio(t("Grid CO₂ factor", current), grids, index=grids.index("north_china_2023"), key="grid",
                  format_func=lambda g: grid_label(g, current))
-        st.slider(t("Discount rate [%]", current), 0, 12, 8, key="discount_pct")
+        st.slider(t("Discount rate [%]", current), 0, 12, round(help_values()["discount_rate_pct"]), key="discount_pct")
         st.number_input(t("Subsidy [CNY/m²]", current), 0, 500, 0, step=5, key="subsidy_cny_m2",
-                        help=t("e.g. 45 CNY/m² central award for cold-zone residential retrofits", current))
+                        help=t("e.g. {subsidy_example_cny_m2:g} CNY/m² central award for cold-zone residential retrofits", current, **help_values()))
 
 
 def run() -> None:

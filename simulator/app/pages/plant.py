@@ -36,8 +36,8 @@ c4.metric(t("Design load", L), f"{ld.design_load_kw / 1000:,.1f} MW")
 
 st.subheader(t("Options", L))
 st.dataframe(V.options_frame(res, L), hide_index=True, width="stretch")
-st.caption(t("Cost of heat: annualised new capex (capital recovery factor, 8 % real) + O&M + energy, per GJ delivered "
-             "to the buildings. Turning points are against the first option (today's gas boilers).", L))
+st.caption(t("Cost of heat: annualised new capex (capital recovery factor, {rate_pct:g} % real) + O&M + energy, per GJ delivered "
+             "to the buildings. Turning points are against the first option (today's gas boilers).", L, rate_pct=100 * res.context.discount_rate))
 
 st.subheader(t("Cold week, hour by hour", L))
 names = [o.name for o in res.options]
