@@ -293,11 +293,6 @@ def calibrated(synthetic_csv, tmp_path_factory):
     return result, path
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known, measured 2026-12-01: on the issue-11 model the surrogate is trained on the built-in year only; "
-    "forced onto the mild-winter year its posterior mean re-run in EnergyPlus gives heat NMBE +5.7 % "
-    "(Guideline 14: +-5 %), CV(RMSE) 12.9 %. The multi-weather dataset of issue 12 is the fix; "
-    "weather_method='auto' (the default) falls back to degree-days here. strict: passing again must be noticed"))
 def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, calibrated):
     import hashlib
 
