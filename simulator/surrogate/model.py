@@ -19,13 +19,14 @@ How
        estimate's share. Monthly values are the annual prediction times the
        shares (clipped at 0 and renormalised), so months always add up to the year.
    ``peak_heating``
-       where the design loads are learned: the share of the sized heating
-       capacity the year's peak uses, ``log(peak + 0.1) - log(f D + 0.1)``
-       with ``D`` the design heating load and ``f`` the heating capacity factor
-       (``simulator/data/sizing.toml``): EnergyPlus's ideal loads cannot heat
-       above ``f D`` (:func:`simulator.idf.write_sizing`), so the prediction
-       mirrors that rule with the model's own design load,
-       ``peak = f D_pred min(1, share)``. Else ``log(peak + 0.1)`` [W/m2].
+       ``log(peak + 0.1)`` [W/m2]; where the design loads are learned, the
+       prediction is capped as EnergyPlus caps it: its ideal loads cannot heat
+       above ``f D`` (``D`` the design heating load, ``f`` the heating capacity
+       factor of ``simulator/data/sizing.toml``, :func:`simulator.idf.write_sizing`),
+       so ``peak = min(peak_pred, f D_pred)`` with the model's own design load.
+       (Learning the peak as its share of ``f D`` was tried: better on the
+       built-in year alone, twice as bad on the multi-weather data,
+       ``benchmarks/bench_surrogate_peak.py``.)
    ``peak_cooling``
        ``log(peak + 0.1)`` [W/m2].
    ``design_heating`` / ``design_cooling`` (when every training row has them)
@@ -99,7 +100,7 @@ from simulator.surrogate.weather_features import MODEL_INPUTS, feature_ranges, w
 log = logging.getLogger(__name__)
 
 #: Bumped when the model's structure or its stored form changes (invalidates caches).
-MODEL_FORMAT = "6"
+MODEL_FORMAT = "7"
 #: Fewest distinct training weathers with which the regressors also see weather numbers.
 MIN_WEATHERS_FOR_INPUTS = 4
 LOG_OFFSET = 0.1  # added before taking logs of loads [kWh/m2 or W/m2]
@@ -350,8 +351,8 @@ class _Group:
     """How one output group is encoded for its regressor and decoded back.
 
     ``capacity_factor`` (peak heating only, where the design loads are learned):
-    the peak is encoded as its share of the heating capacity ``f D`` and
-    decoded with the predicted design load, never above that capacity.
+    the decoded peak is never above the heating capacity ``f D`` sized on the
+    predicted design load.
     """
 
     def __init__(self, name: str, active_months: list[int] | None = None, capacity_factor: float | None = None):
@@ -369,9 +370,6 @@ class _Group:
             return _log(Y["window_solar_kwh_m2"])[:, None]
         if self.name == "design_heating":  # relative to the steady-state design-day loss: carries over to any year
             return (_log(Y["design_heating_w_m2"]) - _log(est["phys_design_heating_w_m2"]))[:, None]
-        if self.capacity_factor is not None:  # peak heating: share of the sized capacity f x design load
-            capacity = self.capacity_factor * np.asarray(Y["design_heating_w_m2"], dtype=float)
-            return (_log(Y["peak_heating_w_m2"]) - _log(capacity))[:, None]
         return _log(Y[f"{self.name}_w_m2"])[:, None]
 
     def _phys_shares(self, est: pd.DataFrame) -> np.ndarray:
@@ -402,8 +400,7 @@ class _Group:
             if design_heating_w_m2 is None:
                 raise ValidationError(["the peak heating is encoded against the design load, which was not predicted"])
             # as EnergyPlus's ideal loads: never above the capacity sized on the design day
-            return {"peak_heating_w_m2": _unlog(np.minimum(Z[:, 0], 0.0)
-                                                + _log(self.capacity_factor * design_heating_w_m2))}
+            return {"peak_heating_w_m2": np.minimum(_unlog(Z[:, 0]), self.capacity_factor * design_heating_w_m2)}
         return {f"{self.name}_w_m2": _unlog(Z[:, 0])}
 
     def state(self) -> dict:
@@ -606,9 +603,8 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
 
         The spread is the GP's predictive standard deviation of the group's first column
         (:meth:`SharedKernelGP.predict_spread`; in z, since the encodings differ from z by
-        known terms only); a peak heating encoded against the capacity adds the design
-        load's spread in quadrature. For a group without one (boosting, MLP) it is 1, so
-        the conformal quantile is an absolute width.
+        known terms only). For a group without one (boosting, MLP) it is 1, so the
+        conformal quantile is an absolute width.
         """
         with single_threaded():
             est, Z = self.physics_.design(X, weather)
@@ -618,8 +614,6 @@ class SurrogateModel(RegressorMixin, BaseEstimator):
                 reg = self.groups_[g]
                 mean[g] = _log(out[_HEADLINE[g]])
                 spread[g] = reg.predict_spread(Z)[:, 0] if isinstance(reg, SharedKernelGP) else np.ones(len(Z))
-            if self.encoders_["peak_heating"].capacity_factor is not None and "design_heating" in spread:
-                spread["peak_heating"] = np.sqrt(spread["peak_heating"] ** 2 + spread["design_heating"] ** 2)
         return mean, spread, est
 
     def _state(self) -> dict:
