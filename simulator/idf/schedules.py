@@ -108,30 +108,27 @@ class ScheduleSet:
         warm-up of a setback schedule.
         """
         op = self.op
-        off = (tuple([HEAT_OFF_C] * 24),) * 2
-
-        def rule(d):
-            if d not in self.heating_days:
-                return off
-            return self._profile(
-                op.heating_hours, d, lambda v: op.heating_setpoint_c if v >= 0.5 else op.heating_setback_c
-            )
-
+        rule = self._setpoint_rule(self.heating_days, op.heating_hours, op.heating_setpoint_c,
+                                   op.heating_setback_c, HEAT_OFF_C)
         steady = tuple([op.heating_setpoint_c] * 24) if design_day else None
         return compact_schedule_fields(rule, steady)
 
     def cooling_setpoint(self) -> list[str]:
         op = self.op
-        off = (tuple([COOL_OFF_C] * 24),) * 2
+        return compact_schedule_fields(self._setpoint_rule(self.cooling_days, op.cooling_hours,
+                                                           op.cooling_setpoint_c, op.cooling_setback_c,
+                                                           COOL_OFF_C))
+
+    def _setpoint_rule(self, season_days, hours: DayProfile, on_c: float, setback_c: float, off_c: float):
+        """Day rule of a thermostat: ``on_c`` in the profile's hours, ``setback_c`` outside, ``off_c`` out of season."""
+        off = (tuple([off_c] * 24),) * 2
 
         def rule(d):
-            if d not in self.cooling_days:
+            if d not in season_days:
                 return off
-            return self._profile(
-                op.cooling_hours, d, lambda v: op.cooling_setpoint_c if v >= 0.5 else op.cooling_setback_c
-            )
+            return self._profile(hours, d, lambda v: on_c if v >= 0.5 else setback_c)
 
-        return compact_schedule_fields(rule)
+        return rule
 
     def outside_heating_season(self) -> list[str]:
         on, off = (tuple([1.0] * 24),) * 2, (tuple([0.0] * 24),) * 2

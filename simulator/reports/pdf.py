@@ -183,18 +183,13 @@ def to_pdf(rep: Report) -> bytes:
     _table(pdf, info_table(rep), (40, 60, 90), size=6.5)
     _heading(pdf, label("summary", lang))
     _table(pdf, summary_table(rep), (80, 40, 40))
-    rg = ranges_table(rep)
-    if rg is not None:
-        _heading(pdf, label("ranges", lang))
-        _table(pdf, rg, (62, 32, 32, 30, 30))
-        pdf.set_font(FONT, size=7)
-        pdf.multi_cell(0, 3.8, ranges_note(rep), new_x="LMARGIN", new_y="NEXT")
-    ci = intervals_table(rep)
-    if ci is not None:
-        _heading(pdf, label("intervals", lang))
-        _table(pdf, ci, (62, 32, 32, 30, 30))
-        pdf.set_font(FONT, size=7)
-        pdf.multi_cell(0, 3.8, intervals_note(rep), new_x="LMARGIN", new_y="NEXT")
+    for key, table, note in (("ranges", ranges_table, ranges_note), ("intervals", intervals_table, intervals_note)):
+        rows = table(rep)
+        if rows is not None:
+            _heading(pdf, label(key, lang))
+            _table(pdf, rows, (62, 32, 32, 30, 30))
+            pdf.set_font(FONT, size=7)
+            pdf.multi_cell(0, 3.8, note(rep), new_x="LMARGIN", new_y="NEXT")
     _heading(pdf, label("results", lang))
     _table(pdf, results_table(rep), (55, 30, 30, 30, 30))
     b, r = rep.result["baseline"], rep.result["retrofit"]
