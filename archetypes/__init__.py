@@ -17,7 +17,6 @@ layer overrides them.
 from __future__ import annotations
 
 import re
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 from buildings import materials
 from buildings.model import Building, building_from_dict
 from simulator.exceptions import UnknownNameError, ValidationError
-from simulator.sourced_data import strip
+from simulator.sourced_data import is_value_table, parse_toml, strip
 
 __all__ = ["names", "load", "load_file", "path", "sources", "missing_sources", "raw"]
 
@@ -83,10 +82,7 @@ def _read_toml(p: Path, _seen: tuple[str, ...] = ()) -> dict[str, Any]:
         raise ValidationError([f"cannot read archetype file: {exc.strerror or exc}"], str(p)) from None
     if len(blob) > MAX_FILE_BYTES:
         raise ValidationError([f"larger than {MAX_FILE_BYTES // 1000} kB; an archetype file is a few kB"], str(p))
-    try:
-        data = tomllib.loads(blob.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError([f"not valid TOML: {exc}"], str(p)) from None
+    data = parse_toml(blob, str(p))
     meta = data.get("meta", {})
     if not isinstance(meta, dict):
         raise ValidationError([f"meta: must be a table ([meta] with name, description, base...), "
@@ -105,7 +101,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """Deep merge: tables merge key by key, anything else (numbers, lists) replaces."""
     out = dict(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and not _is_sourced(v):
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and not is_value_table(v):
             out[k] = _merge(out[k], v)
         else:
             out[k] = v
@@ -143,13 +139,9 @@ def from_data(data: dict[str, Any], source: str) -> Building:
     return building
 
 
-def _is_sourced(v: Any) -> bool:
-    return isinstance(v, dict) and "value" in v and set(v) <= {"value", "source", "unit"}
-
-
 def _strip_sources(node: Any, where: str, problems: list[str]) -> Any:
     """Replace every ``{value, source}`` table by its value (in lists too)."""
-    return strip(node, is_entry=_is_sourced, lists=True)
+    return strip(node, is_entry=is_value_table, lists=True)
 
 
 _PLACEHOLDER = {"conductivity_w_mk": 1.0, "density_kg_m3": 1000.0, "specific_heat_j_kgk": 1000.0}
@@ -182,7 +174,7 @@ def _resolve_layers(plain: dict[str, Any], problems: list[str]) -> dict[str, Any
 
 
 def _walk(node: Any, where: str):
-    if _is_sourced(node):
+    if is_value_table(node):
         yield where, node
         return
     if isinstance(node, dict):

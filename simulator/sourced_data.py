@@ -15,7 +15,12 @@ adds the ``range`` check); ``simulator/plant/data/plant.toml``
 the archetype files (:mod:`archetypes`); the files of ``buildings/data``
 (materials, surface resistances, measures and packages, ventilation, thermal
 bridges, ground, standards); ``sizing.toml`` (:mod:`simulator.design_days`);
-the ASHRAE 140 cases; the district's ``uncertainty.toml``.
+the ASHRAE 140 cases; the district's ``uncertainty.toml``, ``classes.toml``
+and ``programme_candidates.toml``; the reports' tariff, finance and standards
+files; the calibration's priors and own-building data. User files
+(archetypes, scenarios, stocks, plant specs) are parsed by :func:`parse_toml`
+after their reader's size check; :func:`is_value_table` is their rule of a
+value table (the source may be missing).
 ``tests/test_structure.py`` fails on a new module that reads TOML or unwraps
 ``{value = ...}`` by hand.
 """
@@ -65,9 +70,47 @@ def raw(kind: str) -> dict[str, Any]:
     return read_toml("simulator", f"data/{kind}.toml")
 
 
+def parse_toml(text: str | bytes, origin: str) -> dict[str, Any]:
+    """TOML text a user gave (an archetype, scenario, stock or plant file), parsed.
+
+    The caller keeps its own size limit and reads the file; this is the one place
+    TOML text is parsed, so every bad file ends in the same message.
+
+    Parameters
+    ----------
+    text
+        The file's text, or its bytes (decoded as UTF-8).
+    origin
+        The file's name, the header of the error.
+
+    Raises
+    ------
+    ValidationError
+        ``not valid TOML: ...`` (bad syntax or not UTF-8), naming ``origin``.
+    """
+    try:
+        return tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError([f"not valid TOML: {str(exc)[:200]}"], origin) from None
+
+
 def is_sourced(node: Any) -> bool:
     """True for a ``{ value, ..., source }`` table."""
     return isinstance(node, dict) and "value" in node and "source" in node
+
+
+VALUE_TABLE_KEYS = frozenset({"value", "unit", "source"})
+"""The keys a value table of a user file may have (:func:`is_value_table`)."""
+
+
+def is_value_table(node: Any, keys: frozenset[str] = VALUE_TABLE_KEYS) -> bool:
+    """True for a ``{ value, ... }`` table whose other keys are only ``keys`` (``source`` may be absent).
+
+    The rule of user files (archetypes): a number written ``{ value = 0.5 }``
+    without its source is still a number (the missing source is reported
+    elsewhere), while a table with any other key is a table of the model.
+    """
+    return isinstance(node, dict) and "value" in node and set(node) <= keys
 
 
 def value_of(node: Any) -> Any:

@@ -178,22 +178,11 @@ def test_each_module_imports_on_its_own():
 #: each with the reason. A new module doing either fails the test; a module that stops doing it must
 #: leave this list (the test fails on a stale entry), so the list only shrinks.
 HAND_READERS_LEFT = {
-    "archetypes": "user archetype files: size limit and ValidationError per file; `_is_sourced` lets "
-                  "`unit` be absent (issue 18 left: one sourced-table rule)",
     "simulator.system_params": "reads through sourced_data.read_toml; unpacks value/unit/range/source into ParamSpec",
-    "simulator.plant.params": "reads through sourced_data.read_toml; unwraps after checking each has a unit",
-    "simulator.plant.spec": "user plant spec files (TOML text given by the user)",
-    "simulator.district.scenario": "user scenario files",
-    "simulator.district.stock": "user stock files and the packaged classes.toml (issue 18 left)",
-    "simulator.district.optimise": "packaged programme_candidates.toml read by hand (issue 18 left)",
     "simulator.district.cli": "`t['value']` is a roadmap target's result row, not a data file",
     "simulator.app.roadmap_view": "`d['value']` is a roadmap target's result row, not a data file",
-    "simulator.app.choices": "app (h16): a window level's U from measures.kind_data (issue 18 left)",
-    "simulator.reports.report": "reports (h16): finance and tariff files read by hand (issue 18 left)",
-    "simulator.reports.standards": "reports (h16): standards files read by hand (issue 18 left)",
-    "simulator.calibration.own_building": "calibration (h13): user building files and its data (issue 18 left)",
-    "simulator.calibration.priors": "calibration (h13): priors file, user or packaged (issue 18 left)",
-    "simulator.surrogate.weathers": "user training-weathers files",
+    "simulator.reports.report": "`d['value']` is a row of the result's intervals chain, not a data file",
+    "simulator.surrogate.weathers": "user training-weathers files (the lead's folder: parse_toml there later)",
 }
 
 
@@ -301,3 +290,4 @@ def test_one_calendar():
     """Hours per year, days per month and month starts are written once, in simulator/units.py."""
     found = {m: c for m, p in project_modules().items() if m != "simulator.units" and (c := calendar_copies(p))}
     assert found == {}, f"use simulator.units (HOURS_PER_YEAR, DAYS_IN_MONTH, MONTH_START_DAY, ...): {found}"
+

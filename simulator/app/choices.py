@@ -16,6 +16,7 @@ from buildings import measures as M
 from buildings.model import Building
 from buildings.ventilation import hygiene_check
 from simulator.app.i18n import t
+from simulator.sourced_data import value_of
 
 WALL_MATERIALS = ("eps_board", "rock_wool_board", "xps_board")
 AIRTIGHT_ACH = (0.0, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1)  # 0 = unchanged
@@ -41,7 +42,7 @@ def level_label(field: str, value: Any, lang: str = "zh") -> str:
     if field == "window_level":
         if value == "keep":
             return t("Keep existing", lang)
-        u = M.kind_data("window_replacement")["levels"][value]["u_value_w_m2k"]["value"]
+        u = value_of(M.kind_data("window_replacement")["levels"][value]["u_value_w_m2k"])
         return f"{_name(WINDOW_NAMES, value, lang)} (U {u:g})"
     if field == "heat_source":
         return t("Keep district heat", lang) if value == "keep" else _name(SOURCE_NAMES, value, lang)

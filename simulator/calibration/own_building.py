@@ -40,10 +40,7 @@ import dataclasses
 import math
 import re
 import tempfile
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +50,7 @@ import archetypes
 from buildings.model import BUILDING_TYPES, HEATING_SOURCES, Geometry, WindowToWall
 from buildings.standards import envelope_steps
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import read_toml, value_of
 
 #: Source text of every value the user gave.
 USER_SOURCE = "user: given in the own-building form"
@@ -117,10 +115,9 @@ class OwnBuilding:
     description: str = ""
 
 
-@cache
 def _data() -> dict[str, Any]:
-    text = resources.files("simulator").joinpath("data/own_building.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """``simulator/data/own_building.toml``, parsed once (never mutate)."""
+    return read_toml("simulator", "data/own_building.toml")
 
 
 def wall_types() -> dict[str, dict[str, str]]:
@@ -141,7 +138,7 @@ def step_of_year(year: int, building_type: str = "residential") -> str:
     """The energy-saving step a block completed in ``year`` was built to (data file, with sources)."""
     chosen = None
     for s in _data()[f"{_group(building_type)}_steps"]:
-        if year >= s["from_year"]["value"]:
+        if year >= value_of(s["from_year"]):
             chosen = s["step"]
     return chosen or steps(building_type)[0]
 
@@ -167,7 +164,7 @@ def nearest_archetype(building_type: str, step: str) -> str:
     def gap(name: str) -> float:
         u = archetypes.load(name).u_values_w_m2k()
         u["wall"] = u["wall_mean"]  # the step limits are mean U with thermal bridges (JGJ 26-2018 cl. 2.1.3)
-        return sum(abs(math.log(u[k] / limits[k]["value"])) for k in ("wall", "window"))
+        return sum(abs(math.log(u[k] / value_of(limits[k]))) for k in ("wall", "window"))
 
     return min(sorted(candidates), key=gap)
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,6 +34,7 @@ import numpy as np
 from scipy import stats
 
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import read_toml
 
 PRIORS_FILE = "data/calibration_priors.toml"
 MODES = ("absolute", "factor", "meter")
@@ -167,7 +167,7 @@ def parse_priors(data: dict[str, Any], label: str = PRIORS_FILE) -> tuple[dict[s
 @cache
 def load_priors() -> tuple[dict[str, Prior], dict[str, float]]:
     """The shipped priors and error model (cached; Priors are frozen)."""
-    return parse_priors(tomllib.loads(_raw_text()))
+    return parse_priors(read_toml("simulator", PRIORS_FILE))
 
 
 def support(prior: Prior, base_features: dict[str, float], ranges: dict[str, tuple[float, float]]) -> Prior:

@@ -34,10 +34,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -48,6 +46,7 @@ from simulator.district import roadmap as R
 from simulator.district import targets as T
 from simulator.district.scenario import Flow, Scenario, with_levers
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import read_toml
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +122,7 @@ def tornado(p: R.Prepared, progress: Callable[[int, int], None] | None = None) -
 
 def candidates() -> list[tuple[dict, str]]:
     """(select, package) pairs of ``data/programme_candidates.toml``."""
-    raw = tomllib.loads(resources.files("simulator.district").joinpath("data", "programme_candidates.toml")
-                        .read_text(encoding="utf-8"))
+    raw = read_toml("simulator.district", "data/programme_candidates.toml")
     return [(dict(c["select"]), pkg) for c in raw["candidate"] for pkg in c["packages"]]
 
 

@@ -40,7 +40,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -48,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.exceptions import UnknownNameError, ValidationError
+from simulator.sourced_data import parse_toml
 
 BUILTIN = ("default", "do_nothing")
 SELECT_KEYS = ("building_type", "period", "envelope_state", "heating_source", "public_institution")
@@ -177,10 +177,7 @@ def load_scenario(spec: str | os.PathLike | None = None) -> Scenario:
             raise ValidationError([f"scenario file {str(path)!r} not found"], source="scenario")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ValidationError([f"file is {path.stat().st_size} bytes; at most {MAX_FILE_BYTES}"], source=origin)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError([f"not valid TOML: {str(exc)[:200]}"], source=origin) from None
+    raw = parse_toml(path.read_bytes(), origin)
     return parse_scenario(raw, origin)
 
 

@@ -22,16 +22,15 @@ from __future__ import annotations
 import logging
 import math
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from simulator.exceptions import ValidationError
+from simulator.sourced_data import parse_toml, read_toml
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +69,12 @@ class Stock:
         return float(self.segments["floor_area_m2"].sum())
 
 
-def _data_text(name: str) -> str:
-    return resources.files("simulator.district").joinpath("data", name).read_text(encoding="utf-8")
-
-
-@cache
 def classes() -> dict:
-    """The class table (``data/classes.toml``): archetype and parameter ranges per type x period."""
-    return tomllib.loads(_data_text("classes.toml"))
+    """The class table (``data/classes.toml``): archetype and parameter ranges per type x period.
+
+    Parsed once (:func:`simulator.sourced_data.read_toml`); never mutate.
+    """
+    return read_toml("simulator.district", "data/classes.toml")
 
 
 def class_spec(building_type: str, period: str) -> dict:
@@ -109,8 +106,8 @@ def load_stock(path: str | os.PathLike | None = None) -> Stock:
         Every problem of the file at once, naming the row and column.
     """
     if path is None:
-        raw = tomllib.loads(_data_text(DEFAULT_STOCK))
-        return _from_toml(raw, f"simulator/district/data/{DEFAULT_STOCK}")
+        return _from_toml(read_toml("simulator.district", f"data/{DEFAULT_STOCK}"),
+                          f"simulator/district/data/{DEFAULT_STOCK}")
     return read_stock(path)
 
 
@@ -151,7 +148,7 @@ def read_stock(path: str | os.PathLike) -> Stock:
     suffix = p.suffix.lower()
     try:
         if suffix == ".toml":
-            return _from_toml(tomllib.loads(p.read_text(encoding="utf-8")), origin)
+            return _from_toml(parse_toml(p.read_bytes(), origin), origin)
         if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(p, dtype=object)
         elif suffix in (".csv", ".txt"):
@@ -160,7 +157,7 @@ def read_stock(path: str | os.PathLike) -> Stock:
             raise ValidationError([f"unknown file type {suffix!r}; use .csv, .xlsx or .toml"], source=origin)
     except ValidationError:
         raise
-    except (ValueError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ImportError) as exc:
+    except (ValueError, OSError, UnicodeDecodeError, ImportError) as exc:
         raise ValidationError([f"cannot read the file: {type(exc).__name__}: {str(exc)[:200]}"],
                               source=origin) from None
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from simulator.exceptions import ValidationError
-from simulator.sourced_data import is_sourced, read_toml, walk_sources
+from simulator.sourced_data import is_sourced, read_toml, value_of, walk_sources
 
 DATA_FILE = "data/plant.toml"
 
@@ -28,7 +28,7 @@ def _plain(node: Any, where: str, problems: list[str]) -> Any:
     if _is_entry(node):
         if "unit" not in node:
             problems.append(f"{where}: missing unit")
-        return node["value"]
+        return value_of(node)
     if isinstance(node, dict):
         return {k: _plain(v, f"{where}.{k}" if where else k, problems) for k, v in node.items()}
     return node

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import copy
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from simulator.exceptions import RetrofitError, ValidationError
-from simulator.sourced_data import read_toml, value_of
+from simulator.sourced_data import parse_toml, read_toml, value_of
 from simulator.units import DAYS_IN_MONTH
 
 DEFAULT_SPEC = "data/default_plant.toml"
@@ -416,8 +415,5 @@ def load_spec(path: str | Path | None = None) -> PlantSpec:
         raise ValidationError([f"cannot read the plant file: {type(exc).__name__}: {exc.strerror or exc}"
                                if isinstance(exc, OSError) else "cannot read the plant file: not UTF-8 text"],
                               source=str(p)) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValidationError([f"not valid TOML: {exc}"], source=str(p)) from None
+    raw = parse_toml(text, str(p))
     return parse_spec(raw, source=str(p), base_dir=p.resolve().parent)

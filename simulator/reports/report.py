@@ -14,10 +14,8 @@ import io
 import logging
 import math
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ import pandas as pd
 from buildings.model import Building
 from simulator.exceptions import RetrofitError
 from simulator.reports import standards as S
+from simulator.sourced_data import read_toml, value_of
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +198,8 @@ class Report:
 
 
 def _data(name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files("simulator").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+    """A data file of ``simulator/data``, parsed once (never mutate)."""
+    return read_toml("simulator", f"data/{name}")
 
 
 def assumption_rows(building: Building, assumptions: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
@@ -213,27 +213,27 @@ def assumption_rows(building: Building, assumptions: dict[str, Any], lang: str) 
     rows = [(label("grid", lang), f"{grid_name}: {grid_value:.3f} kgCO₂/kWh",
              grids.get(grid_name, {}).get("source", "") if isinstance(grids.get(grid_name), dict) else "")]
     rate = assumptions.get("discount_rate")
-    rate = finance["discount_rate"]["value"] if rate is None else rate
+    rate = value_of(finance["discount_rate"]) if rate is None else rate
     rows.append((label("discount_rate", lang), f"{100 * rate:.1f} %", finance["discount_rate"]["source"]))
-    horizon = assumptions.get("horizon_years") or finance["horizon_years"]["value"]
+    horizon = assumptions.get("horizon_years") or value_of(finance["horizon_years"])
     rows.append((label("horizon", lang), f"{horizon} {'年' if zh else 'years'}", finance["horizon_years"]["source"]))
     subsidy = float(assumptions.get("subsidy_cny_m2") or 0.0)
     rows.append((label("subsidy", lang), f"{subsidy:,.0f} {'元/m²' if zh else 'CNY/m²'}",
                  "user input" if not zh else "用户输入"))
     cls = tariffs["building_classes"].get(building.building_type, tariffs["building_classes"]["residential"])
     el = tariffs["electricity"][cls["electricity"]]
-    price = el.get("price_cny_kwh") or {"value": el["tier_price_cny_kwh"]["value"][0],
+    price = el.get("price_cny_kwh") or {"value": value_of(el["tier_price_cny_kwh"])[0],
                                         "source": el["tier_price_cny_kwh"]["source"]}
-    rows.append((label("electricity_price", lang), f"{price['value']:.2f} {'元/kWh' if zh else 'CNY/kWh'}"
+    rows.append((label("electricity_price", lang), f"{value_of(price):.2f} {'元/kWh' if zh else 'CNY/kWh'}"
                  + (" (第一档)" if zh and "tier_price_cny_kwh" in el else " (tier 1)" if "tier_price_cny_kwh" in el else ""),
                  price["source"]))
     heat = tariffs["heat"][cls["heat"]]
     rows.append((label("heat_price", lang),
-                 f"{heat['area_fee_cny_m2']['value']:.0f} {'元/m²·采暖季（按面积）' if zh else 'CNY/m² per season (by area)'}; "
-                 f"{heat['energy_price_cny_kwh']['value']:.2f} {'元/kWh（计量）' if zh else 'CNY/kWh (metered)'}",
+                 f"{value_of(heat['area_fee_cny_m2']):.0f} {'元/m²·采暖季（按面积）' if zh else 'CNY/m² per season (by area)'}; "
+                 f"{value_of(heat['energy_price_cny_kwh']):.2f} {'元/kWh（计量）' if zh else 'CNY/kWh (metered)'}",
                  heat["area_fee_cny_m2"]["source"]))
     gas = tariffs["gas"][cls["gas"]]
-    rows.append((label("gas_price", lang), f"{gas['price_cny_m3']['value']:.2f} {'元/m³' if zh else 'CNY/m³'}",
+    rows.append((label("gas_price", lang), f"{value_of(gas['price_cny_m3']):.2f} {'元/m³' if zh else 'CNY/m³'}",
                  gas["price_cny_m3"]["source"]))
     return rows
 

@@ -12,22 +12,15 @@ Every limit comes from a data file with its source; a check that cannot be made 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from buildings.model import Building
 from buildings.standards import envelope_steps, wall_u_basis
+from simulator.sourced_data import read_toml, value_of
 
 ELEMENTS = ("wall", "roof", "window")
 ELEMENT_NAMES = {"wall": ("外墙", "wall"), "roof": ("屋面", "roof"), "window": ("外窗", "window")}
-
-
-@cache
-def _toml(package: str, name: str) -> dict[str, Any]:
-    return tomllib.loads(resources.files(package).joinpath(f"data/{name}").read_text(encoding="utf-8"))
 
 
 def envelope_steps_data(building_type: str) -> dict[str, Any]:
@@ -36,8 +29,8 @@ def envelope_steps_data(building_type: str) -> dict[str, Any]:
 
 
 def levels_data() -> dict[str, Any]:
-    """simulator/data/standards_levels.toml (GB/T 51350 and GB/T 51161 limits)."""
-    return _toml("simulator", "standards_levels.toml")
+    """simulator/data/standards_levels.toml (GB/T 51350 and GB/T 51161 limits), parsed once (never mutate)."""
+    return read_toml("simulator", "data/standards_levels.toml")
 
 
 @dataclass(frozen=True)
@@ -103,12 +96,12 @@ def envelope_checks(building: Building) -> list[Check]:
             zh, en = ELEMENT_NAMES[el]
             if el == "wall" and mean:
                 out.append(Check(step["label"], step["label_zh"], "wall mean U-value (with thermal bridges)",
-                                 "外墙平均传热系数（含热桥）", round(u["wall_mean"], 2), step[el]["value"], "W/(m²·K)",
+                                 "外墙平均传热系数（含热桥）", round(u["wall_mean"], 2), value_of(step[el]), "W/(m²·K)",
                                  step[el]["source"], note=f"1-D U of the layers {u['wall']:.2f}",
                                  note_zh=f"主体部位传热系数 {u['wall']:.2f}"))
                 continue
             out.append(Check(step["label"], step["label_zh"], f"{en} U-value", f"{zh}传热系数",
-                             round(u[el], 2), step[el]["value"], "W/(m²·K)", step[el]["source"]))
+                             round(u[el], 2), value_of(step[el]), "W/(m²·K)", step[el]["source"]))
     return out
 
 
@@ -150,16 +143,16 @@ def energy_checks(side: dict[str, Any], building_type: str, area_m2: float) -> l
         heat, share = side["heating_kwh_m2"], side["renewable_share"]
         std = ("GB/T 51350-2019", "GB/T 51350-2019")
         out.append(Check(f"{std[0]} ultra-low energy", f"{std[1]} 超低能耗", "heating demand", "供暖需求",
-                         round(heat, 1), r["ultra_low_heating_kwh_m2"]["value"], "kWh/(m²·a)",
+                         round(heat, 1), value_of(r["ultra_low_heating_kwh_m2"]), "kWh/(m²·a)",
                          r["ultra_low_heating_kwh_m2"]["source"]))
         out.append(Check(f"{std[0]} nearly zero energy", f"{std[1]} 近零能耗", "heating demand", "供暖需求",
-                         round(heat, 1), r["nearly_zero_heating_kwh_m2"]["value"], "kWh/(m²·a)",
+                         round(heat, 1), value_of(r["nearly_zero_heating_kwh_m2"]), "kWh/(m²·a)",
                          r["nearly_zero_heating_kwh_m2"]["source"]))
         out.append(Check(f"{std[0]} nearly zero energy", f"{std[1]} 近零能耗", "renewable share", "可再生能源利用率",
-                         round(100 * share, 1), 100 * r["nearly_zero_renewable_share"]["value"], "%",
+                         round(100 * share, 1), 100 * value_of(r["nearly_zero_renewable_share"]), "%",
                          r["nearly_zero_renewable_share"]["source"], at_least=True))
         out.append(Check(f"{std[0]} zero energy", f"{std[1]} 零能耗", "renewable share", "可再生能源利用率",
-                         round(100 * share, 1), 100 * r["zero_renewable_share"]["value"], "%",
+                         round(100 * share, 1), 100 * value_of(r["zero_renewable_share"]), "%",
                          r["zero_renewable_share"]["source"], at_least=True,
                          note="also needs the nearly-zero heating demand", note_zh="同时须满足近零能耗供暖需求"))
         out.append(Check(std[0], std[1], "not checked", "未核查", None, None, "", "SF 4",
@@ -172,10 +165,10 @@ def energy_checks(side: dict[str, Any], building_type: str, area_m2: float) -> l
         o = lv["gbt51161"]["office"]
         value = round(_non_heating_kwh_m2(side, area_m2), 1)
         out.append(Check(f"GB/T 51161-2016 constraint ({o['class']})", f"GB/T 51161-2016 约束值（{o['class_zh']}）",
-                         "non-heating energy use", "非供暖能耗", value, o["non_heating_limit_kwh_m2"]["value"],
+                         "non-heating energy use", "非供暖能耗", value, value_of(o["non_heating_limit_kwh_m2"]),
                          "kWh/(m²·a)", o["non_heating_limit_kwh_m2"]["source"]))
         out.append(Check(f"GB/T 51161-2016 guide ({o['class']})", f"GB/T 51161-2016 引导值（{o['class_zh']}）",
-                         "non-heating energy use", "非供暖能耗", value, o["non_heating_guide_kwh_m2"]["value"],
+                         "non-heating energy use", "非供暖能耗", value, value_of(o["non_heating_guide_kwh_m2"]),
                          "kWh/(m²·a)", o["non_heating_guide_kwh_m2"]["source"]))
     elif building_type == "school":
         s = lv["gbt51161"]["school"]
