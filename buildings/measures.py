@@ -77,11 +77,6 @@ def _packages() -> dict[str, Any]:
     return read_toml("buildings", "data/packages.toml")
 
 
-#: The old private name, kept for simulator.surrogate.space (h12's file); new code uses value_of.
-_value = value_of
-
-
-
 def kind_data(kind: str) -> dict[str, Any]:
     """The data of a measure kind (cost basis, lifetime, levels...)."""
     try:

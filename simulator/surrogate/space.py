@@ -434,9 +434,10 @@ def wall_inner_heat_capacity_kj_m2k(b: Building) -> float:
 @cache
 def trv_night_hours() -> tuple[int, ...]:
     """Night hours of the ``heat_metering_trv`` measure (0 = 00:00-01:00)."""
-    from buildings.measures import _value, kind_data
+    from buildings.measures import kind_data
+    from simulator.sourced_data import value_of
 
-    return tuple(sorted(int(h) for h in _value(kind_data("heat_metering_trv")["night_hours"])))
+    return tuple(sorted(int(h) for h in value_of(kind_data("heat_metering_trv")["night_hours"])))
 
 
 # --------------------------------------------------------------------------- features of a building
