@@ -53,10 +53,10 @@ import archetypes  # noqa: E402
 import weather  # noqa: E402
 from simulator.calibration.calibrate import Options, calibrate  # noqa: E402
 from simulator.calibration.synthetic import synthetic_meter_csv  # noqa: E402
+from weather.heldout import TMYX  # noqa: E402
 
 ARCHETYPE = "old_estate_pre1990"
 PACKAGE = "envelope"
-TMYX = Path(__file__).resolve().parents[2] / "shared" / "weather" / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"
 CASES = [
     ("A", "built-in year, building meter", {"heating_setpoint_c": 20.5, "infiltration_factor": 1.2,
                                             "internal_gains_factor": 0.85, "envelope_u_factor": 1.15},

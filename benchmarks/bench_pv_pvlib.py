@@ -44,9 +44,9 @@ import weather  # noqa: E402
 from simulator import pv  # noqa: E402
 from weather import solar, synthetic  # noqa: E402
 from weather.epw import read_epw  # noqa: E402
+from weather.heldout import CSWD  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
-CSWD = Path(__file__).resolve().parents[2] / "shared" / "weather" / "CHN_TJ_Tianjin.545270_CSWD.epw"
 CONFIGS = {  # name: (tilt_deg, azimuth_deg from north)
     "south_30 (archetype default)": (30.0, 180.0),
     "south_25 (rooftop_pv measure)": (25.0, 180.0),

@@ -42,10 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from simulator.exceptions import RetrofitError  # noqa: E402
+from weather import heldout  # noqa: E402
 
 ARCHETYPES = ("old_estate_pre1990", "estate_1990s", "five_step_residential", "public_office", "public_school")
-HELD_OUT = {"CSWD": "CHN_TJ_Tianjin.545270_CSWD.epw", "TMYx 2011-2025": "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"}
-DEFAULT_WEATHER_DIR = ROOT.parent / "shared" / "weather"
+HELD_OUT = heldout.FILES
+DEFAULT_WEATHER_DIR = heldout.FOLDER
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_N = 12
 DEFAULT_SEED = 1

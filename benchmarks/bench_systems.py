@@ -31,12 +31,12 @@ import weather
 from simulator import pv, systems
 from simulator.energyplus import EnergyPlusEngine
 from weather.epw import read_epw
+from weather.heldout import CSWD, TMYX
 
 OUT = Path(__file__).resolve().parent / "results"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "weather"
 FILES = {
-    "cswd": SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw",
-    "tmyx": SHARED / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw",
+    "cswd": CSWD,
+    "tmyx": TMYX,
 }
 SUPPLY_C = (35.0, 45.0, 55.0)
 

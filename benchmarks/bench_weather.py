@@ -23,12 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import weather  # noqa: E402
-from weather import synthetic  # noqa: E402
+from weather import heldout, synthetic  # noqa: E402
 from weather.climate import MONTH_NAMES  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "weather"
-FILES = {"CSWD": SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw",
-         "TMYx 2011-2025": SHARED / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"}
+SHARED = heldout.FOLDER
+FILES = heldout.paths()
 RESULTS = ROOT / "benchmarks" / "results"
 
 

@@ -26,10 +26,9 @@ sys.path.insert(0, str(ROOT))
 import weather  # noqa: E402
 from simulator.surrogate import weather_features as wf  # noqa: E402
 from simulator.surrogate import weathers as wx  # noqa: E402
+from weather import heldout  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "weather"
-HELD_OUT = {"CSWD": SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw",
-            "TMYx 2011-2025": SHARED / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"}
+HELD_OUT = heldout.paths()
 RESULTS = ROOT / "benchmarks" / "results"
 SHOWN = ("solar_south_heating_kwh_m2", "ghi_kwh_m2", "hdd18_kd", "cdd18_kd", "dew_point_summer_c")
 

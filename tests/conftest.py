@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from weather import heldout
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SHARED_WEATHER = REPO.parent / "shared" / "weather"
-CSWD = SHARED_WEATHER / "CHN_TJ_Tianjin.545270_CSWD.epw"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,9 +29,9 @@ def _isolated_cache_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def cswd_epw() -> Path:
     """The real Tianjin CSWD typical year from ../shared (validation only; skip when absent)."""
-    if not CSWD.is_file():
-        pytest.skip("../shared/weather CSWD file not present")
-    return CSWD
+    if not heldout.CSWD.is_file():
+        pytest.skip(heldout.skip_reason(heldout.CSWD))
+    return heldout.CSWD
 
 
 @pytest.fixture(scope="session")

@@ -35,10 +35,7 @@ from simulator.surrogate import space as sp
 from weather.epw import MAX_EPW_BYTES, parse_epw, read_epw
 from weather.library import resolve
 
-from .conftest import SHARED_WEATHER
-
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-TMYX = SHARED_WEATHER / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"
 
 
 @pytest.fixture(scope="module")

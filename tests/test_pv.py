@@ -11,10 +11,10 @@ import pytest
 import archetypes
 from simulator import pv
 from simulator.exceptions import ValidationError
-from tests.conftest import CSWD
 from weather.epw import Weather, read_epw
+from weather.heldout import CSWD, skip_reason
 
-needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CSWD file not present")
+needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason=skip_reason(CSWD))
 
 # Specific yield band for a south-facing 30 deg roof array [kWh/kWp a]. FS 6 gives
 # 1,200-1,350 for a good rooftop with GHI 1,400-1,550 kWh/m2; the built-in year and

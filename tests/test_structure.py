@@ -291,3 +291,31 @@ def test_one_calendar():
     found = {m: c for m, p in project_modules().items() if m != "simulator.units" and (c := calendar_copies(p))}
     assert found == {}, f"use simulator.units (HOURS_PER_YEAR, DAYS_IN_MONTH, MONTH_START_DAY, ...): {found}"
 
+
+# --------------------------------------------------------------------------- the held-out weather files
+
+_HELD_OUT_STEM = "CHN_TJ_" + "Tianjin.545270"  # split so this file does not name the files itself
+
+
+def held_out_names(path: Path) -> list[int]:
+    """Lines where a module's code (not a docstring or comment) writes a held-out weather file's name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    return sorted(n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and _HELD_OUT_STEM in n.value and id(n) not in docstrings)
+
+
+def test_the_held_out_name_finder_finds_a_copy(tmp_path):
+    copy = tmp_path / "copy.py"
+    copy.write_text(f'"""Reads {_HELD_OUT_STEM}_CSWD.epw."""\n# {_HELD_OUT_STEM}_CSWD.epw\n'
+                    f'X = "../shared/weather/{_HELD_OUT_STEM}_CSWD.epw"\n')
+    assert held_out_names(copy) == [3]
+
+
+def test_held_out_weather_files_named_once():
+    """The real Tianjin years' file names are written in weather/heldout.py only (tests and benchmarks import it)."""
+    files = [*project_modules().values(), *sorted((ROOT / "tests").rglob("*.py")),
+             *sorted((ROOT / "benchmarks").rglob("*.py"))]
+    found = {str(p.relative_to(ROOT)): lines for p in files
+             if p != ROOT / "weather" / "heldout.py" and (lines := held_out_names(p))}
+    assert found == {}, f"use weather.heldout (CSWD, TMYX, FOLDER, paths, present): {found}"

@@ -16,9 +16,7 @@ from simulator.exceptions import UnknownNameError, WeatherError
 from simulator.surrogate import dataset as ds
 from simulator.surrogate import weathers as wx
 from simulator.surrogate.space import families
-
-SHARED_WEATHER = Path(__file__).resolve().parents[1].parent / "shared" / "weather"
-
+from weather import heldout
 
 # --------------------------------------------------------------------------- ids
 
@@ -38,7 +36,7 @@ def test_weather_ids_have_one_canonical_form(text, canonical):
 
 
 @pytest.mark.parametrize("text, error", [
-    ("../shared/weather/CHN_TJ_Tianjin.545270_CSWD.epw", UnknownNameError),  # never a file
+    (str(heldout.CSWD), UnknownNameError),  # never a file
     ("tianjin:ssp999:2050", UnknownNameError),
     ("synthetic:dt=9", WeatherError),
     ("synthetic:dt=1:dt=2", WeatherError),
@@ -146,10 +144,9 @@ def test_the_held_out_years_lie_inside_the_plans_weather_domain():
     import weather
     from simulator.surrogate import weather_features as wf
 
-    files = [SHARED_WEATHER / "CHN_TJ_Tianjin.545270_CSWD.epw",
-             SHARED_WEATHER / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"]
-    if not all(p.is_file() for p in files):
-        pytest.skip("the held-out weather files are not in ../shared/weather")
+    files = list(heldout.paths().values())
+    if missing := [p for p in files if not p.is_file()]:
+        pytest.skip(heldout.skip_reason(missing[0]))
     ranges = wf.feature_ranges([wf.weather_features(wx.load_weather(w.id)) for w in wx.training_plan()])
     for p in files:
         assert wf.domain_problems(wf.weather_features(weather.read_epw(p)), ranges) == [], p.name
@@ -474,7 +471,7 @@ def test_check_on_another_weather_reports_the_weather_and_interval_coverage(sess
     """Three EnergyPlus runs (a baseline and two packages) on a held-out real year when present."""
     from simulator.surrogate.check import check_accuracy
 
-    cswd = SHARED_WEATHER / "CHN_TJ_Tianjin.545270_CSWD.epw"
+    cswd = heldout.CSWD
     held_out = str(cswd) if cswd.is_file() else None  # the built-in year where the shared files are absent
     rep = check_accuracy("public_office", 2, seed=5, cache=session_cache, workers=2, weather=held_out)
     for key in ("heating_r2", "heating_cvrmse", "savings_error_pp_p95", "targets_met", "packages"):

@@ -13,10 +13,10 @@ from simulator.batch import Case, run_batch
 from simulator.delivered import Delivered
 from simulator.exceptions import ValidationError, WeatherError
 from simulator.loads import Loads
-from tests.conftest import CSWD
 from weather.epw import read_epw
+from weather.heldout import CSWD, skip_reason
 
-needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CSWD file not present")
+needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason=skip_reason(CSWD))
 
 # Seasonal system COP band for Tianjin at 35-45 C supply. FS 4a estimates 2.4-2.8 for a
 # system with pumps and defrost (monitored: Shanxi 2.63 system, Beijing EVI + floor 3.28,

@@ -21,12 +21,10 @@ import weather
 from simulator.exceptions import UnknownNameError, WeatherError
 from weather import cli, synthetic
 from weather.epw import read_epw
+from weather.heldout import CSWD, TMYX, skip_reason
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "weather"
-CSWD = SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw"
-TMYX = SHARED / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"
-needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CSWD file not present")
-needs_tmyx = pytest.mark.skipif(not TMYX.is_file(), reason="../shared/weather TMYx file not present")
+needs_cswd = pytest.mark.skipif(not CSWD.is_file(), reason=skip_reason(CSWD))
+needs_tmyx = pytest.mark.skipif(not TMYX.is_file(), reason=skip_reason(TMYX))
 
 # Monthly table of /work/shared/weather/README.md for the CSWD file:
 # mean DB, mean daily max, mean daily min [C], mean RH [%], GHI [kWh/m2], mean wind [m/s].
@@ -62,7 +60,7 @@ def builtin_text(builtin) -> str:
 @pytest.fixture(scope="module")
 def cswd() -> weather.Weather:
     if not CSWD.is_file():
-        pytest.skip("../shared/weather CSWD file not present")
+        pytest.skip(skip_reason(CSWD))
     return read_epw(CSWD)
 
 
@@ -542,3 +540,17 @@ def test_cli_errors_propagate(tmp_path):
     with pytest.raises(UnknownNameError):
         _run_cli(["weather", "tianjin", "--out", str(tmp_path / "x.epw"), "--scenario", "ssp1", "--year", "2050"])
     assert _run_cli(["weather"]) == 2
+
+
+def test_held_out_paths_name_both_years_and_list_only_present_files(tmp_path):
+    """weather.heldout: labels and file names of the real years; ``present`` keeps only existing files."""
+    from weather import heldout
+
+    assert heldout.CSWD.parent == heldout.TMYX.parent == heldout.FOLDER
+    assert heldout.FOLDER == Path(__file__).resolve().parents[2] / "shared" / "weather"  # beside the repo
+    assert heldout.paths() == {"CSWD": heldout.CSWD, "TMYx 2011-2025": heldout.TMYX}
+    assert heldout.present(tmp_path) == {}  # an empty folder: nothing, no error
+    (tmp_path / heldout.TMYX_NAME).write_text("x")
+    assert heldout.present(tmp_path) == {"TMYx 2011-2025": tmp_path / heldout.TMYX_NAME}
+    assert heldout.present(tmp_path / "absent") == {}
+    assert heldout.CSWD_NAME in heldout.skip_reason(heldout.CSWD)

