@@ -4,7 +4,7 @@ Run (about (n + 1) EnergyPlus runs per archetype and year, 5 archetypes x 2 year
 
     .venv/bin/python benchmarks/bench_surrogate_heldout.py [--n 12] [--seed 1]
         [--archetype old_estate_pre1990 --archetype public_school] [--data-dir DIR]
-        [--weather-dir ../shared/weather] [--workers 2] [--cache runs.sqlite] [--out NAME]
+        [--weather-dir ../shared/weather] [--workers 2] [--cache runs.sqlite] [--out NAME] [--no-anchor]
 
 For each archetype and held-out year it calls
 :func:`simulator.surrogate.check.check_accuracy` (what ``retrofit surrogate check
@@ -15,6 +15,11 @@ EnergyPlus on that year and predicted by the surrogate trained on ``--data-dir``
 table) after each pair, so an interrupted run keeps what it finished; a
 second call skips the pairs already in the JSON with the same ``n``, seed and
 dataset hash (resume), and runs again those made on other data.
+
+By default the surrogate is anchored on each year (:mod:`simulator.surrogate.anchor`:
+one EnergyPlus run of the family's base archetype on it corrects every
+prediction of the family); ``--no-anchor`` measures the surrogate alone
+(``--out surrogate_heldout_unanchored``).
 
 Figures per pair: heating, cooling and pooled monthly heating CV(RMSE) [%],
 heating-savings error p95 [pp of the EnergyPlus baseline], design-heating R2,
@@ -121,10 +126,10 @@ def pair_key(archetype: str, year: str) -> str:
     return f"{archetype} | {year}"
 
 
-def is_done(entry: dict | None, n: int, seed: int, data_sha: str) -> bool:
-    """True if ``entry`` is a finished pair for these packages and this dataset."""
+def is_done(entry: dict | None, n: int, seed: int, data_sha: str, anchor: bool = True) -> bool:
+    """True if ``entry`` is a finished pair for these packages, this dataset and this anchoring."""
     return bool(entry) and "summary" in entry and entry.get("n_requested") == n and entry.get("seed") == seed \
-        and entry.get("data_sha256") == data_sha
+        and entry.get("data_sha256") == data_sha and entry.get("anchor", False) == anchor
 
 
 def markdown(data: dict) -> str:
@@ -132,12 +137,16 @@ def markdown(data: dict) -> str:
     s = data.get("settings", {})
     lines = ["# Surrogate on the held-out real Tianjin years", "",
              f"`benchmarks/bench_surrogate_heldout.py --n {s.get('n')} --seed {s.get('seed')}`"
-             + (f" `--data-dir {s['data_dir']}`" if s.get("data_dir") else "") + " "
+             + (f" `--data-dir {s['data_dir']}`" if s.get("data_dir") else "")
+             + (" `--no-anchor`" if s.get("anchor") is False else "") + " "
              "(`retrofit surrogate check --weather <epw>` per archetype and year). CV(RMSE) per ASHRAE "
              "Guideline 14, [%] of the EnergyPlus mean; savings error in percentage points of the EnergyPlus "
              "baseline; coverage = share of EnergyPlus results inside the surrogate's 90 % intervals. Wall and "
              "CPU time include the EnergyPlus runs (none for runs found in the run cache) and were measured on a "
-             "shared machine (1-min load average at the start of each pair).", "",
+             "shared machine (1-min load average at the start of each pair). "
+             + ("Anchored: one EnergyPlus run of the family's base archetype on the year corrects the surrogate "
+                "(simulator/surrogate/anchor.py)." if s.get("anchor", True) else
+                "Not anchored: the surrogate alone."), "",
              "| archetype | year | " + " | ".join(h for h, _, _ in COLUMNS) + " | targets missed |",
              "|---|---|" + "---|" * len(COLUMNS) + "---|"]
     for entry in data["pairs"].values():
@@ -180,12 +189,12 @@ def run_pair(archetype: str, year: str, epw: Path, args, data_sha: str, model_lo
     t0, c0 = time.perf_counter(), cpu_seconds()
     try:
         rep = check_accuracy(archetype, args.n, args.seed, cache=args.cache, workers=args.workers,
-                             progress=progress, directory=args.data_dir, weather=str(epw))
+                             progress=progress, directory=args.data_dir, weather=str(epw), anchor=args.anchor)
     finally:
         bar.close()
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     return {"archetype": archetype, "year": year, "file": epw.name, "n_requested": args.n, "seed": args.seed,
-            "data_sha256": data_sha, "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "data_sha256": data_sha, "anchor": args.anchor, "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "summary": {**summary(rep), "wall_s": round(wall, 1), "cpu_s": round(cpu, 1) if forked else None,
                         "load_average_1min": round(load, 2), "model_load_s": round(model_load_s, 1)},
             "check": rep}
@@ -203,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="EnergyPlus processes (default: all cores)")
     ap.add_argument("--cache", default=None, help="run-cache file (default: the project's run cache)")
     ap.add_argument("--out", default="surrogate_heldout", help="results name in benchmarks/results (default surrogate_heldout)")
+    ap.add_argument("--no-anchor", dest="anchor", action="store_false",
+                    help="measure the surrogate without its anchor run on each year")
     args = ap.parse_args(argv)
     if not 2 <= args.n <= 1000:
         ap.error(f"--n must be 2 .. 1000, got {args.n}")
@@ -234,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     path = RESULTS / f"{args.out}.json"
     RESULTS.mkdir(exist_ok=True)
     data = read_results(path)
-    data["settings"] = {"n": args.n, "seed": args.seed, "data_dir": args.data_dir,
+    data["settings"] = {"n": args.n, "seed": args.seed, "data_dir": args.data_dir, "anchor": args.anchor,
                         "weather_files": {y: p.name for y, p in files.items()}}
     status = 0
     for a in names:
@@ -242,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         model_load_s = None
         for year, epw in files.items():
             key = pair_key(a, year)
-            if is_done(data["pairs"].get(key), args.n, args.seed, data_sha):
+            if is_done(data["pairs"].get(key), args.n, args.seed, data_sha, args.anchor):
                 print(f"{key}: done before (same n, seed and dataset), skipped")
                 continue
             try:

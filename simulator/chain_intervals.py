@@ -75,7 +75,7 @@ class Spread:
     q_unseen, tau
         Quantile and weather-level bias scale on a weather the surrogate was not trained on (``tau`` = 0 otherwise).
     how
-        ``"seen"``, ``"unseen"`` or ``"none"`` (no calibration: the normal quantile).
+        ``"seen"``, ``"unseen"``, ``"anchored"`` or ``"none"`` (no calibration: the normal quantile).
     """
 
     before: np.ndarray
@@ -97,12 +97,15 @@ def error_spreads(before: list, after: list, weather) -> dict[str, Spread]:
     weather
         ``weather.Weather`` (None: the built-in year).
     """
+    from simulator.surrogate.engine import SurrogateEngine
     from simulator.surrogate.intervals import Z_UNCALIBRATED, quantile
     from simulator.surrogate.model import SharedKernelGP, load_model
     from simulator.surrogate.space import family_of, features_of
 
     fam = family_of(before[0])
     model, _ = load_model(fam)
+    # the surrogate engine anchors its loads on a weather outside training; the spreads follow it
+    anchored = weather is not None and SurrogateEngine(warn=False).anchor_of(fam, weather)[0] is not None
     _, Zb = model.physics_.design(pd.DataFrame([features_of(b, fam) for b in before]), weather)
     _, Za = model.physics_.design(pd.DataFrame([features_of(a, fam) for a in after]), weather)
     out = {}
@@ -111,13 +114,13 @@ def error_spreads(before: list, after: list, weather) -> dict[str, Spread]:
         reg = model.groups_.get(g)
         cal = getattr(model, "calibration_", {}).get(g)
         q = float(cal["seen"]) if cal else Z_UNCALIBRATED
-        q_u, tau, how = quantile(model, g, weather)
+        q_u, tau, how = quantile(model, g, weather, anchored=anchored)
         if isinstance(reg, SharedKernelGP):
             sb, sa, cov = reg.predict_spread_pair(Zb, Za)
         else:
             sb = sa = cov = np.zeros(n)
         out[g] = Spread(np.asarray(sb, float), np.asarray(sa, float), np.asarray(cov, float), q, q_u,
-                        tau if how == "unseen" else 0.0, how)
+                        tau if how in ("unseen", "anchored") else 0.0, how)
     return out
 
 
@@ -153,7 +156,7 @@ def half_width(a_before: float, a_after: float, spread: Spread, i: int = 0) -> f
     var = ((a_before * spread.before[i]) ** 2 + (a_after * spread.after[i]) ** 2
            - 2.0 * a_before * a_after * spread.cov[i])
     h2 = spread.q**2 * max(var, 0.0)
-    if spread.how == "unseen":
+    if spread.how in ("unseen", "anchored"):
         h2 += (spread.q_unseen * spread.tau * (a_before - a_after)) ** 2
     return math.sqrt(h2)
 

@@ -58,6 +58,9 @@ WATER_AIR_MASS_RATIO = 0.621945
 AIR_WH_M3K = 0.335
 """Volumetric heat capacity of air rho c_p [Wh/(m3 K)]: 1.2 kg/m3 x 1005 J/(kg K) / 3600."""
 
+STEFAN_BOLTZMANN_W_M2K4 = 5.670374419e-8
+"""Stefan-Boltzmann constant [W/(m2 K4)] (CODATA 2018, exact in the 2019 SI)."""
+
 
 def day_of_year(month: int | np.ndarray, day: int | np.ndarray) -> int | np.ndarray:
     """Day of the (non-leap) year 1..365 of a month 1..12 and day of month 1..31."""

@@ -398,7 +398,7 @@ def test_a_weather_outside_the_training_range_gets_the_domain_warning(three_weat
     from simulator.surrogate.engine import SurrogateDomainWarning, SurrogateEngine
 
     d, _, _ = three_weather_model
-    engine = SurrogateEngine(d)
+    engine = SurrogateEngine(d, anchor=False)  # a model of made-up targets: no EnergyPlus anchor
     b = archetypes.load("public_office")
     assert engine.check_domain(b, wx.load_weather(WARM)) == []  # a training year
     assert engine.check_domain(b, wx.load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14")) == []  # inside
@@ -450,7 +450,9 @@ def test_api_gives_headline_numbers_with_intervals(three_weather_model):
     d, _, _ = three_weather_model
     b = archetypes.load("public_office")
     r = M.apply(b, M.package("envelope"))
-    s = api.predict_savings(b, r, "tianjin:ssp245:2050", directory=d)
+    # unanchored: this fixture's model is trained on made-up targets, not on EnergyPlus (the anchor:
+    # tests/test_surrogate_anchor.py)
+    s = api.predict_savings(b, r, "tianjin:ssp245:2050", directory=d, anchor=False)
     for v in (s.baseline.heating_kwh_m2, s.retrofit.cooling_kwh_m2, s.heating_savings_pct):
         assert v.interval.low <= v.value <= v.interval.high and v.interval.level == 0.9
     assert s.baseline.weather_name.startswith("tianjin") and s.baseline.calibration == "unseen"
@@ -483,4 +485,9 @@ def test_check_on_another_weather_reports_the_weather_and_interval_coverage(sess
     w = rep["weather"]
     assert w["name"] and w["id"] and isinstance(w["domain_problems"], list)
     assert w["training_weather"] is (held_out is None)
+    if held_out is not None:  # anchored on the office family's base (the public office itself): exact there
+        assert w["anchor"]["building"] == "public_office" and w["interval_calibration"] == "anchored"
+        assert abs(rep["baseline_heating_error_pct"]) < 1e-6 and abs(rep["baseline_cooling_error_pct"]) < 1e-6
+    else:
+        assert w["anchor"] is None
     json.dumps(rep)  # JSON-able

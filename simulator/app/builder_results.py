@@ -239,3 +239,8 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
     downloads_section(name, choices, ass, res, L, ep_result, title(name), weather_key, weather_label)
     where = f" · {weather_label}" if weather_label else ""
     st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)}{where} · {res[f'title_{L}']}")
+    if res.get("anchor"):
+        a = res["anchor"]
+        st.caption(t("Anchored: this weather is not one the surrogate was trained on, so it was corrected by one "
+                     "EnergyPlus run of the archetype", L) + f" {a['building']} (" + ", ".join(
+            f"{k} ×{v:.2f}" for k, v in a["factors"].items() if k in ("heating_kwh_m2", "cooling_kwh_m2")) + ")")

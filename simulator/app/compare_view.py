@@ -25,17 +25,19 @@ def heating_savings_intervals(building: Building, choices: list[Choices], weathe
     DataFrame
         One row per package: ``savings_pct``, ``savings_pct_p05``, ``savings_pct_p95`` (and the same in kWh/m2).
     """
+    from simulator.surrogate.engine import SurrogateEngine
     from simulator.surrogate.intervals import savings_interval
     from simulator.surrogate.model import load_model
     from simulator.surrogate.space import family_of, features_of
 
     fam = family_of(building)
     model, _ = load_model(fam)
+    anchor, _ = SurrogateEngine(warn=False).anchor_of(fam, weather)  # as the surrogate's loads on this weather
     base = features_of(building, fam)
     Xb = pd.DataFrame([base] * len(choices))
     Xr = pd.DataFrame([features_of(M.apply(building, M.package(c.measures())), fam) if c.measures() else base
                        for c in choices])
-    return savings_interval(model, Xb, Xr, weather).reset_index(drop=True)
+    return savings_interval(model, Xb, Xr, weather, anchor=anchor).reset_index(drop=True)
 
 
 def outside_training(building: Building, weather) -> bool:

@@ -224,6 +224,9 @@ def evaluate_choices(archetype: str, choices: dict, assumptions: dict, weather_k
     # the surrogate's 90 % intervals of the annual loads [kWh/m2] (simulator/surrogate/intervals.py); none from EnergyPlus
     out["intervals_90"] = {side: {k: list(v) for k, v in (o.loads.meta or {}).get("intervals_90", {}).items()}
                            for side, o in (("baseline", ev.baseline), ("retrofit", ev.retrofit))}
+    # the anchor run that corrected the surrogate on a weather outside training (simulator/surrogate/anchor.py)
+    anchor = (ev.baseline.loads.meta or {}).get("anchor")
+    out["anchor"] = anchor if isinstance(anchor, dict) else None
     # the savings' 90 % intervals carried through systems, bills and carbon (simulator/chain_intervals.py; h13)
     out["intervals_chain"] = chain_intervals.savings_intervals(ev, weather_for(weather_key), options_from(assumptions))
     out["choices"] = choices

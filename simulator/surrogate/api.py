@@ -15,6 +15,9 @@ validated, a clear :class:`~simulator.exceptions.WeatherError` on bad input)
 and passed as a ``weather.Weather``. ``domain_problems`` lists why the
 surrogate should not be trusted (building or weather outside the training
 domain); the intervals say how sure it is inside (:mod:`simulator.surrogate.intervals`).
+On a weather that is not a training year the first prediction of a family runs
+its base archetype once in EnergyPlus and corrects the surrogate by it
+(:mod:`simulator.surrogate.anchor`; ``anchor=False`` skips it).
 """
 
 from __future__ import annotations
@@ -69,6 +72,9 @@ class Prediction:
     #: Design heating and cooling loads (zone sizing on the design days); None if the model has none.
     design_heating_w_m2: Value | None = None
     design_cooling_w_m2: Value | None = None
+    #: The anchor run that corrected the prediction on a weather outside training
+    #: (:meth:`simulator.surrogate.anchor.Anchor.to_dict`), or None.
+    anchor: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -129,7 +135,7 @@ def _optional_value(row: pd.Series, col: str, unit: str) -> Value | None:
     return _value(row, col, unit) if f"{col}_p05" in row.index else None
 
 
-def _prediction(building: Building, fam, row: pd.Series, w, problems: list[str]) -> Prediction:
+def _prediction(building: Building, fam, row: pd.Series, w, problems: list[str], anchor=None) -> Prediction:
     return Prediction(
         building=building.name, family=fam.name, weather_name=w.name, weather_id=w.id,
         heating_kwh_m2=_value(row, TARGET_OF["heating"], "kWh/m2"),
@@ -140,25 +146,35 @@ def _prediction(building: Building, fam, row: pd.Series, w, problems: list[str])
         monthly_cooling_kwh_m2=tuple(_value(row, f"cooling_kwh_m2_m{m:02d}", "kWh/m2") for m in MONTHS),
         calibration=str(row["interval_calibration"]), domain_problems=tuple(problems),
         design_heating_w_m2=_optional_value(row, TARGET_OF["design_heating"], "W/m2"),
-        design_cooling_w_m2=_optional_value(row, TARGET_OF["design_cooling"], "W/m2"))
+        design_cooling_w_m2=_optional_value(row, TARGET_OF["design_cooling"], "W/m2"),
+        anchor=anchor.to_dict() if anchor is not None else None)
 
 
-def predict(building: Building, weather=None, directory: str | os.PathLike | None = None) -> Prediction:
-    """The surrogate's prediction of one building on a weather (see :func:`choose_weather`)."""
+def predict(building: Building, weather=None, directory: str | os.PathLike | None = None,
+            anchor: bool = True) -> Prediction:
+    """The surrogate's prediction of one building on a weather (see :func:`choose_weather`).
+
+    ``anchor``: on a weather outside training, correct by one EnergyPlus run of the family's
+    base archetype (:mod:`simulator.surrogate.anchor`; made once per weather, then cached).
+    """
     from simulator.surrogate.engine import SurrogateEngine
 
     w = choose_weather(weather)
     fam = family_of(building)
     model, _ = load_model(fam, directory)
     x = pd.DataFrame([features_of(building, fam)])
-    row = predict_intervals(model, x, w).iloc[0]
-    problems = SurrogateEngine(directory, warn=False).check_domain(building, w)
-    return _prediction(building, fam, row, w, problems)
+    engine = SurrogateEngine(directory, warn=False, anchor=anchor)
+    a, _ = engine.anchor_of(fam, w)
+    row = predict_intervals(model, x, w, a).iloc[0]
+    problems = engine.check_domain(building, w)
+    return _prediction(building, fam, row, w, problems, a)
 
 
 def predict_savings(baseline: Building, retrofit: Building, weather=None,
-                    directory: str | os.PathLike | None = None) -> SavingsPrediction:
+                    directory: str | os.PathLike | None = None, anchor: bool = True) -> SavingsPrediction:
     """Both predictions and the heating saving with an interval that accounts for their shared error."""
+    from simulator.surrogate.engine import SurrogateEngine
+
     w = choose_weather(weather)
     fam = family_of(baseline)
     if family_of(retrofit).name != fam.name:
@@ -168,9 +184,10 @@ def predict_savings(baseline: Building, retrofit: Building, weather=None,
     model, _ = load_model(fam, directory)
     xb = pd.DataFrame([features_of(baseline, fam)])
     xr = pd.DataFrame([features_of(retrofit, fam)])
-    sav = savings_interval(model, xb, xr, w).iloc[0]
+    a, _ = SurrogateEngine(directory, warn=False, anchor=anchor).anchor_of(fam, w)
+    sav = savings_interval(model, xb, xr, w, anchor=a).iloc[0]
     return SavingsPrediction(
-        baseline=predict(baseline, w, directory), retrofit=predict(retrofit, w, directory),
+        baseline=predict(baseline, w, directory, anchor), retrofit=predict(retrofit, w, directory, anchor),
         heating_savings_kwh_m2=Value(float(sav["savings_kwh_m2"]), "kWh/m2",
                                      Interval(float(sav["savings_kwh_m2_p05"]), float(sav["savings_kwh_m2_p95"]))),
         heating_savings_pct=Value(float(sav["savings_pct"]), "%",

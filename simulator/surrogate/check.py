@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.surrogate import dataset as ds
+from simulator.surrogate.anchor import anchor_for
+from simulator.surrogate.anchor import apply as apply_anchor
 from simulator.surrogate.intervals import TARGET_OF, predict_intervals, savings_interval
 from simulator.surrogate.model import load_model, metrics
 from simulator.surrogate.sampling import random_package
@@ -79,7 +81,7 @@ def check_buildings(archetype: str, n: int, seed: int):
 
 def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, workers: int | None = None,
                    scheduler=None, progress: Callable[[int, int], None] | None = None,
-                   directory=None, weather: str | None = None) -> dict:
+                   directory=None, weather: str | None = None, anchor: bool = True) -> dict:
     """Compare the surrogate with fresh EnergyPlus runs of random packages on one archetype.
 
     Parameters
@@ -97,6 +99,10 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
         Dataset folder of the model.
     weather
         EPW path or built-in name of the weather the packages run on (default: the built-in year).
+    anchor
+        On a weather that is not a training year, correct the surrogate by one EnergyPlus run
+        of the family's base archetype on it (:mod:`simulator.surrogate.anchor`; the run goes
+        through ``cache``). The report says whether it did (``weather.anchor``).
 
     Returns
     -------
@@ -127,11 +133,12 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     failed = [buildings[i].name for i, r in enumerate(results) if not r.ok]
 
     model, meta = load_model(fam, directory)
+    anc = anchor_for(fam, w, directory, cache=cache) if anchor else None
     X = pd.DataFrame([features_of(buildings[i], fam) for i in ok], index=ok)
     t1 = time.perf_counter()
-    pred = model.predict(X, w)
+    pred = apply_anchor(model.predict(X, w), anc)
     predict_s = time.perf_counter() - t1
-    ivl = predict_intervals(model, X, w)
+    ivl = predict_intervals(model, X, w, anc)
     true = pd.DataFrame([ds.targets_of(results[i].loads) for i in ok], index=ok)
     out_of_domain = {buildings[i].name: v for i in ok if (v := domain_violations(buildings[i], fam))}
 
@@ -174,12 +181,13 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
             f"baseline_{kind}_kwh_m2": base_true,
             f"baseline_{kind}_error_pct": 100.0 * (base_pred - base_true) / base_true,
         })
-    engine = SurrogateEngine(directory, warn=False)
-    report.update(_interval_report(model, X, true, ivl, variants_idx, w))
+    engine = SurrogateEngine(directory, warn=False, anchor=anchor)
+    report.update(_interval_report(model, X, true, ivl, variants_idx, w, anc))
     report["weather"] = {"name": w.name, "id": w.id, "file": None if weather is None else str(weather).split("/")[-1],
                          "training_weather": bool(model.physics_.is_training_weather(w)),
                          "domain_problems": engine.weather_problems(base, w),
-                         "interval_calibration": str(ivl["interval_calibration"].iloc[0])}
+                         "interval_calibration": str(ivl["interval_calibration"].iloc[0]),
+                         "anchor": anc.to_dict() if anc is not None else None}
     # hourly shapes of the engine (information)
     corr = []
     for i in variants_idx[: min(len(variants_idx), 10)]:
@@ -206,7 +214,7 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
 
 
 def _interval_report(model, X: pd.DataFrame, true: pd.DataFrame, ivl: pd.DataFrame, variants_idx: list[int],
-                     w) -> dict:
+                     w, anc=None) -> dict:
     """Coverage of the 90 % intervals, their width, and the near-zero loads (see the module docstring)."""
     t, p = true.loc[variants_idx], ivl.loc[variants_idx]
     inside, by_output, half = [], {}, {}
@@ -220,7 +228,7 @@ def _interval_report(model, X: pd.DataFrame, true: pd.DataFrame, ivl: pd.DataFra
         if col in ("heating_kwh_m2", "cooling_kwh_m2"):
             inside.append(hit.to_numpy())
     base_x = X.loc[[0] * len(variants_idx)]
-    sav = savings_interval(model, base_x, X.loc[variants_idx], w)
+    sav = savings_interval(model, base_x, X.loc[variants_idx], w, anchor=anc)
     sav_true = float(true.loc[0, "heating_kwh_m2"]) - t["heating_kwh_m2"].to_numpy()
     by_output["heating_savings_kwh_m2"] = float(((sav_true >= sav["savings_kwh_m2_p05"].to_numpy())
                                                  & (sav_true <= sav["savings_kwh_m2_p95"].to_numpy())).mean())

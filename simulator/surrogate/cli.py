@@ -110,7 +110,7 @@ def cmd_check(args) -> int:
     try:
         rep = check_accuracy(args.archetype, args.n, args.seed, cache=args.cache, workers=args.workers,
                              scheduler=args.scheduler, progress=update, weather=args.weather,
-                             directory=args.data_dir)
+                             directory=args.data_dir, anchor=not args.no_anchor)
     finally:
         if bar is not None:
             bar.close()
@@ -134,7 +134,10 @@ def _print_check(rep: dict) -> None:
     cov = rep["interval_coverage_90_by_output"]
     print(f"90 % intervals hold {100 * rep['interval_coverage_90']:.0f} % of the annual loads ("
           + ", ".join(f"{k} {100 * v:.0f} %" for k, v in cov.items()) + f"); weather {rep['weather']['name']}"
-          + (f" - {len(rep['weather']['domain_problems'])} domain problem(s)" if rep["weather"]["domain_problems"] else ""))
+          + (f" - {len(rep['weather']['domain_problems'])} domain problem(s)" if rep["weather"]["domain_problems"] else "")
+          + (f"; anchored on {rep['weather']['anchor']['building']} (factors "
+             + ", ".join(f"{k} x{v:.3f}" for k, v in rep["weather"]["anchor"]["factors"].items()) + ")"
+             if rep["weather"].get("anchor") else ""))
     for z in rep["near_zero_loads"]:
         print(f"  near zero: {z['output']} {z['energyplus_kwh_m2']:.2f} kWh/m2, error {z['abs_error_kwh_m2']:.2f} kWh/m2, "
               f"interval {z['interval_kwh_m2'][0]:.2f}..{z['interval_kwh_m2'][1]:.2f} ({'holds' if z['covered'] else 'misses'})")
@@ -213,6 +216,9 @@ def add_parser(subparsers) -> None:
     c.add_argument("--weather", default=None,
                    help="EPW file (or built-in name) the packages run on, e.g. a real year held out of training")
     c.add_argument("--data-dir", default=None, help="dataset folder of the model (default: the committed one)")
+    c.add_argument("--no-anchor", action="store_true",
+                   help="on a weather that is not a training year, do not correct the surrogate by one EnergyPlus "
+                        "run of the family's base archetype (the default does; see simulator/surrogate/anchor.py)")
     common(c, runs=True)
     c.set_defaults(func=cmd_check)
 

@@ -179,9 +179,10 @@ class SurrogateEngine:
 
     name = "surrogate"
 
-    def __init__(self, directory: str | os.PathLike | None = None, warn: bool = True):
+    def __init__(self, directory: str | os.PathLike | None = None, warn: bool = True, anchor: bool = True):
         self.directory = directory
         self.warn = warn
+        self.anchor = anchor
         self._local = threading.local()  # one engine is shared by app sessions (threads)
 
     @property
@@ -236,6 +237,25 @@ class SurrogateEngine:
         problems = domain_problems(_features_of(w), model.physics_.weather_ranges())
         return [f"weather {w.name!r} (id {w.id}): {p}" for p in problems]
 
+    def anchor_of(self, fam, w):
+        """The anchor of a family on a weather (:mod:`simulator.surrogate.anchor`) and a note.
+
+        ``(None, why)`` on a training weather, with anchoring off, or when the anchor run
+        fails (the failure is logged as a warning naming the weather; the prediction
+        then goes on unanchored, with the ``unseen`` intervals).
+        """
+        if not self.anchor:
+            return None, "anchoring off"
+        from simulator.exceptions import RetrofitError
+        from simulator.surrogate.anchor import anchor_for
+
+        try:
+            a = anchor_for(fam, w, self.directory)
+        except RetrofitError as exc:
+            log.warning("surrogate anchor run on weather %r failed, predictions stay unanchored: %s", w.name, exc)
+            return None, f"anchor run failed: {exc}"
+        return a, (None if a is not None else "training weather: no anchor needed")
+
     def simulate(self, building: Building, weather) -> Loads:
         """Predict the loads of a building on a weather year (returns the EnergyPlus engine's ``Loads``)."""
         t0 = time.perf_counter()
@@ -251,7 +271,8 @@ class SurrogateEngine:
 
         model, meta = load_model(fam, self.directory)
         x = pd.DataFrame([features_of(building, fam)])
-        full = predict_intervals(model, x, w).iloc[0]
+        anchor, anchor_note = self.anchor_of(fam, w)
+        full = predict_intervals(model, x, w, anchor).iloc[0]
         pred = full[[*PREDICTED, *(c for c in ds.DESIGN if c in full.index)]]
         intervals = {c: [float(full[f"{c}_p05"]), float(full[f"{c}_p95"])] for c in TARGET_OF.values()
                      if f"{c}_p05" in full.index}
@@ -261,6 +282,7 @@ class SurrogateEngine:
                                             "model_data_sha256": meta.get("data_sha256"),
                                             "intervals_90": intervals,
                                             "interval_calibration": str(full["interval_calibration"]),
+                                            "anchor": anchor.to_dict() if anchor is not None else anchor_note,
                                             "peaks": "predicted; hourly series are shaped monthly totals"})
         loads.meta["surrogate_s"] = round(time.perf_counter() - t0, 4)
         return loads

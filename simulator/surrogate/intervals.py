@@ -28,6 +28,13 @@ Two calibrations per group (:func:`calibrate`):
     weathers; else it is missing and a new weather gets the ``seen`` quantile
     (and, being outside the single training year, the domain warning).
 
+``anchored``
+    the same leave-one-weather-out, with the left-out weather's predictions
+    anchored (:mod:`simulator.surrogate.anchor`) on its training row nearest
+    the family's base building: that row's residual is taken from the others'
+    (the anchor run is of the base itself, so this is the harder case), and
+    ``tau`` is the RMS of the per-weather mean of what is left.
+
 Both reuse the kernel of the full fit (each fold only re-solves the GP), as
 the K-fold scores of :func:`simulator.surrogate.training.train` do; that is
 slightly optimistic, and the coverage measured against fresh EnergyPlus runs
@@ -101,14 +108,18 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
         for g, (e, s) in _residuals(model, X, Y, tr, te).items():
             seen[g].append(np.abs(e) / s)
     unseen = {g: [] for g in groups}
+    anchored = {g: [] for g in groups}
     ids = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.full(n, WEATHER_NAME)
     others = [w for w in dict.fromkeys(ids) if w != WEATHER_NAME]
     if len(others) >= 2:
         for w in others:
             te = np.flatnonzero(ids == w)
             tr = np.flatnonzero(ids != w)
-            for g, r in _residuals(model, X, Y, tr, te).items():
-                unseen[g].append(r)
+            near = _nearest_to_base(model, X.iloc[te])
+            keep = np.arange(len(te)) != near
+            for g, (e, s) in _residuals(model, X, Y, tr, te).items():
+                unseen[g].append((e, s))
+                anchored[g].append((e[keep] - e[near], s[keep]))
     out = {}
     for g in groups:
         s_seen = np.concatenate(seen[g])
@@ -120,19 +131,37 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
             tau = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in unseen[g]])))
             scores = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau**2) for e, s in unseen[g]])
             out[g].update(unseen=conformal_quantile(scores, level), tau=tau, n_unseen=float(len(scores)))
+            tau_a = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in anchored[g]])))
+            scores_a = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau_a**2) for e, s in anchored[g]])
+            out[g].update(anchored=conformal_quantile(scores_a, level), tau_anchored=tau_a)
     return out
 
 
-def quantile(model: SurrogateModel, group: str, weather=None) -> tuple[float, float, str]:
+def _nearest_to_base(model: SurrogateModel, X: pd.DataFrame) -> int:
+    """Position of the row of ``X`` nearest the family's base building (features scaled by their ranges)."""
+    from simulator.surrogate.space import base_building, features_of, get_family
+
+    fam = get_family(model.family)
+    base = features_of(base_building(fam), fam)
+    names = fam.feature_names
+    span = np.array([max(f.high - f.low, 1e-12) for f in fam.features])
+    d = (((X[names].to_numpy(dtype=float) - np.array([base[n] for n in names], dtype=float)) / span) ** 2).sum(axis=1)
+    return int(np.argmin(d))
+
+
+def quantile(model: SurrogateModel, group: str, weather=None, anchored: bool = False) -> tuple[float, float, str]:
     """The quantile and weather-bias scale ``tau`` for a group on a weather, and which calibration gave them.
 
     The half width in ``z`` is ``q sqrt(s^2 + tau^2)``; ``tau`` is 0 on a training weather.
+    ``anchored``: the predictions were corrected by an anchor run (:mod:`simulator.surrogate.anchor`).
     """
     cal = getattr(model, "calibration_", {}).get(group)
     if not cal:
         return Z_UNCALIBRATED, 0.0, "none"
     if model.physics_.is_training_weather(weather) or not np.isfinite(cal.get("unseen", float("nan"))):
         return float(cal["seen"]), 0.0, "seen"
+    if anchored and np.isfinite(cal.get("anchored", float("nan"))):
+        return float(cal["anchored"]), float(cal.get("tau_anchored", 0.0)), "anchored"
     return float(cal["unseen"]), float(cal.get("tau", 0.0)), "unseen"
 
 
@@ -142,8 +171,11 @@ def _bounds(z: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def predict_intervals(model: SurrogateModel, X, weather=None) -> pd.DataFrame:
+def predict_intervals(model: SurrogateModel, X, weather=None, anchor=None) -> pd.DataFrame:
     """Point predictions with 90 % intervals.
+
+    ``anchor``: an :class:`simulator.surrogate.anchor.Anchor` of the family on ``weather``
+    (predictions and intervals corrected by it, the ``anchored`` calibration), or None.
 
     Returns
     -------
@@ -152,16 +184,19 @@ def predict_intervals(model: SurrogateModel, X, weather=None) -> pd.DataFrame:
         ``<target>_p95`` for the annual heating and cooling [kWh/m2] and the
         peaks [W/m2], ``<monthly>_p05/_p95`` for each month (the annual
         interval's ratios applied to the month), and ``interval_calibration``
-        (``seen``, ``unseen`` or ``none``, see :func:`quantile`).
+        (``seen``, ``unseen``, ``anchored`` or ``none``, see :func:`quantile`).
     """
-    pred = model.predict(X, weather)
+    from simulator.surrogate.anchor import apply
+
+    pred = apply(model.predict(X, weather), anchor)
     mean, spread, _ = model.predict_z(X, weather)
     how = "none"
     for g in model.interval_groups():
-        q, tau, how_g = quantile(model, g, weather)
+        q, tau, how_g = quantile(model, g, weather, anchored=anchor is not None)
         how = how_g if g == "heating" else how
-        lo, hi = _bounds(mean[g], q * np.sqrt(spread[g] ** 2 + tau**2))
         col = TARGET_OF[g]
+        z = mean[g] + (anchor.log_ratio.get(col, 0.0) if anchor is not None else 0.0)
+        lo, hi = _bounds(z, q * np.sqrt(spread[g] ** 2 + tau**2))
         # the point prediction is inside its interval by construction (both from the same z)
         pred[f"{col}_p05"] = lo
         pred[f"{col}_p95"] = hi
@@ -178,8 +213,11 @@ def predict_intervals(model: SurrogateModel, X, weather=None) -> pd.DataFrame:
     return pred
 
 
-def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, group: str = "heating") -> pd.DataFrame:
+def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, group: str = "heating",
+                     anchor=None) -> pd.DataFrame:
     """Saving ``baseline - retrofit`` [kWh/m2] per row pair with its 90 % interval.
+
+    ``anchor``: as in :func:`predict_intervals`.
 
     Returns
     -------
@@ -187,9 +225,11 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
         ``savings_kwh_m2``, ``savings_kwh_m2_p05``, ``savings_kwh_m2_p95`` and the
         same in percent of the predicted baseline (``savings_pct...``).
     """
+    from simulator.surrogate.anchor import apply
+
     col = TARGET_OF[group]
-    pb = model.predict(X_base, weather)[col].to_numpy()
-    pr = model.predict(X_retrofit, weather)[col].to_numpy()
+    pb = apply(model.predict(X_base, weather), anchor)[col].to_numpy()
+    pr = apply(model.predict(X_retrofit, weather), anchor)[col].to_numpy()
     # the weather-level bias of a new weather moves baseline and retrofit alike and cancels in the
     # saving, so the saving takes the in-weather (seen) quantile
     cal = getattr(model, "calibration_", {}).get(group)
@@ -206,8 +246,8 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
     var = (gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov
     half = q * np.sqrt(np.clip(var, 0.0, None))
     sav = pb - pr
-    q_u, tau, how = quantile(model, group, weather)
-    if how == "unseen":  # a new weather's bias scales both loads alike: it moves the saving by about tau x saving
+    q_u, tau, how = quantile(model, group, weather, anchored=anchor is not None)
+    if how in ("unseen", "anchored"):  # a weather-level bias scales both loads alike: it moves the saving by ~ tau x saving
         half = np.sqrt(half**2 + (q_u * tau * sav) ** 2)
     out = pd.DataFrame({"savings_kwh_m2": sav, "savings_kwh_m2_p05": sav - half, "savings_kwh_m2_p95": sav + half})
     with np.errstate(invalid="ignore", divide="ignore"):

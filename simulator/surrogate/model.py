@@ -100,7 +100,7 @@ from simulator.surrogate.weather_features import MODEL_INPUTS, feature_ranges, w
 log = logging.getLogger(__name__)
 
 #: Bumped when the model's structure or its stored form changes (invalidates caches).
-MODEL_FORMAT = "7"
+MODEL_FORMAT = "8"
 #: Fewest distinct training weathers with which the regressors also see weather numbers.
 MIN_WEATHERS_FOR_INPUTS = 4
 LOG_OFFSET = 0.1  # added before taking logs of loads [kWh/m2 or W/m2]
@@ -116,7 +116,7 @@ PHYS_INPUTS = ("h_wall_w_m2k", "h_window_w_m2k", "h_roof_w_m2k", "h_ground_w_m2k
                "h_total_w_m2k", "solar_aperture_south", "solar_aperture_north", "phys_cooling_transfer_kwh_m2")
 PHYS_LOGS = ("phys_heating_kwh_m2", "phys_cooling_kwh_m2", "phys_peak_heating_w_m2", "phys_peak_cooling_w_m2",
              "phys_window_solar_kwh_m2", "phys_heating_loss_kwh_m2", "phys_heating_gains_kwh_m2",
-             "phys_cooling_gains_kwh_m2")
+             "phys_cooling_gains_kwh_m2", "phys_latent_kwh_m2")
 
 
 # --------------------------------------------------------------------------- inputs

@@ -18,6 +18,17 @@ training weather:
   storage); cooling on day *d* of the cooling season:
   ``max(0, G_d + H * sum_h (T_out - T_cool))`` over the whole day (heat that
   builds up while the air conditioner is off is removed when it runs).
+* long-wave loss to the sky (ISO 13790's sky term with the hourly sky
+  temperature of the weather file's horizontal infrared radiation):
+  ``R_se h_r (F_roof H_roof + F_wall (H_wall + H_window)) (T_out - T_sky)``,
+  added to the heating loss and taken from the cooling load;
+* latent cooling on the cooling hours: the outdoor air (the row's air change;
+  offices and schools also their per-person fresh air) brings moisture above
+  that of room air at the cooling setpoint and an assumed room humidity
+  (model_assumptions ``zone_relative_humidity_pct``, an estimate),
+  ``rho n V max(0, w_out - w_room) h_fg``, plus the latent heat of the
+  occupants; EnergyPlus's ideal loads remove it as condensate where their
+  supply air is colder than the room's dew point (no humidity control).
 
 This is a simplified degree-hour method (cf. ISO 52016-1 / EN ISO 13790
 quasi-steady-state monthly method with a utilisation of 1 within a day). It is
@@ -37,10 +48,19 @@ from buildings import ventilation as V
 from simulator.sourced_data import load_data
 from simulator.surrogate import hourly as H
 from simulator.surrogate.space import Family, base_building, get_family, trv_night_hours
-from simulator.units import AIR_WH_M3K, DAYS_PER_YEAR, MONTH_OF_DAY  # noqa: F401 (AIR_WH_M3K: public name)
+from simulator.units import (  # noqa: F401 (AIR_WH_M3K: public name)
+    AIR_WH_M3K,
+    DAYS_PER_YEAR,
+    MONTH_OF_DAY,
+    STEFAN_BOLTZMANN_W_M2K4,
+    humidity_ratio_kg_kg,
+    saturation_vapour_pressure_pa,
+)
 
 #: Sensible share of metabolic heat [-]: simulator/data/model_assumptions.toml [people].
 PEOPLE_SENSIBLE_FRACTION = load_data("model_assumptions")["people"]["sensible_fraction"]
+#: Sky and latent terms: simulator/data/model_assumptions.toml [surrogate_physics] (values, units, sources).
+SURROGATE_PHYSICS = load_data("model_assumptions")["surrogate_physics"]
 T_GRID_C = np.arange(0.0, 30.01, 0.25)
 AZ_GRID_DEG = np.arange(140.0, 220.01, 2.0)
 FACADES = ("south", "north", "east", "west")
@@ -82,6 +102,15 @@ class Climate:
         Hygiene air change of homes [1/h] (GB 50736-2012; 0 for offices and schools).
     heating_design_c
         99.6 % heating design dry bulb of the year [C] (:func:`simulator.design_days.design_days`).
+    sky_heat_kh
+        Per day: sum of ``T_out - T_sky`` over the heating hours (sets A and B) [K h].
+    sky_cool_kh
+        Per day: sum of ``T_out - T_sky`` over the 24 hours of cooling days (else 0) [K h].
+    moisture_day_h
+        Per day: sum of ``max(0, w_out - w_room)`` over the cooling-on hours [h] (humidity ratios in kg/kg).
+    latent_fixed_day_wh_m2
+        Per day: latent heat of the occupants and of the family's per-person fresh air over the
+        cooling-on hours [Wh/m2].
     """
 
     weather_id: str
@@ -103,6 +132,41 @@ class Climate:
     clear_height_m: float
     hygiene_ach: float
     heating_design_c: float
+    sky_heat_kh: np.ndarray
+    sky_cool_kh: np.ndarray
+    moisture_day_h: np.ndarray
+    latent_fixed_day_wh_m2: np.ndarray
+
+
+def sky_temperature_c(weather_data) -> np.ndarray:
+    """Hourly sky temperature [C] from the horizontal infrared radiation: ``(IR / sigma)^(1/4)``."""
+    ir = np.clip(weather_data["horizontal_ir_wh_m2"].to_numpy(dtype=float), 1.0, None)
+    return (ir / STEFAN_BOLTZMANN_W_M2K4) ** 0.25 - 273.15
+
+
+def outdoor_humidity_ratio(weather_data) -> np.ndarray:
+    """Hourly outdoor humidity ratio [kg/kg] from the dew point and the station pressure."""
+    p = weather_data["pressure_pa"].to_numpy(dtype=float)
+    return humidity_ratio_kg_kg(saturation_vapour_pressure_pa(weather_data["dew_point_c"].to_numpy(dtype=float)), p)
+
+
+def room_humidity_ratio(weather_data, setpoint_c: np.ndarray) -> np.ndarray:
+    """Hourly humidity ratio of room air at ``setpoint_c`` and the assumed room humidity [kg/kg]."""
+    p = weather_data["pressure_pa"].to_numpy(dtype=float)
+    e = SURROGATE_PHYSICS["zone_relative_humidity_pct"] / 100.0 * saturation_vapour_pressure_pa(setpoint_c)
+    return humidity_ratio_kg_kg(e, p)
+
+
+def latent_wh_per_m3_h() -> float:
+    """Latent heat of 1 m3 of air per unit of humidity ratio [Wh/m3]: ``rho h_fg / 3600``."""
+    return SURROGATE_PHYSICS["air_density_kg_m3"] * SURROGATE_PHYSICS["latent_heat_vaporisation_j_kg"] / 3600.0
+
+
+def sky_coefficient(h_roof: np.ndarray, h_wall: np.ndarray, h_window: np.ndarray) -> np.ndarray:
+    """Long-wave loss to the sky per kelvin of ``T_out - T_sky``, per m2 of floor [W/(m2 K)]."""
+    sp = SURROGATE_PHYSICS
+    rh = sp["exterior_surface_resistance_m2k_w"] * sp["sky_radiative_coefficient_w_m2k"]
+    return rh * (sp["sky_form_factor_roof"] * h_roof + sp["sky_form_factor_wall"] * (h_wall + h_window))
 
 
 def _degree_hours_table(t_out: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -153,6 +217,13 @@ def climate(family: str | Family, weather) -> Climate:
             solar[i, k] = H.vertical_irradiance_wh_m2(data, cos_z, az, surface_az % 360.0).reshape(DAYS, 24).sum(1)
     ground = np.asarray(slab_ground_temperatures_c(weather), dtype=float)[MONTH_OF_DAY]
     g = b.geometry
+    sky_dt = t_out - sky_temperature_c(data)
+    cool_hour = cool_on & np.repeat(cool_day, 24)
+    moisture = np.clip(outdoor_humidity_ratio(data) - room_humidity_ratio(data, cool_sp), 0.0, None) * cool_hour
+    occ = H.profile_hourly(b, op.occupancy)
+    fresh_m3_h_m2 = op.fresh_air_m3_h_person * occ / op.occupancy_m2_per_person
+    latent_fixed = (occ * op.activity_w_per_person / op.occupancy_m2_per_person * (1.0 - PEOPLE_SENSIBLE_FRACTION)
+                    + fresh_m3_h_m2 * latent_wh_per_m3_h() * moisture) * cool_hour
     from simulator.design_days import design_days
 
     return Climate(
@@ -175,6 +246,10 @@ def climate(family: str | Family, weather) -> Climate:
         clear_height_m=V.clear_height_m(b),
         hygiene_ach=V.hygiene_ach(b),
         heating_design_c=float(design_days(weather).heating_dry_bulb_c),
+        sky_heat_kh=(sky_dt * (a | bset)).reshape(DAYS, 24).sum(axis=1),
+        sky_cool_kh=sky_dt.reshape(DAYS, 24).sum(axis=1) * cool_day,
+        moisture_day_h=moisture.reshape(DAYS, 24).sum(axis=1),
+        latent_fixed_day_wh_m2=latent_fixed.reshape(DAYS, 24).sum(axis=1),
     )
 
 
@@ -288,11 +363,13 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
           + _interp_rows(clim.dh_b_kh.T.astype(f32), T_GRID_C, setback))
     ground = (h_ground * 24.0).astype(f32)[:, None] * np.clip(
         sp.astype(f32)[:, None] - clim.ground_day_c.astype(f32)[None, :], 0.0, None)
+    k_sky = sky_coefficient(h_roof, h_wall, h_window)
     heat_daily = dh
     heat_daily *= h_out.astype(f32)[:, None]
     heat_daily += ground
+    heat_daily += k_sky.astype(f32)[:, None] * clim.sky_heat_kh.astype(f32)[None, :]
     season = clim.heat_day.astype(f32)
-    heating_loss = (heat_daily @ season).astype(float) / 1000.0
+    heating_loss = (heat_daily @ season).astype(float) / 1000.0  # with the sky term
     heating_gains = (gains @ season).astype(float) / 1000.0
     heat_daily -= gains
     np.clip(heat_daily, 0.0, None, out=heat_daily)
@@ -302,7 +379,15 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     cooling_transfer = h_out * float((clim.dh_cool_kh * clim.cool_day).sum()) / 1000.0
     cool_daily = gains
     cool_daily += h_out.astype(f32)[:, None] * clim.dh_cool_kh.astype(f32)[None, :]
+    cool_daily -= k_sky.astype(f32)[:, None] * clim.sky_cool_kh.astype(f32)[None, :]
     np.clip(cool_daily, 0.0, None, out=cool_daily)
+    # latent: moisture of the outdoor air (homes' window make-up is not recovered by a heat-recovery unit)
+    moist_ach = np.maximum(_col(X, "infiltration_ach"), clim.hygiene_ach) if "heat_recovery_efficiency" not in X \
+        else np.where(_col(X, "heat_recovery_efficiency") > 0.0, _col(X, "infiltration_ach") + clim.hygiene_ach,
+                      np.maximum(_col(X, "infiltration_ach"), clim.hygiene_ach))
+    latent_daily = ((moist_ach * clim.clear_height_m * latent_wh_per_m3_h()).astype(f32)[:, None]
+                    * clim.moisture_day_h.astype(f32)[None, :] + clim.latent_fixed_day_wh_m2.astype(f32)[None, :])
+    cool_daily += latent_daily
     cool_daily *= clim.cool_day.astype(f32)[None, :]
     months = _month_matrix(clim.month_of_day)
     heat_m = (heat_daily @ months).astype(float) / 1000.0
@@ -325,6 +410,8 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     out["phys_heating_gains_kwh_m2"] = heating_gains
     out["phys_cooling_gains_kwh_m2"] = cooling_gains
     out["phys_cooling_transfer_kwh_m2"] = cooling_transfer
+    out["phys_latent_kwh_m2"] = (latent_daily @ cool_season).astype(float) / 1000.0
+    out["phys_sky_heating_kwh_m2"] = k_sky * float((clim.sky_heat_kh * clim.heat_day).sum()) / 1000.0
     # steady state on the heating design day: no sun, no gains, the coldest month's ground
     out["phys_design_heating_w_m2"] = (h_out * np.clip(sp - clim.heating_design_c, 0.0, None)
                                        + h_ground * np.clip(sp - float(np.min(clim.ground_day_c)), 0.0, None))

@@ -1,0 +1,108 @@
+"""The surrogate's anchor on a weather outside training (simulator/surrogate/anchor.py).
+
+Hand values first (the log-ratio correction and the monthly split), then one
+real EnergyPlus run: the anchor makes the family's base building exact on a
+new weather and moves the other buildings by the same log ratio.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.surrogate import anchor as A
+
+MONTHS = range(1, 13)
+
+
+def _row(heating: float, cooling: float, heat_months: dict[int, float], cool_months: dict[int, float]) -> dict:
+    row = {"heating_kwh_m2": heating, "cooling_kwh_m2": cooling, "peak_heating_w_m2": 40.0,
+           "peak_cooling_w_m2": 60.0}
+    for m in MONTHS:
+        row[f"heating_kwh_m2_m{m:02d}"] = heat_months.get(m, 0.0)
+        row[f"cooling_kwh_m2_m{m:02d}"] = cool_months.get(m, 0.0)
+    return row
+
+
+def test_the_anchor_is_the_log_ratio_and_keeps_months_adding_up():
+    # base building: surrogate 50 kWh/m2 (Jan 30, Feb 20), EnergyPlus 60 (Jan 40, Feb 20)
+    pred = pd.Series(_row(50.0, 20.0, {1: 30.0, 2: 20.0}, {7: 20.0}))
+    true = pd.Series(_row(60.0, 25.0, {1: 40.0, 2: 20.0}, {7: 25.0}))
+    a = A.anchor_from("office", "w", "public_office", true, pred)
+    assert a.log_ratio["heating_kwh_m2"] == pytest.approx(math.log(60.1 / 50.1), rel=1e-12)
+    assert a.log_ratio["peak_heating_w_m2"] == pytest.approx(0.0, abs=1e-15)
+    # shares: EnergyPlus 2/3 and 1/3 against the surrogate's 0.6 and 0.4
+    assert a.month_ratio["heating"][0] == pytest.approx((2 / 3) / 0.6) and a.month_ratio["heating"][2] == 1.0
+    frame = pd.DataFrame([pred, pd.Series(_row(20.0, 10.0, {1: 12.0, 2: 8.0}, {7: 10.0}))])
+    out = A.apply(frame, a)
+    # the base building becomes EnergyPlus's, annual and monthly
+    assert out.loc[0, "heating_kwh_m2"] == pytest.approx(60.0, rel=1e-12)
+    assert out.loc[0, "heating_kwh_m2_m01"] == pytest.approx(40.0, rel=1e-12)
+    assert out.loc[0, "cooling_kwh_m2_m07"] == pytest.approx(25.0, rel=1e-12)
+    # another building moves by the same log ratio: (20 + 0.1) x 60.1 / 50.1 - 0.1
+    assert out.loc[1, "heating_kwh_m2"] == pytest.approx(20.1 * 60.1 / 50.1 - 0.1, rel=1e-12)
+    months = out.loc[1, [f"heating_kwh_m2_m{m:02d}" for m in MONTHS]].sum()
+    assert months == pytest.approx(out.loc[1, "heating_kwh_m2"], rel=1e-12)
+    # Jan's share: 0.6 x (2/3)/0.6 = 2/3 against Feb's 0.4 x (1/3)/0.4 = 1/3, renormalised
+    assert out.loc[1, "heating_kwh_m2_m01"] / out.loc[1, "heating_kwh_m2"] == pytest.approx(2 / 3, rel=1e-12)
+    assert A.apply(frame, None) is frame
+
+
+def test_a_month_with_almost_no_load_keeps_its_share():
+    pred = pd.Series(_row(100.0, 1.0, {1: 99.5, 3: 0.5}, {7: 1.0}))
+    true = pd.Series(_row(100.0, 1.0, {1: 99.9, 3: 0.1}, {7: 1.0}))
+    a = A.anchor_from("office", "w", "b", true, pred)
+    assert a.month_ratio["heating"][2] == 1.0  # 0.5 % and 0.1 %: below MIN_SHARE, a ratio of noise
+
+
+def test_a_large_correction_is_reported():
+    pred = pd.Series(_row(10.0, 20.0, {1: 10.0}, {7: 20.0}))
+    true = pd.Series(_row(30.0, 20.0, {1: 30.0}, {7: 20.0}))
+    a = A.anchor_from("office", "w", "b", true, pred)
+    assert len(a.problems) == 1 and "heating_kwh_m2" in a.problems[0] and "prefer EnergyPlus" in a.problems[0]
+    assert a.to_dict()["factors"]["heating_kwh_m2"] == pytest.approx(30.1 / 10.1, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
+    """One EnergyPlus run of the office family's base on a synthetic year that is not a training year."""
+    import archetypes
+    from buildings import measures as M
+    from simulator.surrogate import dataset as ds
+    from simulator.surrogate import weathers as wx
+    from simulator.surrogate.engine import SurrogateEngine
+    from simulator.surrogate.model import load_model
+    from simulator.surrogate.space import features_of, get_family
+
+    w = wx.load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14")
+    fam = get_family("office")
+    model, _ = load_model(fam)
+    assert not model.physics_.is_training_weather(w)
+    a = A.anchor_for(fam, w, cache=session_cache)
+    assert a is not None and a.building == "public_office" and a.weather_id == w.id
+    # the training year needs none
+    assert A.anchor_for(fam, wx.load_weather("tianjin"), cache=session_cache) is None
+
+    from simulator.batch import Case, run_batch
+    from weather.library import write_cached_epw
+
+    base = archetypes.load("public_office")
+    true = ds.targets_of(run_batch([Case(base, str(write_cached_epw(w)))], cache=session_cache)[0].loads)
+    loads = SurrogateEngine(warn=False).simulate(base, w)
+    area = loads.floor_area_m2
+    assert loads.heating_kwh / area == pytest.approx(true["heating_kwh_m2"], rel=1e-9)
+    assert loads.cooling_kwh / area == pytest.approx(true["cooling_kwh_m2"], rel=1e-9)
+    assert loads.meta["interval_calibration"] == "anchored" and loads.meta["anchor"]["building"] == "public_office"
+    lo, hi = loads.meta["intervals_90"]["heating_kwh_m2"]
+    assert lo < true["heating_kwh_m2"] < hi
+    # a retrofitted office moves by the base's log ratio, not to its own EnergyPlus value
+    r = M.apply(base, M.package("envelope"))
+    raw = model.predict(pd.DataFrame([features_of(r, fam)]), w).iloc[0]["heating_kwh_m2"]
+    got = SurrogateEngine(warn=False).simulate(r, w).heating_kwh / area
+    assert got == pytest.approx((raw + 0.1) * np.exp(a.log_ratio["heating_kwh_m2"]) - 0.1, rel=1e-9)
+    unanchored = SurrogateEngine(warn=False, anchor=False).simulate(r, w)
+    assert unanchored.meta["anchor"] == "anchoring off"
+    assert unanchored.heating_kwh / area == pytest.approx(raw, rel=1e-9)
