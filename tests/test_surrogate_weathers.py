@@ -485,9 +485,10 @@ def test_check_on_another_weather_reports_the_weather_and_interval_coverage(sess
     w = rep["weather"]
     assert w["name"] and w["id"] and isinstance(w["domain_problems"], list)
     assert w["training_weather"] is (held_out is None)
-    if held_out is not None:  # anchored on the office family's base (the public office itself): exact there
+    if held_out is not None:  # anchored on the office family's base (the public office itself): exact there,
+        # to the float32 physical estimate computed in batches of other sizes (1e-7 relative measured)
         assert w["anchor"]["building"] == "public_office" and w["interval_calibration"] == "anchored"
-        assert abs(rep["baseline_heating_error_pct"]) < 1e-6 and abs(rep["baseline_cooling_error_pct"]) < 1e-6
+        assert abs(rep["baseline_heating_error_pct"]) < 1e-4 and abs(rep["baseline_cooling_error_pct"]) < 1e-4
     else:
         assert w["anchor"] is None
     json.dumps(rep)  # JSON-able
