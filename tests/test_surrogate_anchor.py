@@ -106,3 +106,16 @@ def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     unanchored = SurrogateEngine(warn=False, anchor=False).simulate(r, w)
     assert unanchored.meta["anchor"] == "anchoring off"
     assert unanchored.heating_kwh / area == pytest.approx(raw, rel=1e-9)
+
+
+def test_the_monthly_fast_path_gives_the_same_months():
+    pred = pd.Series(_row(50.0, 20.0, {1: 30.0, 2: 20.0}, {7: 20.0}))
+    true = pd.Series(_row(60.0, 25.0, {1: 40.0, 2: 20.0}, {6: 5.0, 7: 20.0}))
+    a = A.anchor_from("office", "w", "b", true, pred)
+    frame = pd.DataFrame([pred, pd.Series(_row(20.0, 9.0, {1: 12.0, 2: 8.0}, {6: 1.0, 7: 8.0}))])
+    full = A.apply(frame, a)
+    h = frame[[f"heating_kwh_m2_m{m:02d}" for m in MONTHS]].to_numpy()
+    c = frame[[f"cooling_kwh_m2_m{m:02d}" for m in MONTHS]].to_numpy()
+    h2, c2 = A.apply_monthly(h, c, a)
+    np.testing.assert_allclose(h2, full[[f"heating_kwh_m2_m{m:02d}" for m in MONTHS]].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(c2, full[[f"cooling_kwh_m2_m{m:02d}" for m in MONTHS]].to_numpy(), rtol=1e-12)

@@ -101,14 +101,17 @@ def cooling_cop(building: Building) -> float | None:
     return c["ashp_cooling_eer"]
 
 
-def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None) -> tuple[np.ndarray, np.ndarray]:
+def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None, anchor=None) -> tuple[np.ndarray, np.ndarray]:
     """Monthly heating and cooling [kWh/m2], shape (n, 12) each: the surrogate's two load groups only.
 
     Same numbers as :func:`simulator.surrogate.engine.predict_features` (tested),
     without the peak and window-solar regressors the meters do not need
     (about 3x faster inside the sampler). ``weather``: a ``weather.Weather``
-    (None: the built-in year), the weather-aware surrogate of issue 12.
+    (None: the built-in year), the weather-aware surrogate of issue 12. ``anchor``: the
+    family's anchor on that weather (:mod:`simulator.surrogate.anchor`), or None.
     """
+    from simulator.surrogate.anchor import apply_monthly
+
     model, _ = load_model(family)
     with single_threaded():
         est, Z = model.physics_.design(X, weather)
@@ -117,7 +120,7 @@ def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None) -> tuple[np.nd
             out.update(model.encoders_[g].decode(model.groups_[g].predict(Z), est))
     heat = np.column_stack([out[f"heating_kwh_m2_m{m:02d}"] for m in range(1, 13)])
     cool = np.column_stack([out[f"cooling_kwh_m2_m{m:02d}"] for m in range(1, 13)])
-    return heat, cool
+    return apply_monthly(heat, cool, anchor)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +143,9 @@ class ForwardModel:
         Seasonal COP of cooling, or ``None``.
     weather
         The weather the surrogate predicts on (``weather.Weather``; None: the built-in year).
+    anchor
+        The surrogate's anchor on that weather when it is not a training year (one EnergyPlus
+        run of the family's base archetype, :mod:`simulator.surrogate.anchor`), else None.
     """
 
     family: Family
@@ -151,6 +157,7 @@ class ForwardModel:
     cooling_cop: float | None
     weather: Any = None
     heating_electricity: Any = None  # electric.HeatingElectricity of a heat pump / electric storage, else None
+    anchor: Any = None
 
     @property
     def names(self) -> list[str]:
@@ -181,7 +188,7 @@ class ForwardModel:
     def predict(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Monthly heat and electricity at the meters [kWh], each shape (n, 12)."""
         X = self.features(theta)
-        heat_m2, cool_m2 = monthly_kwh_m2(self.family, X, self.weather)
+        heat_m2, cool_m2 = monthly_kwh_m2(self.family, X, self.weather, self.anchor)
         a = self.floor_area_m2
         heat = heat_m2 * a / self.efficiency(theta)[:, None]
         elec = (X["lighting_w_m2"].to_numpy()[:, None] * self.lighting_h[None, :]
@@ -204,7 +211,8 @@ class ForwardModel:
         from simulator.surrogate.model import LOG_OFFSET
 
         model, _ = load_model(self.family)
-        row = predict_intervals(model, self.features(np.array([[p.mean for p in self.priors]])), self.weather).iloc[0]
+        row = predict_intervals(model, self.features(np.array([[p.mean for p in self.priors]])), self.weather,
+                                self.anchor).iloc[0]
         lo, hi = row["heating_kwh_m2_p05"] + LOG_OFFSET, row["heating_kwh_m2_p95"] + LOG_OFFSET
         return float(np.log(hi / lo) / (2.0 * Z90)) if lo > 0 and np.isfinite(hi) else 0.0
 
@@ -223,8 +231,11 @@ def forward_model(building: Building, family: Family, base_features: dict[str, f
         else monthly_sums(H.profile_hourly(building, op.lighting)) / 1000.0
     equip = monthly_sums(H.equipment_hourly_kwh(building)) / (op.equipment_w_m2 * area) if op.equipment_w_m2 > 0 \
         else monthly_sums(H.profile_hourly(building, op.equipment)) / 1000.0
+    from simulator.surrogate.engine import SurrogateEngine
+
+    anchor = SurrogateEngine(warn=False).anchor_of(family, weather)[0] if weather is not None else None
     return ForwardModel(family, dict(base_features), tuple(priors), float(floor_area_m2), light, equip,
-                        cooling_cop(building), weather, heating_electricity)
+                        cooling_cop(building), weather, heating_electricity, anchor)
 
 
 @dataclass(frozen=True, eq=False)
