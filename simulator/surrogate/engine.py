@@ -24,8 +24,12 @@ trained model (:mod:`simulator.surrogate.model`), and returns the same
   the predicted annual total.
 
 The weather is an input: the model predicts on the weather given (the physical
-estimate runs on its hours; :mod:`simulator.surrogate.model`), and every
-prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
+estimate runs on its hours; :mod:`simulator.surrogate.model`). On a weather that
+is not one of the training years the first prediction of a family runs the
+family's base archetype once in EnergyPlus on it and corrects every prediction
+of the family there by that run (:mod:`simulator.surrogate.anchor`;
+``SurrogateEngine(anchor=False)`` skips it; ``loads.meta["anchor"]`` says what
+was done). Every prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
 heating and cooling [kWh/m2], peaks and design loads [W/m2];
 :mod:`simulator.surrogate.intervals`).
 
