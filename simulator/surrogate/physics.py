@@ -371,7 +371,19 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     season = clim.heat_day.astype(f32)
     heating_loss = (heat_daily @ season).astype(float) / 1000.0  # with the sky term
     heating_gains = (gains @ season).astype(float) / 1000.0
-    heat_daily -= gains
+    # gains usable within the day: ISO 13790's utilisation factor on the day's gain/loss ratio, with the
+    # time constant of a medium-mass building (a day's heat storage is full use only for heavy buildings)
+    sp_ = SURROGATE_PHYSICS
+    tau_h = sp_["mass_heat_capacity_wh_m2k"] / np.maximum(h_out + h_ground, 1e-6)
+    a_exp = (sp_["utilisation_a0"] + tau_h / sp_["utilisation_tau0_h"]).astype(f32)[:, None]
+    gamma = np.divide(gains, heat_daily, out=np.full_like(gains, 1e6), where=heat_daily > 0)
+    near_one = np.abs(gamma - 1.0) < 1e-4
+    # (1 - g^a) / (1 - g^(a+1)), written in 1/g above 1 so that no power overflows
+    g = np.where(near_one, 0.5, np.where(gamma > 1.0, 1.0 / gamma, gamma))
+    below = (1.0 - g**a_exp) / (1.0 - g ** (a_exp + 1.0))
+    above = (g - g ** (a_exp + 1.0)) / (1.0 - g ** (a_exp + 1.0))
+    eta = np.where(near_one, a_exp / (a_exp + 1.0), np.where(gamma > 1.0, above, below))
+    heat_daily -= eta * gains
     np.clip(heat_daily, 0.0, None, out=heat_daily)
     heat_daily *= clim.heat_day.astype(f32)[None, :]
     cool_season = clim.cool_day.astype(f32)
