@@ -24,7 +24,7 @@ trained model (:mod:`simulator.surrogate.model`), and returns the same
   the predicted annual total.
 
 The weather is an input: the model predicts on the weather given (the physical
-estimate runs on its hours; :mod:`simulator.surrogate.model`). On a weather that
+estimate runs on its hours; :mod:`simulator.surrogate.features`). On a weather that
 is not one of the training years the first prediction of a family runs the
 family's base archetype once in EnergyPlus on it and corrects every prediction
 of the family there by that run (:mod:`simulator.surrogate.anchor`;
