@@ -22,7 +22,8 @@ from pathlib import Path
 import archetypes
 import weather
 from simulator.energyplus import EnergyPlusEngine
-from simulator.surrogate import model as mo
+from simulator.surrogate import persistence as ps_
+from simulator.surrogate import training as tr_
 from simulator.surrogate.engine import SurrogateEngine, predict_features
 from simulator.surrogate.sampling import design
 from simulator.surrogate.space import family_of, features_of, get_family
@@ -66,17 +67,17 @@ def main(argv=None) -> int:
 
     # training from the committed dataset (fresh) and loading from the disk cache
     t0 = time.perf_counter()
-    model, meta = mo.load_model(fam, retrain=True)
+    model, meta = tr_.load_model(fam, retrain=True)
     res["train_s"] = round(time.perf_counter() - t0, 2)
     res["n_train"] = meta["n_train"]
-    mo._memo.cache_clear()
+    tr_._memo.cache_clear()
     tracemalloc.start()
     t0 = time.perf_counter()
-    model, meta = mo.load_model(fam)
+    model, meta = tr_.load_model(fam)
     res["load_from_cache_s"] = round(time.perf_counter() - t0, 3)
     res["loaded_model_memory_mb"] = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
     tracemalloc.stop()
-    path = mo._cache_file(fam, None)
+    path = ps_._cache_file(fam, None)
     res["model_file_mb"] = round(path.stat().st_size / 1e6, 2)
 
     # one building: full engine (Loads with 8760-hour series) and the feature path

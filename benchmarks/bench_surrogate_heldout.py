@@ -232,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from simulator.surrogate import dataset as ds
-    from simulator.surrogate.model import load_model
     from simulator.surrogate.space import family_of_archetype
+    from simulator.surrogate.training import load_model
 
     tqdm.monitor_interval = 0  # no monitor thread: see run_pair
 

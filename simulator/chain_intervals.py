@@ -99,8 +99,9 @@ def error_spreads(before: list, after: list, weather) -> dict[str, Spread]:
     """
     from simulator.surrogate.engine import SurrogateEngine
     from simulator.surrogate.intervals import Z_UNCALIBRATED, quantile
-    from simulator.surrogate.model import SharedKernelGP, load_model
+    from simulator.surrogate.model import SharedKernelGP
     from simulator.surrogate.space import family_of, features_of
+    from simulator.surrogate.training import load_model
 
     fam = family_of(before[0])
     model, _ = load_model(fam)

@@ -30,8 +30,8 @@ def test_load_savings_reproduce_the_surrogates_own_interval(evaluations, tianjin
     savings interval (simulator/surrogate/intervals.py savings_interval, a separate implementation)."""
     from buildings import measures as M
     from simulator.surrogate.intervals import savings_interval
-    from simulator.surrogate.model import load_model
     from simulator.surrogate.space import family_of, features_of
+    from simulator.surrogate.training import load_model
 
     ev = evaluations["envelope"]
     iv = CI.savings_intervals(ev, tianjin)[f"{group}_saved_kwh_m2"]

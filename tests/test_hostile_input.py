@@ -30,8 +30,9 @@ from simulator import cli
 from simulator.app.uploads import MAX_UPLOAD_BYTES, display_name, public_message
 from simulator.evaluate import Options
 from simulator.exceptions import RetrofitError, UnknownNameError, ValidationError, WeatherError
-from simulator.surrogate import model as mo
+from simulator.surrogate import persistence as ps_
 from simulator.surrogate import space as sp
+from simulator.surrogate import training as tr_
 from weather.epw import MAX_EPW_BYTES, parse_epw, read_epw
 from weather.library import resolve
 
@@ -269,7 +270,7 @@ def small_models(tmp_path_factory):
     out = {}
     for kinds in ({"heating": "gp", "cooling": "hgb", "peak_heating": "mlp", "peak_cooling": "hgb",
                    "window_solar": "gp"},):
-        out["mixed"] = mo.train(fam, d, kinds=kinds, cv=False)
+        out["mixed"] = tr_.train(fam, d, kinds=kinds, cv=False)
     return fam, d, out
 
 
@@ -277,8 +278,8 @@ def test_reloaded_model_predicts_the_same(tmp_path, small_models):
     fam, _, models = small_models
     model, meta = models["mixed"]
     path = tmp_path / "m.npz"
-    mo.save_model(model, meta, path)
-    again, meta2 = mo.read_model(path, fam)
+    ps_.save_model(model, meta, path)
+    again, meta2 = ps_.read_model(path, fam)
     X = pd.DataFrame({f.name: np.linspace(f.low, f.high, 50) for f in fam.features})
     pd.testing.assert_frame_equal(model.predict(X), again.predict(X), check_exact=True)
     np.testing.assert_array_equal(model.predict_std(X), again.predict_std(X))
@@ -295,26 +296,26 @@ def test_planted_pickle_never_runs_and_a_bad_file_is_reported(tmp_path, small_mo
         def __reduce__(self):
             return (os.system, (f"touch {canary}",))
 
-    path = mo._cache_file(fam, d)
+    path = ps_._cache_file(fam, d)
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump({"metadata": {}, "model": Boom()}, path)  # a pickle at the model's own path
     joblib.dump({"metadata": {}, "model": Boom()}, path.with_suffix(".joblib"))  # and at the old one
-    mo._memo.cache_clear()
+    tr_._memo.cache_clear()
     with caplog.at_level(logging.WARNING, logger="simulator.surrogate.model"):
-        model, _ = mo.load_model(fam, d)
+        model, _ = tr_.load_model(fam, d)
     assert not canary.exists()
     assert any(str(path) in r.getMessage() and "moved aside" in r.getMessage() for r in caplog.records)
     assert list(path.parent.glob(path.name + ".unreadable-*"))  # kept for inspection
     X = pd.DataFrame({f.name: [f.low] for f in fam.features})
     assert np.isfinite(model.predict(X).to_numpy()).all()
-    mo._memo.cache_clear()
+    tr_._memo.cache_clear()
 
 
 def test_tampered_arrays_are_refused(tmp_path, small_models):
     fam, _, models = small_models
     model, meta = models["mixed"]
     path = tmp_path / "m.npz"
-    mo.save_model(model, meta, path)
+    ps_.save_model(model, meta, path)
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     state = json.loads(arrays["state.json"].tobytes())
@@ -322,7 +323,7 @@ def test_tampered_arrays_are_refused(tmp_path, small_models):
     arrays["state.json"] = np.frombuffer(json.dumps(state).encode(), dtype=np.uint8)
     np.savez(path, **arrays)
     with pytest.raises(ValidationError, match="unknown regressor kind"):
-        mo.read_model(path, fam)
+        ps_.read_model(path, fam)
 
 
 # ----------------------------------------------------------------------------- app uploads

@@ -24,7 +24,9 @@ from simulator.batch import Case, run_batch
 from simulator.exceptions import UnknownNameError, ValidationError
 from simulator.surrogate import dataset as ds
 from simulator.surrogate import model as mo
+from simulator.surrogate import persistence as ps_
 from simulator.surrogate import space as sp
+from simulator.surrogate import training as tr_
 from simulator.surrogate.engine import SurrogateDomainWarning, SurrogateEngine, predict_features
 from simulator.surrogate.sampling import design, random_package
 
@@ -148,7 +150,7 @@ def test_training_on_a_tiny_dataset(tmp_path):
     # training time is measured in benchmarks/bench_surrogate.py, not asserted here (a wall-clock limit
     # fails on a loaded machine: 23 s against 20 s at load average 15 on 2 cores)
     _write_synthetic_dataset(tmp_path, n=24)
-    model, meta = mo.train("residential_walkup", tmp_path)
+    model, meta = tr_.train("residential_walkup", tmp_path)
     assert meta["n_train"] == 24
     assert {f["name"] for f in meta["features"]} == set(sp.get_family("residential_walkup").feature_names)
     assert "heating_kwh_m2_cvrmse_pct" in meta["cv"]
@@ -157,15 +159,15 @@ def test_training_on_a_tiny_dataset(tmp_path):
 
 def test_changed_dataset_invalidates_the_cached_model(tmp_path):
     _write_synthetic_dataset(tmp_path, n=20)
-    _, meta1 = mo.load_model("residential_walkup", tmp_path)
-    cache_file = mo._cache_file(sp.get_family("residential_walkup"), tmp_path)
+    _, meta1 = tr_.load_model("residential_walkup", tmp_path)
+    cache_file = ps_._cache_file(sp.get_family("residential_walkup"), tmp_path)
     assert cache_file.is_file()
-    mo._memo.cache_clear()  # a new process: read back from disk, no retraining
-    _, meta2 = mo.load_model("residential_walkup", tmp_path)
+    tr_._memo.cache_clear()  # a new process: read back from disk, no retraining
+    _, meta2 = tr_.load_model("residential_walkup", tmp_path)
     assert meta2["created"] == meta1["created"] and meta2["data_sha256"] == meta1["data_sha256"]
     _write_synthetic_dataset(tmp_path, n=20, scale=1.5)  # the data change
-    mo._memo.cache_clear()
-    model3, meta3 = mo.load_model("residential_walkup", tmp_path)
+    tr_._memo.cache_clear()
+    model3, meta3 = tr_.load_model("residential_walkup", tmp_path)
     assert meta3["data_sha256"] != meta1["data_sha256"]
     assert meta3["data_sha256"] == ds.data_hash("residential_walkup", tmp_path)
     # and the retrained model learned the new data (targets scaled by 1.5)
@@ -176,7 +178,7 @@ def test_changed_dataset_invalidates_the_cached_model(tmp_path):
 
 def test_predictions_are_consistent(tmp_path):
     df = _write_synthetic_dataset(tmp_path, n=24)
-    model, _ = mo.load_model("residential_walkup", tmp_path)
+    model, _ = tr_.load_model("residential_walkup", tmp_path)
     X = design("residential_walkup", 100, 500)  # derived features left out: the base archetype's value
     pred = predict_features("residential_walkup", X, directory=tmp_path)
     assert len(pred) == 500 and (pred >= 0).all().all()
@@ -217,7 +219,7 @@ def test_dataset_from_another_space_is_refused(tmp_path):
     p = ds.provenance_path("residential_walkup", tmp_path)
     p.write_text(json.dumps({**json.loads(p.read_text()), "space_hash": "0000"}))
     with pytest.raises(ValidationError, match="another feature space"):
-        mo.train("residential_walkup", tmp_path)
+        tr_.train("residential_walkup", tmp_path)
 
 
 def test_cli_space_lists_every_family(capsys):
@@ -347,7 +349,7 @@ def test_surrogate_loads_have_the_energyplus_form(walkup_check):
 
 
 def test_model_metadata_travels_with_the_model():
-    _, meta = mo.load_model("residential_walkup")
+    _, meta = tr_.load_model("residential_walkup")
     # the model names every dataset file it was trained on (all training weathers)
     assert meta["data_sha256"] == ds.data_hash_all("residential_walkup")
     assert meta["n_train"] >= 200

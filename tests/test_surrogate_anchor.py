@@ -73,18 +73,18 @@ def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     from buildings import measures as M
     from simulator.surrogate import dataset as ds
     from simulator.surrogate import weathers as wx
-    from simulator.surrogate.engine import SurrogateEngine
-    from simulator.surrogate.model import load_model
+    from simulator.surrogate.engine import SurrogateEngine, anchor_for
     from simulator.surrogate.space import features_of, get_family
+    from simulator.surrogate.training import load_model
 
     w = wx.load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14")
     fam = get_family("office")
     model, _ = load_model(fam)
     assert not model.physics_.is_training_weather(w)
-    a = A.anchor_for(fam, w, cache=session_cache)
+    a = anchor_for(fam, w, cache=session_cache)
     assert a is not None and a.building == "public_office" and a.weather_id == w.id
     # the training year needs none
-    assert A.anchor_for(fam, wx.load_weather("tianjin"), cache=session_cache) is None
+    assert anchor_for(fam, wx.load_weather("tianjin"), cache=session_cache) is None
 
     from simulator.batch import Case, run_batch
     from weather.library import write_cached_epw

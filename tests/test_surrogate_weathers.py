@@ -278,12 +278,12 @@ def _write_weather_dataset(directory, wid, n=20, family="office"):
 
 @pytest.fixture(scope="module")
 def three_weather_model(tmp_path_factory):
-    from simulator.surrogate import model as mo
+    from simulator.surrogate import training as tr_
 
     d = tmp_path_factory.mktemp("three-weathers")
     for wid, n in (("tianjin", 40), (WARM, 16), (COLD, 16)):
         _write_weather_dataset(d, wid, n)
-    model, meta = mo.load_model("office", d)
+    model, meta = tr_.load_model("office", d)
     return d, model, meta
 
 
@@ -300,14 +300,15 @@ def test_training_on_several_weathers_records_them_and_calibrates(three_weather_
 def test_the_peak_against_the_capacity_survives_a_reload(three_weather_model, tmp_path):
     """The peak heating against the capacity and the monthly split of new years are stored and read back."""
     from simulator.surrogate import model as mo
+    from simulator.surrogate import persistence as ps_
     from simulator.surrogate.sampling import design
     from simulator.surrogate.space import get_family
 
     _, model, meta = three_weather_model
     assert model.encoders_["peak_heating"].capacity_factor == mo.capacity_factor("office")
     path = tmp_path / "m.npz"
-    mo.save_model(model, meta, path)
-    again, _ = mo.read_model(path, get_family("office"))
+    ps_.save_model(model, meta, path)
+    again, _ = ps_.read_model(path, get_family("office"))
     X = design("office", 100, 10)
     pd.testing.assert_frame_equal(model.predict(X), again.predict(X), check_exact=True)
     new = wx.load_weather("tianjin:ssp245:2050")  # the monthly split of a new year too
@@ -381,12 +382,13 @@ def test_design_loads_are_left_out_when_the_data_lack_them(tmp_path):
     """Files from before the design loads were recorded: no design columns, the engine's design loads None."""
     import archetypes
     from simulator.surrogate import model as mo
+    from simulator.surrogate import training as tr_
     from simulator.surrogate.engine import SurrogateEngine
 
     df = _write_weather_dataset(tmp_path, "tianjin", n=16)
     df[list(ds.DESIGN)] = np.nan
     df.to_csv(ds.dataset_path("office", tmp_path), float_format=ds.FLOAT_FORMAT)
-    model, _ = mo.load_model("office", tmp_path)
+    model, _ = tr_.load_model("office", tmp_path)
     assert set(model.groups_) == set(mo.GROUPS)
     assert not set(ds.DESIGN) & set(model.predict(df[model.feature_names_in_]).columns)
     loads = SurrogateEngine(tmp_path, warn=False).simulate(archetypes.load("public_office"), wx.load_weather("tianjin"))

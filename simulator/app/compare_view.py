@@ -27,8 +27,8 @@ def heating_savings_intervals(building: Building, choices: list[Choices], weathe
     """
     from simulator.surrogate.engine import SurrogateEngine
     from simulator.surrogate.intervals import savings_interval
-    from simulator.surrogate.model import load_model
     from simulator.surrogate.space import family_of, features_of
+    from simulator.surrogate.training import load_model
 
     fam = family_of(building)
     model, _ = load_model(fam)

@@ -70,8 +70,9 @@ from simulator.calibration.priors import Prior
 from simulator.exceptions import ValidationError
 from simulator.loads import monthly_sums
 from simulator.surrogate import hourly as H
-from simulator.surrogate.model import load_model, single_threaded
+from simulator.surrogate.model import single_threaded
 from simulator.surrogate.space import Family
+from simulator.surrogate.training import load_model
 
 log = logging.getLogger(__name__)
 

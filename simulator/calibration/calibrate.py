@@ -74,8 +74,8 @@ from simulator.calibration.meters import MeterData, read_meter
 from simulator.calibration.priors import Prior, load_priors, priors_sha256, support
 from simulator.exceptions import ValidationError
 from simulator.surrogate.engine import predict_features
-from simulator.surrogate.model import load_model
 from simulator.surrogate.space import construction_with_u, domain_violations, family_of, features_of
+from simulator.surrogate.training import load_model
 
 log = logging.getLogger(__name__)
 
@@ -621,8 +621,9 @@ def surrogate_error_factors(before: list[Building], after: list[Building], weath
     import pandas as pd
 
     from simulator.surrogate.intervals import Z_UNCALIBRATED, quantile
-    from simulator.surrogate.model import SharedKernelGP, load_model
+    from simulator.surrogate.model import SharedKernelGP
     from simulator.surrogate.space import family_of, features_of
+    from simulator.surrogate.training import load_model
 
     fam = family_of(before[0])
     model, _ = load_model(fam)

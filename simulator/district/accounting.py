@@ -429,8 +429,8 @@ def predict_loads(rows: pd.DataFrame, with_std: bool = False, directory=None) ->
         log(heating + 0.1), a relative uncertainty), aligned with ``rows``.
     """
     from simulator.surrogate.engine import predict_features
-    from simulator.surrogate.model import load_model
     from simulator.surrogate.space import get_family
+    from simulator.surrogate.training import load_model
 
     out = []
     for fam_name, grp in rows.groupby("family", sort=False):

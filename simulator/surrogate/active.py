@@ -30,7 +30,7 @@ def active_points(family: str, n: int, *, weather: str | None = None, base: str 
     """Point ids (in the base's block) of the ``n`` candidates with the largest predictive spread."""
     from simulator.exceptions import ValidationError
     from simulator.surrogate.intervals import quantile
-    from simulator.surrogate.model import load_model
+    from simulator.surrogate.training import load_model
     from simulator.surrogate.weathers import canonical_id, load_weather
 
     fam = get_family(family)

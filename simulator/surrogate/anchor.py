@@ -27,7 +27,10 @@ The correction is exact for the base building and carries the shared part of
 the error to the others; what it leaves is calibrated by leave-one-weather-out
 over the training weathers (the ``anchored`` quantile,
 :func:`simulator.surrogate.intervals.calibrate`). A training weather needs no
-anchor (:func:`anchor_for` returns None).
+anchor (:func:`simulator.surrogate.engine.anchor_for` makes the run and returns None there).
+
+This module holds the correction only (no model, no EnergyPlus), so the
+interval code can use it without an import cycle.
 
 The anchor costs one EnergyPlus run per family and weather (about 5-20 s on
 one core); predictions after it stay in milliseconds.
@@ -36,15 +39,10 @@ one core); predictions after it stay in milliseconds.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
-from simulator.exceptions import EnergyPlusError
-from simulator.surrogate import dataset as ds
 
 log = logging.getLogger(__name__)
 
@@ -171,62 +169,3 @@ def apply_monthly(heating_m: np.ndarray, cooling_m: np.ndarray, anchor: Anchor |
         share = np.divide(share, tot, out=np.zeros_like(share), where=tot > 0)
         out.append(share * new_annual[:, None])
     return out[0], out[1]
-
-
-_ANCHORS: dict[tuple, Anchor] = {}
-_LOCK = threading.Lock()
-
-
-def anchor_for(family, weather, directory=None, cache=None, progress=None) -> Anchor | None:
-    """The anchor of a family on a weather (None on a training weather): one EnergyPlus run of its base.
-
-    Parameters
-    ----------
-    family
-        Family name or :class:`~simulator.surrogate.space.Family`.
-    weather
-        A ``weather.Weather``.
-    directory
-        Dataset folder of the model.
-    cache
-        Run cache (path or :class:`simulator.cache.RunCache`; default: the user's run cache),
-        so the run is made once per weather, model-independent.
-    progress
-        Passed to :func:`simulator.batch.run_batch`.
-
-    Raises
-    ------
-    EnergyPlusError
-        If EnergyPlus fails on the base building (the message names the weather).
-    """
-    from simulator.batch import Case, run_batch
-    from simulator.surrogate.model import load_model
-    from simulator.surrogate.space import base_building, features_of, get_family
-    from weather.library import write_cached_epw
-
-    fam = get_family(family)
-    model, meta = load_model(fam, directory)
-    if model.physics_.is_training_weather(weather):
-        return None
-    key = (fam.name, weather.id, meta.get("data_sha256"), str(directory))
-    with _LOCK:
-        hit = _ANCHORS.get(key)
-    if hit is not None:
-        return hit
-    base = base_building(fam)
-    epw = write_cached_epw(weather)
-    t0 = time.perf_counter()
-    res = run_batch([Case(base, str(epw))], cache=cache, workers=1, progress=progress)[0]
-    if not res.ok:
-        raise EnergyPlusError(f"EnergyPlus failed on {base.name} on weather {weather.name!r} "
-                              f"(the surrogate's anchor run): {res.error}")
-    elapsed = 0.0 if res.cached else time.perf_counter() - t0
-    true = pd.Series(ds.targets_of(res.loads))
-    pred = model.predict(pd.DataFrame([features_of(base, fam)]), weather).iloc[0]
-    a = anchor_from(fam.name, weather.id, base.name, true, pred, elapsed)
-    log.info("surrogate anchor %s on %s: %s", fam.name, weather.name, a.to_dict()["factors"])
-    with _LOCK:
-        if len(_ANCHORS) >= 64:
-            _ANCHORS.pop(next(iter(_ANCHORS)))
-        _ANCHORS[key] = a
-    return a

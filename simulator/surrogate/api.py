@@ -29,8 +29,8 @@ import pandas as pd
 
 from buildings.model import Building
 from simulator.surrogate.intervals import LEVEL, TARGET_OF, predict_intervals, savings_interval
-from simulator.surrogate.model import load_model
 from simulator.surrogate.space import family_of, features_of
+from simulator.surrogate.training import load_model
 
 MONTHS = tuple(range(1, 13))
 

@@ -41,12 +41,11 @@ import numpy as np
 import pandas as pd
 
 from simulator.surrogate import dataset as ds
-from simulator.surrogate.anchor import anchor_for
 from simulator.surrogate.anchor import apply as apply_anchor
 from simulator.surrogate.intervals import TARGET_OF, predict_intervals, savings_interval
-from simulator.surrogate.model import load_model, metrics
 from simulator.surrogate.sampling import random_package
 from simulator.surrogate.space import domain_violations, family_of_archetype, features_of
+from simulator.surrogate.training import load_model, metrics
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +112,7 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     from simulator.batch import Case, run_batch
     from simulator.energyplus import resolve_weather
     from simulator.exceptions import ValidationError
-    from simulator.surrogate.engine import SurrogateEngine
+    from simulator.surrogate.engine import SurrogateEngine, anchor_for
     from weather.library import resolve
 
     if n < 2:

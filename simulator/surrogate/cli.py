@@ -76,19 +76,19 @@ def cmd_weathers(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from simulator.surrogate import model as mo
+    from simulator.surrogate import training as tr_
 
     rows = []
     for fam in _families(args.family):
         if args.compare:
             bar, update = _bar(f"K-fold {fam}", args.quiet)
             try:
-                sel = mo.compare_models(fam, progress=update)
+                sel = tr_.compare_models(fam, progress=update)
             finally:
                 if bar is not None:
                     bar.close()
-            mo.selection_path(fam).write_text(json.dumps(sel, indent=2) + "\n", encoding="utf-8")
-        _, meta = mo.load_model(fam, retrain=True)
+            tr_.selection_path(fam).write_text(json.dumps(sel, indent=2) + "\n", encoding="utf-8")
+        _, meta = tr_.load_model(fam, retrain=True)
         cv = meta["cv"]
         rows.append({"family": fam, "n_train": meta["n_train"], "train_s": meta["train_s"],
                      "kinds": ",".join(sorted(set(meta["kinds"].values()))),

@@ -66,7 +66,7 @@ from buildings.model import Building
 from simulator.loads import Loads
 from simulator.surrogate import dataset as ds
 from simulator.surrogate import hourly as H
-from simulator.surrogate.model import MODEL_FORMAT, PREDICTED, load_model
+from simulator.surrogate.model import MODEL_FORMAT, PREDICTED
 from simulator.surrogate.space import (
     Family,
     base_building,
@@ -75,6 +75,7 @@ from simulator.surrogate.space import (
     features_of,
     get_family,
 )
+from simulator.surrogate.training import load_model
 from simulator.units import HOURS_PER_YEAR, MONTH_HOURS
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,67 @@ def predict_features(family: str | Family, X, directory=None, weather=None, inte
 
         return predict_intervals(model, X, w)
     return model.predict(X, w)
+
+
+_ANCHORS: dict[tuple, object] = {}
+_ANCHOR_LOCK = threading.Lock()
+
+
+def anchor_for(family, weather, directory=None, cache=None, progress=None):
+    """The :class:`~simulator.surrogate.anchor.Anchor` of a family on a weather (None on a training weather).
+
+    One EnergyPlus run of the family's base archetype on the weather, compared with the surrogate.
+
+    Parameters
+    ----------
+    family
+        Family name or :class:`~simulator.surrogate.space.Family`.
+    weather
+        A ``weather.Weather``.
+    directory
+        Dataset folder of the model.
+    cache
+        Run cache (path or :class:`simulator.cache.RunCache`; default: the user's run cache),
+        so the run is made once per weather, model-independent.
+    progress
+        Passed to :func:`simulator.batch.run_batch`.
+
+    Raises
+    ------
+    EnergyPlusError
+        If EnergyPlus fails on the base building (the message names the weather).
+    """
+    from simulator.batch import Case, run_batch
+    from simulator.exceptions import EnergyPlusError
+    from simulator.surrogate.anchor import anchor_from
+    from weather.library import write_cached_epw
+
+    fam = get_family(family)
+    model, meta = load_model(fam, directory)
+    if model.physics_.is_training_weather(weather):
+        return None
+    key = (fam.name, weather.id, meta.get("data_sha256"), str(directory))
+    with _ANCHOR_LOCK:
+        hit = _ANCHORS.get(key)
+    if hit is not None:
+        return hit
+    base = base_building(fam)
+    epw = write_cached_epw(weather)
+    t0 = time.perf_counter()
+    res = run_batch([Case(base, str(epw))], cache=cache, workers=1, progress=progress)[0]
+    if not res.ok:
+        raise EnergyPlusError(f"EnergyPlus failed on {base.name} on weather {weather.name!r} "
+                              f"(the surrogate's anchor run): {res.error}")
+    elapsed = 0.0 if res.cached else time.perf_counter() - t0
+    true = pd.Series(ds.targets_of(res.loads))
+    pred = model.predict(pd.DataFrame([features_of(base, fam)]), weather).iloc[0]
+    a = anchor_from(fam.name, weather.id, base.name, true, pred, elapsed)
+    log.info("surrogate anchor %s on %s: %s", fam.name, weather.name, a.to_dict()["factors"])
+    with _ANCHOR_LOCK:
+        if len(_ANCHORS) >= 64:
+            _ANCHORS.pop(next(iter(_ANCHORS)))
+        _ANCHORS[key] = a
+    return a
 
 
 class SurrogateEngine:
@@ -251,7 +313,6 @@ class SurrogateEngine:
         if not self.anchor:
             return None, "anchoring off"
         from simulator.exceptions import RetrofitError
-        from simulator.surrogate.anchor import anchor_for
 
         try:
             a = anchor_for(fam, w, self.directory)

@@ -38,9 +38,12 @@ training and the model cache in :mod:`simulator.surrogate.training`, the
 storage without pickle in :mod:`simulator.surrogate.persistence`; this module
 keeps the estimator (:class:`SurrogateModel`, :func:`refit_fixed`,
 :func:`headline_z`, :data:`PREDICTED`, :data:`MODEL_FORMAT`). The names of
-the other five modules are still importable from here.
+features, groups and regressors are still importable from here; training and
+persistence (``load_model``, ``train``, ``metrics``, ``read_model``...) are
+imported from their own modules: this module imports neither, so there is no
+import cycle, hidden or not.
 
-Persistence: :func:`load_model` trains from the committed dataset on first use
+Persistence: :func:`simulator.surrogate.training.load_model` trains from the committed dataset on first use
 and caches the fitted model with its metadata (feature names with units,
 valid ranges, data hash, library versions, CV scores) in the cache folder
 (``$HONGQIAO_CACHE_DIR/surrogate``); a changed dataset, library version or
@@ -315,24 +318,3 @@ def refit_fixed(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame) -> Surr
 
 
 _refit_fixed = refit_fixed  # the name before the split
-
-
-
-#: Names defined in :mod:`simulator.surrogate.training` and :mod:`simulator.surrogate.persistence`,
-#: importable from here as before the split.
-_MOVED = {
-    "training": ("CV_FOLDS", "scores", "metrics", "cross_validate", "compare_models",
-                 "selection_path", "chosen_kinds", "train", "load_model", "_memo", "_load_model_cached",
-                 "_load_or_train"),
-    "persistence": ("model_cache_dir", "versions", "_cache_file", "_move_aside", "model_state",
-                    "model_from_state", "read_model", "save_model"),
-}
-
-
-def __getattr__(name: str):
-    import importlib
-
-    for module, names in _MOVED.items():
-        if name in names:
-            return getattr(importlib.import_module(f"simulator.surrogate.{module}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
