@@ -357,3 +357,18 @@ def test_model_metadata_travels_with_the_model():
     assert all("unit" in f and f["low"] < f["high"] for f in meta["features"])
     df = pd.read_csv(ds.dataset_path("residential_walkup"))
     assert set(sp.get_family("residential_walkup").feature_names) <= set(df.columns)
+
+
+def test_capping_hours_at_the_peak_keeps_every_month_total():
+    """Hours above the peak give their excess to the month's other hours, even when every loaded hour is full."""
+    from simulator.surrogate.hourly import cap_hourly
+
+    h = np.zeros(8760)
+    h[:3] = 10.0  # January: 30 kWh in three hours, a cap of 4 kWh leaves no loaded hour with room
+    h[744:744 + 48] = 1.0  # February: 48 kWh, two loaded hours above a cap that others can take
+    h[745] = h[746] = 6.0
+    out = cap_hourly(h, 4.0)
+    assert out.max() <= 4.0 + 1e-12
+    assert out[:744].sum() == pytest.approx(30.0, rel=1e-12)  # by hand: the January total
+    assert out[744:1416].sum() == pytest.approx(h[744:1416].sum(), rel=1e-12)
+    assert (out[3:744] > 0).all()  # the excess went to January's other hours

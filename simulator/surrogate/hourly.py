@@ -364,7 +364,11 @@ def blend_spread(monthly_kwh: np.ndarray, model_kwh: np.ndarray, weights: np.nda
 
 
 def cap_hourly(hourly_kwh: np.ndarray, cap_kwh: float, iterations: int = 20) -> np.ndarray:
-    """Clip hours above ``cap_kwh`` and give the excess to the month's other loaded hours (month totals kept)."""
+    """Clip hours above ``cap_kwh`` and give the excess to the month's other hours (month totals kept).
+
+    The excess goes to the loaded hours below the cap in proportion to their load; when every loaded
+    hour is at the cap, evenly to the month's other hours.
+    """
     out = np.asarray(hourly_kwh, dtype=float).copy()
     if cap_kwh <= 0:
         return out
@@ -377,8 +381,13 @@ def cap_hourly(hourly_kwh: np.ndarray, cap_kwh: float, iterations: int = 20) -> 
                 break
             h = np.minimum(h, cap_kwh)
             room = (h > 0) & (h < cap_kwh)
-            if not room.any():
+            if room.any():
+                h[room] += excess * h[room] / h[room].sum()
+                continue
+            # every loaded hour is at the cap: the rest of the month's total goes evenly to its other hours
+            room = h < cap_kwh
+            if not room.any():  # the month's total exceeds the cap in every hour: nothing can hold it
                 break
-            h[room] += excess * h[room] / h[room].sum()
+            h[room] += excess / room.sum()
         out[sl] = h
     return out
