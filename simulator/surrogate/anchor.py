@@ -38,15 +38,13 @@ one core); predictions after it stay in milliseconds.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-log = logging.getLogger(__name__)
+from simulator.surrogate.groups import _log, _shares, _unlog
 
-LOG_OFFSET = 0.1  # as simulator.surrogate.model.LOG_OFFSET [kWh/m2 or W/m2]
 #: A month's share of the annual load below which its anchor ratio is not used [-] (1 %: a ratio of
 #: two near-zero shares is noise, and such months carry under 1 % of the year).
 MIN_SHARE = 0.01
@@ -104,15 +102,15 @@ class Anchor:
                 "energyplus_s": round(self.energyplus_s, 1), "problems": self.problems}
 
 
-def _log(x) -> np.ndarray:
-    return np.log(np.clip(np.asarray(x, dtype=float), 0.0, None) + LOG_OFFSET)
-
-
-def _shares(frame: pd.DataFrame | pd.Series, kind: str) -> np.ndarray:
+def _months(frame: pd.DataFrame | pd.Series, kind: str) -> np.ndarray:
+    """The 12 monthly loads of ``kind`` of each row, shape (n, 12) [kWh/m2]."""
     cols = [f"{kind}_kwh_m2_m{m:02d}" for m in range(1, 13)]
-    v = np.asarray(frame[cols], dtype=float).reshape(-1, 12)
-    tot = v.sum(axis=1, keepdims=True)
-    return np.divide(v, tot, out=np.zeros_like(v), where=tot > 0)
+    return np.asarray(frame[cols], dtype=float).reshape(-1, 12)
+
+
+def _corrected_months(monthly: np.ndarray, annual: np.ndarray, ratio) -> np.ndarray:
+    """Months (n, 12) re-split by the anchor's share ratios (renormalised) and scaled to ``annual`` (n,)."""
+    return _shares(_shares(monthly) * np.asarray(ratio)[None, :]) * annual[:, None]
 
 
 def anchor_from(family: str, weather_id: str, building: str, true: pd.Series, pred: pd.Series,
@@ -124,7 +122,7 @@ def anchor_from(family: str, weather_id: str, building: str, true: pd.Series, pr
             log_ratio[c] = float(_log(true[c]) - _log(pred[c]))
     month_ratio = {}
     for kind in KINDS:
-        st, sp = _shares(true, kind)[0], _shares(pred, kind)[0]
+        st, sp = _shares(_months(true, kind))[0], _shares(_months(pred, kind))[0]
         ok = (st >= MIN_SHARE) & (sp >= MIN_SHARE)
         month_ratio[kind] = tuple(float(x) for x in np.where(ok, st / np.where(ok, sp, 1.0), 1.0))
     return Anchor(family, weather_id, building, log_ratio, month_ratio, energyplus_s)
@@ -141,15 +139,12 @@ def apply(pred: pd.DataFrame, anchor: Anchor | None) -> pd.DataFrame:
     out = pred.copy()
     for c, r in anchor.log_ratio.items():
         if c in out.columns:
-            out[c] = np.clip(np.exp(_log(out[c]) + r) - LOG_OFFSET, 0.0, None)
+            out[c] = _unlog(_log(out[c]) + r)
     for kind in KINDS:
         cols = [f"{kind}_kwh_m2_m{m:02d}" for m in range(1, 13)]
-        if not set(cols) <= set(out.columns):
-            continue
-        share = _shares(pred, kind) * np.asarray(anchor.month_ratio[kind])[None, :]
-        tot = share.sum(axis=1, keepdims=True)
-        share = np.divide(share, tot, out=np.zeros_like(share), where=tot > 0)
-        out[cols] = share * out[f"{kind}_kwh_m2"].to_numpy()[:, None]
+        if set(cols) <= set(out.columns):
+            out[cols] = _corrected_months(_months(pred, kind), out[f"{kind}_kwh_m2"].to_numpy(),
+                                          anchor.month_ratio[kind])
     return out
 
 
@@ -160,12 +155,6 @@ def apply_monthly(heating_m: np.ndarray, cooling_m: np.ndarray, anchor: Anchor |
         return heating_m, cooling_m
     out = []
     for kind, monthly in (("heating", heating_m), ("cooling", cooling_m)):
-        annual = monthly.sum(axis=1)
-        r = anchor.log_ratio.get(f"{kind}_kwh_m2", 0.0)
-        new_annual = np.clip(np.exp(_log(annual) + r) - LOG_OFFSET, 0.0, None)
-        share = np.divide(monthly, annual[:, None], out=np.zeros_like(monthly), where=annual[:, None] > 0)
-        share = share * np.asarray(anchor.month_ratio[kind])[None, :]
-        tot = share.sum(axis=1, keepdims=True)
-        share = np.divide(share, tot, out=np.zeros_like(share), where=tot > 0)
-        out.append(share * new_annual[:, None])
+        annual = _unlog(_log(monthly.sum(axis=1)) + anchor.log_ratio.get(f"{kind}_kwh_m2", 0.0))
+        out.append(_corrected_months(monthly, annual, anchor.month_ratio[kind]))
     return out[0], out[1]

@@ -317,6 +317,17 @@ def outdoor_air_ach(X: pd.DataFrame, hygiene_ach: float) -> np.ndarray:
     return np.where(eta > 0.0, with_unit, np.maximum(inf, hygiene_ach))
 
 
+def moisture_air_ach(X: pd.DataFrame, hygiene_ach: float) -> np.ndarray:
+    """Outdoor air of each row that brings its moisture in [1/h]: :func:`outdoor_air_ach` before heat recovery.
+
+    A heat-recovery unit recovers sensible heat only, so its hygiene flow brings all its moisture:
+    ``n_inf + n_hyg`` with a unit, ``max(n_inf, n_hyg)`` without.
+    """
+    inf = _col(X, "infiltration_ach")
+    eta = _col(X, "heat_recovery_efficiency") if "heat_recovery_efficiency" in X else np.zeros(len(X))
+    return np.where(eta > 0.0, inf + hygiene_ach, np.maximum(inf, hygiene_ach))
+
+
 def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
     f32 = np.float32
     h = clim.storey_height_m
@@ -373,9 +384,9 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     heating_gains = (gains @ season).astype(float) / 1000.0
     # gains usable within the day: ISO 13790's utilisation factor on the day's gain/loss ratio, with the
     # time constant of a medium-mass building (a day's heat storage is full use only for heavy buildings)
-    sp_ = SURROGATE_PHYSICS
-    tau_h = sp_["mass_heat_capacity_wh_m2k"] / np.maximum(h_out + h_ground, 1e-6)
-    a_exp = (sp_["utilisation_a0"] + tau_h / sp_["utilisation_tau0_h"]).astype(f32)[:, None]
+    tau_h = SURROGATE_PHYSICS["mass_heat_capacity_wh_m2k"] / np.maximum(h_out + h_ground, 1e-6)
+    a_exp = (SURROGATE_PHYSICS["utilisation_a0"]
+             + tau_h / SURROGATE_PHYSICS["utilisation_tau0_h"]).astype(f32)[:, None]
     gamma = np.divide(gains, heat_daily, out=np.full_like(gains, 1e6), where=heat_daily > 0)
     near_one = np.abs(gamma - 1.0) < 1e-4
     # (1 - g^a) / (1 - g^(a+1)), written in 1/g above 1 so that no power overflows
@@ -393,11 +404,8 @@ def _estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame
     cool_daily += h_out.astype(f32)[:, None] * clim.dh_cool_kh.astype(f32)[None, :]
     cool_daily -= k_sky.astype(f32)[:, None] * clim.sky_cool_kh.astype(f32)[None, :]
     np.clip(cool_daily, 0.0, None, out=cool_daily)
-    # latent: moisture of the outdoor air (homes' window make-up is not recovered by a heat-recovery unit)
-    moist_ach = np.maximum(_col(X, "infiltration_ach"), clim.hygiene_ach) if "heat_recovery_efficiency" not in X \
-        else np.where(_col(X, "heat_recovery_efficiency") > 0.0, _col(X, "infiltration_ach") + clim.hygiene_ach,
-                      np.maximum(_col(X, "infiltration_ach"), clim.hygiene_ach))
-    latent_daily = ((moist_ach * clim.clear_height_m * latent_wh_per_m3_h()).astype(f32)[:, None]
+    # latent: moisture of the outdoor air
+    latent_daily = ((moisture_air_ach(X, clim.hygiene_ach) * clim.clear_height_m * latent_wh_per_m3_h()).astype(f32)[:, None]
                     * clim.moisture_day_h.astype(f32)[None, :] + clim.latent_fixed_day_wh_m2.astype(f32)[None, :])
     cool_daily += latent_daily
     cool_daily *= clim.cool_day.astype(f32)[None, :]
