@@ -30,6 +30,21 @@ def _families(spec: str | None) -> list[str]:
     return [get_family(s.strip()).name for s in spec.split(",")]
 
 
+def cmd_calset(args) -> int:
+    from simulator.surrogate import calset
+
+    bar, update = _bar("calibration set (archetype x weather files)", args.quiet)
+    try:
+        written = calset.generate(args.data_dir, archetypes=args.archetype, cache=args.cache,
+                                  workers=args.workers, progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(json.dumps({"written": [str(p) for p in written]}, indent=2) if args.json else
+          f"{len(written)} calibration files written" + "".join(f"\n  {p}" for p in written))
+    return 0
+
+
 def cmd_sample(args) -> int:
     from simulator.surrogate import dataset as ds
     from simulator.surrogate.weathers import canonical_id
@@ -194,6 +209,12 @@ def add_parser(subparsers) -> None:
                    help="add --n points where the current model is least sure (largest interval) instead of the next ones")
     common(s, runs=True)
     s.set_defaults(func=cmd_sample)
+
+    cs = sub.add_parser("calset", help="run the calibration set of the intervals (packages of every archetype; resumable)")
+    cs.add_argument("--archetype", action="append", default=None, help="only this archetype (repeatable)")
+    cs.add_argument("--data-dir", default=None, help="dataset folder (default: the committed simulator/data/surrogate)")
+    common(cs, runs=True)
+    cs.set_defaults(func=cmd_calset)
 
     w = sub.add_parser("weathers", help="the training weathers (priority order, runs) or the commands that sample them")
     w.add_argument("--commands", action="store_true", help="print the sampling commands of the whole plan")

@@ -50,6 +50,7 @@ which scales both loads alike, adds ``q tau |saving|`` in quadrature.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -79,62 +80,182 @@ def conformal_quantile(scores: np.ndarray, level: float = LEVEL) -> float:
     return float(s[k - 1]) if 0 < k <= len(s) else float("inf")
 
 
-def _residuals(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: np.ndarray,
-               test: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Signed out-of-sample residuals in z and the spreads, per group."""
+def building_ids(model: SurrogateModel, X: pd.DataFrame) -> np.ndarray:
+    """Integer id of each row's building: rows with equal family features (any weather) share one.
 
+    The training design is crossed: the first points of each Sobol block are run on
+    every training weather, so the same building appears on several weathers.
+    """
+    from simulator.surrogate.space import get_family
+
+    names = get_family(model.family).feature_names
+    _, ids = np.unique(np.round(X[names].to_numpy(dtype=float), 9), axis=0, return_inverse=True)
+    return np.asarray(ids).ravel()
+
+
+def building_folds(ids: np.ndarray, k: int, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """K folds of row positions (train, test) in which no building is on both sides.
+
+    A fold that splits rows at random would keep a test row's building in training on
+    the other weathers, and the Gaussian process interpolates across weather from it:
+    the scores of new packages, which are what users ask about, would be optimistic.
+    """
+    uniq = np.unique(ids)
+    k = max(2, min(k, len(uniq)))
+    fold_of = np.empty(len(uniq), dtype=int)
+    fold_of[np.random.default_rng(random_state).permutation(len(uniq))] = np.arange(len(uniq)) % k
+    fold = fold_of[np.searchsorted(uniq, ids)]
+    return [(np.flatnonzero(fold != i), np.flatnonzero(fold == i)) for i in range(k)]
+
+
+@dataclass
+class _Fold:
+    """One refit's out-of-sample predictions of a test set (positions ``test`` in the full table)."""
+
+    test: np.ndarray
+    pred: pd.DataFrame  # the model's full prediction table of the test rows
+    mean: dict[str, np.ndarray]  # z of each interval group
+    spread: dict[str, np.ndarray]  # the GP spread in z (1 without a GP)
+    model: SurrogateModel
+    design: np.ndarray  # the GP's design matrix of the test rows
+
+
+def _fold(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: np.ndarray, test: np.ndarray) -> _Fold:
     m = refit_fixed(model, X.iloc[train], Y.iloc[train])
-    mean, spread, est = m.predict_z(X.iloc[test])
-    out = {}
-    for g in m.interval_groups():
-        out[g] = (headline_z(Y.iloc[test], g) - mean[g], np.maximum(spread[g], 1e-12))
-    return out
+    mean, spread, _ = m.predict_z(X.iloc[test])
+    _, Z = m.physics_.design(X.iloc[test])
+    pred = m.predict(X.iloc[test])
+    return _Fold(test, pred, mean, {g: np.maximum(s, 1e-12) for g, s in spread.items()}, m, Z)
+
+
+def _pair_scores(f: _Fold, Y: pd.DataFrame, group: str, rows: np.ndarray, near: int, shift: float,
+                 tau: float) -> np.ndarray:
+    """Scores of the savings ``y(near) - y(j)`` of the pairs (near, j), j in ``rows`` (positions in the fold).
+
+    ``shift``: the anchor's log correction added to every prediction (0 without one). The score is the
+    saving's error over its spread: the delta method on the GP's posterior covariance of the two
+    predictions, with the weather-level scale ``tau`` times the saving added in quadrature (what
+    :func:`savings_interval` uses).
+    """
+    col = TARGET_OF[group]
+    others = rows[rows != near]
+    if len(others) == 0:
+        return np.empty(0)
+    true = Y.iloc[f.test][col].to_numpy(dtype=float)
+    y = np.exp(f.mean[group] + shift) - LOG_OFFSET
+    reg = f.model.groups_[group]
+    if isinstance(reg, SharedKernelGP):
+        sb, sr, cov = reg.predict_spread_pair(f.design[np.full(len(others), near)], f.design[others])
+    else:
+        sb, sr, cov = np.ones(len(others)), np.ones(len(others)), np.zeros(len(others))
+    gb, gr = y[near] + LOG_OFFSET, y[others] + LOG_OFFSET
+    sav = y[near] - y[others]
+    var = np.clip((gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov, 0.0, None) + (tau * sav) ** 2
+    err = (true[near] - true[others]) - sav
+    return np.abs(err) / np.sqrt(np.maximum(var, 1e-24))
+
+
+#: Groups whose savings (baseline - retrofit) get an interval of their own calibration.
+SAVINGS_GROUPS = ("heating", "cooling")
 
 
 def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: float = LEVEL,
-              random_state: int = 0) -> dict[str, dict[str, float]]:
-    """Conformal quantiles per interval group: ``{group: {"seen": q, "unseen": q, "n_seen", "n_unseen"}}``.
+              random_state: int = 0, oof: list | None = None) -> dict[str, dict[str, float]]:
+    """Conformal quantiles per interval group (``seen``, ``unseen``, ``anchored``; see the module).
 
-    ``X`` may carry ``weather_id``; ``unseen`` is NaN with fewer than two non-built-in weathers.
+    Returns ``{group: {"seen": q, "unseen": q, "anchored": q, "tau", "tau_anchored", "n_seen",
+    "n_unseen", "level"}}``, and for heating and cooling the savings quantiles ``savings_seen``,
+    ``savings_unseen``, ``savings_anchored``. ``X`` may carry ``weather_id``; the unseen and
+    anchored entries are NaN with fewer than two non-built-in weathers. ``oof``: a list that
+    receives the seen folds' out-of-sample prediction tables (the training's CV scores use them).
+
+    Every fold keeps the test rows' buildings out of training on every weather
+    (:func:`building_folds`): a prediction is asked for a new package.
     """
-    from sklearn.model_selection import KFold
-
     from simulator.surrogate.dataset import WEATHER_NAME
 
     n = len(X)
     groups = model.interval_groups()
+    sav_groups = [g for g in SAVINGS_GROUPS if g in groups]
+    ids = building_ids(model, X)
+    wid = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.full(n, WEATHER_NAME)
     seen = {g: [] for g in groups}
-    for tr, te in KFold(min(CV_FOLDS, n), shuffle=True, random_state=random_state).split(X):
-        for g, (e, s) in _residuals(model, X, Y, tr, te).items():
-            seen[g].append(np.abs(e) / s)
-    unseen = {g: [] for g in groups}
-    anchored = {g: [] for g in groups}
-    ids = np.asarray(X["weather_id"], dtype=object) if "weather_id" in X.columns else np.full(n, WEATHER_NAME)
-    others = [w for w in dict.fromkeys(ids) if w != WEATHER_NAME]
-    if len(others) >= 2:
-        for w in others:
-            te = np.flatnonzero(ids == w)
-            tr = np.flatnonzero(ids != w)
-            near = _nearest_to_base(model, X.iloc[te])
-            keep = np.arange(len(te)) != near
-            for g, (e, s) in _residuals(model, X, Y, tr, te).items():
-                unseen[g].append((e, s))
-                anchored[g].append((e[keep] - e[near], s[keep]))
+    seen_sav = {g: [] for g in sav_groups}
+    for tr, te in building_folds(ids, min(CV_FOLDS, n), random_state):
+        f = _fold(model, X, Y, tr, te)
+        if oof is not None:
+            oof.append(f.pred.set_axis(te))
+        for g in groups:
+            seen[g].append(np.abs(headline_z(Y.iloc[te], g) - f.mean[g]) / f.spread[g])
+        for w in dict.fromkeys(wid[te]):
+            rows = np.flatnonzero(wid[te] == w)
+            near = rows[_nearest_to_base(model, X.iloc[te[rows]])]
+            for g in sav_groups:
+                seen_sav[g].append(_pair_scores(f, Y, g, rows, near, 0.0, 0.0))
     out = {}
     for g in groups:
         s_seen = np.concatenate(seen[g])
         out[g] = {"seen": conformal_quantile(s_seen, level), "n_seen": float(len(s_seen)),
                   "unseen": float("nan"), "tau": 0.0, "n_unseen": 0.0, "level": level}
-        if unseen[g]:
-            # a new weather shifts every prediction on it alike: the weather-level bias scale tau is the
-            # RMS of the per-weather mean residual, and the score adds it to the point's own spread
-            tau = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in unseen[g]])))
-            scores = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau**2) for e, s in unseen[g]])
-            out[g].update(unseen=conformal_quantile(scores, level), tau=tau, n_unseen=float(len(scores)))
-            tau_a = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in anchored[g]])))
-            scores_a = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau_a**2) for e, s in anchored[g]])
-            out[g].update(anchored=conformal_quantile(scores_a, level), tau_anchored=tau_a)
+        if g in sav_groups:
+            out[g]["savings_seen"] = conformal_quantile(np.concatenate(seen_sav[g]), level)
+    others = [w for w in dict.fromkeys(wid) if w != WEATHER_NAME]
+    if len(others) >= 2:
+        _calibrate_new_weather(model, X, Y, ids, wid, others, level, random_state, out)
     return out
+
+
+def _calibrate_new_weather(model, X, Y, ids, wid, others, level, random_state, out) -> None:
+    """Leave-one-weather-out quantiles (``unseen``, ``anchored`` and their savings), written into ``out``.
+
+    Each left-out weather's buildings are split in two halves; each half is predicted by a
+    refit without that weather and without the half's buildings on any weather.
+    """
+    groups = model.interval_groups()
+    sav_groups = [g for g in SAVINGS_GROUPS if g in groups]
+    res = {g: [] for g in groups}  # per weather: (signed residual in z, spread)
+    res_a = {g: [] for g in groups}
+    folds_of_weather = []
+    for w in others:
+        on_w = np.flatnonzero(wid == w)
+        near = on_w[_nearest_to_base(model, X.iloc[on_w])]
+        fits = []
+        for _, half in building_folds(ids[on_w], 2, random_state):
+            te = np.union1d(on_w[half], [near])
+            drop = np.isin(ids, ids[on_w[half]]) | (wid == w)
+            f = _fold(model, X, Y, np.flatnonzero(~drop), te)
+            k = int(np.searchsorted(te, near))
+            rows = np.flatnonzero(np.isin(te, on_w[half]))
+            fits.append((f, rows, k))
+        folds_of_weather.append(fits)
+        for g in groups:
+            e_all, s_all, e_a = [], [], []
+            for f, rows, k in fits:
+                e = headline_z(Y.iloc[f.test], g) - f.mean[g]
+                keep = rows[rows != k]
+                e_all.append(e[rows])
+                s_all.append(f.spread[g][rows])
+                e_a.append((e[keep] - e[k], f.spread[g][keep]))
+            res[g].append((np.concatenate(e_all), np.concatenate(s_all)))
+            res_a[g].append((np.concatenate([e for e, _ in e_a]), np.concatenate([s for _, s in e_a])))
+    for g in groups:
+        # a new weather shifts every prediction on it alike: the weather-level bias scale tau is the
+        # RMS of the per-weather mean residual, and the score adds it to the point's own spread
+        tau = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in res[g]])))
+        scores = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau**2) for e, s in res[g]])
+        tau_a = float(np.sqrt(np.mean([np.mean(e) ** 2 for e, _ in res_a[g]])))
+        scores_a = np.concatenate([np.abs(e) / np.sqrt(s**2 + tau_a**2) for e, s in res_a[g]])
+        out[g].update(unseen=conformal_quantile(scores, level), tau=tau, n_unseen=float(len(scores)),
+                      anchored=conformal_quantile(scores_a, level), tau_anchored=tau_a)
+        if g in sav_groups:
+            sav_u, sav_a = [], []
+            for fits in folds_of_weather:
+                for f, rows, k in fits:
+                    e_near = headline_z(Y.iloc[f.test[[k]]], g)[0] - f.mean[g][k]
+                    sav_u.append(_pair_scores(f, Y, g, rows, k, 0.0, tau))
+                    sav_a.append(_pair_scores(f, Y, g, rows, k, e_near, tau_a))
+            out[g].update(savings_unseen=conformal_quantile(np.concatenate(sav_u), level),
+                          savings_anchored=conformal_quantile(np.concatenate(sav_a), level))
 
 
 def _nearest_to_base(model: SurrogateModel, X: pd.DataFrame) -> int:
@@ -230,10 +351,13 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
     col = TARGET_OF[group]
     pb = apply(model.predict(X_base, weather), anchor)[col].to_numpy()
     pr = apply(model.predict(X_retrofit, weather), anchor)[col].to_numpy()
-    # the weather-level bias of a new weather moves baseline and retrofit alike and cancels in the
-    # saving, so the saving takes the in-weather (seen) quantile
-    cal = getattr(model, "calibration_", {}).get(group)
-    q = float(cal["seen"]) if cal else Z_UNCALIBRATED
+    cal = getattr(model, "calibration_", {}).get(group) or {}
+    _, tau, how = quantile(model, group, weather, anchored=anchor is not None)
+    if how not in ("unseen", "anchored"):
+        tau = 0.0
+    # the saving's own quantile (pairs of out-of-sample predictions, :func:`calibrate`); a model
+    # calibrated before those existed takes the load's in-weather quantile
+    q = float(cal.get(f"savings_{how}", cal.get("seen", Z_UNCALIBRATED))) if how != "none" else Z_UNCALIBRATED
     reg = model.groups_[group]
     if isinstance(reg, SharedKernelGP):
         _, Zb = model.physics_.design(X_base, weather)
@@ -243,12 +367,10 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
         sb = sr = np.ones(len(pb))
         cov = np.zeros(len(pb))
     gb, gr = pb + LOG_OFFSET, pr + LOG_OFFSET  # dy/dz = y + 0.1
-    var = (gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov
-    half = q * np.sqrt(np.clip(var, 0.0, None))
     sav = pb - pr
-    q_u, tau, how = quantile(model, group, weather, anchored=anchor is not None)
-    if how in ("unseen", "anchored"):  # a weather-level bias scales both loads alike: it moves the saving by ~ tau x saving
-        half = np.sqrt(half**2 + (q_u * tau * sav) ** 2)
+    # on a new weather a weather-level bias scales both loads alike: it moves the saving by ~ tau x saving
+    var = (gb * sb) ** 2 + (gr * sr) ** 2 - 2.0 * gb * gr * cov
+    half = q * np.sqrt(np.clip(var, 0.0, None) + (tau * sav) ** 2)
     out = pd.DataFrame({"savings_kwh_m2": sav, "savings_kwh_m2_p05": sav - half, "savings_kwh_m2_p95": sav + half})
     with np.errstate(invalid="ignore", divide="ignore"):
         for c in list(out.columns):

@@ -168,9 +168,10 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
 
     With ``cv`` the intervals are calibrated too (:func:`simulator.surrogate.intervals.calibrate`).
 
-    The CV scores in the metadata are K-fold with the GP kernels of the full fit
-    (each fold re-solves the GP, hyperparameters kept; other kinds refit), so
-    training stays within seconds; ``compare_models`` gives fully refitted scores.
+    The CV scores in the metadata are the calibration's K folds by building (a
+    building's runs on every weather stay in one fold), with the GP kernels of the
+    full fit (each fold re-solves the GP, hyperparameters kept; other kinds refit),
+    so training stays within seconds; ``compare_models`` gives fully refitted scores.
     """
     from simulator.surrogate.intervals import calibrate
 
@@ -188,8 +189,10 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
     t0 = time.perf_counter()
     model = SurrogateModel(fam.name, kinds, weather_inputs=weather_inputs).fit(X, Y)
     fit_s = time.perf_counter() - t0
-    cv_scores = cross_validate(model, X, Y, min(CV_FOLDS, len(df)), refit_hyperparameters=False)[0] if cv else {}
-    model.calibration_ = calibrate(model, X, Y) if cv else {}
+    oof: list[pd.DataFrame] = []
+    model.calibration_ = calibrate(model, X, Y, oof=oof) if cv else {}
+    # the CV scores come from the calibration's folds (no building on both sides of a fold)
+    cv_scores = scores(Y, pd.concat(oof).sort_index().set_axis(Y.index)) if cv else {}
     weathers = {w: int((df["weather_id"] == w).sum()) for w in dict.fromkeys(df["weather_id"])}
     meta = {
         "family": fam.name,
@@ -206,7 +209,7 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
         "weather_id": (prov.get("weather") or {}).get("id"),
         "engine_version": prov.get("engine_version"),
         "versions": versions(),
-        "cv": {"folds": min(CV_FOLDS, len(df)), "method": "K-fold, GP kernels from the full fit", **cv_scores},
+        "cv": {"folds": min(CV_FOLDS, len(df)), "method": "K-fold by building (a building's runs on every weather in one fold), GP kernels from the full fit", **cv_scores},
         "fit_s": round(fit_s, 2),
         "train_s": round(time.perf_counter() - t0, 2),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

@@ -1,0 +1,175 @@
+"""The calibration set of the surrogate's intervals: retrofit packages of every archetype, run in EnergyPlus.
+
+Split conformal prediction (Vovk et al. 2005, "Algorithmic learning in a random
+world"; Lei et al. 2018, JASA 113:1094) calibrates an interval on data the model
+never saw, drawn as the predictions will be asked. The training design is a
+Sobol sample over a family's whole feature space; a user's question is a
+retrofit package on an archetype: the archetype's geometry and use stay, some
+features move. The surrogate's error near one archetype is largely shared by
+every package of it, which cross-validation over the Sobol points cannot see
+(with the cross-validation calibration, the built-in year's office cooling
+intervals held 43 % of 30 fresh packages, the school's 20 %).
+
+This set is drawn the way ``retrofit surrogate check`` draws (random packages
+of the catalogue's measures on the archetype, :func:`check_buildings`) with
+seeds of its own (the checks use 301-305 and the held-out benchmark 1; the
+plan file says which), plus each archetype's as-is building. It is never
+trained on. Weathers (``simulator/data/surrogate/calibration_set.toml``): the
+built-in year (the ``seen`` quantile of every training weather) and generator
+years that are not training weathers (the ``anchored`` and ``unseen``
+quantiles: a year the model never saw, anchored on the family base's run on it,
+as :mod:`simulator.surrogate.anchor` does in use).
+
+Files: ``simulator/data/surrogate/calibration/<archetype>@<weather stem>.csv``,
+one row per run with the family's features, the targets, the package label and
+the run's provenance (weather id and EPW hash, engine version). Generation is
+resumable (a complete file is skipped) and writes each file atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.exceptions import ValidationError
+from simulator.sourced_data import read_toml
+from simulator.surrogate import dataset as ds
+from simulator.surrogate.space import Family, family_of_archetype, features_of, get_family
+
+log = logging.getLogger(__name__)
+
+PLAN_FILE = "data/surrogate/calibration_set.toml"
+#: Columns of a calibration file besides the family's features and the targets.
+META_COLUMNS = ("archetype", "package", "row", "weather_id", "weather_sha256", "engine_version")
+
+
+@dataclass(frozen=True)
+class CalibrationWeather:
+    """One weather of the calibration set: its id, the packages' seed and their number per archetype."""
+
+    id: str
+    seed: int
+    n: int
+    why: str
+
+
+def plan() -> tuple[CalibrationWeather, ...]:
+    """The calibration weathers of the plan file, in order (the built-in year first)."""
+    from simulator.surrogate.weathers import canonical_id
+
+    raw = read_toml("simulator", PLAN_FILE)
+    out = []
+    for i, w in enumerate(raw.get("weather", [])):
+        try:
+            out.append(CalibrationWeather(canonical_id(str(w["id"])), int(w["seed"]), int(w["n"]), str(w.get("why", ""))))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationError([f"weather[{i}]: needs id, seed and n ({exc})"], PLAN_FILE) from None
+    return tuple(out)
+
+
+def calibration_dir(directory: str | os.PathLike | None = None) -> Path:
+    """Folder of the calibration files (``calibration`` inside the dataset folder)."""
+    return Path(directory or ds.data_dir()) / "calibration"
+
+
+def file_path(archetype: str, weather_id: str, directory: str | os.PathLike | None = None) -> Path:
+    from simulator.surrogate.weathers import parse_weather_id
+
+    return calibration_dir(directory) / f"{archetype}@{parse_weather_id(weather_id).stem}.csv"
+
+
+def archetypes_of(family: str | Family) -> tuple[str, ...]:
+    return get_family(family).archetypes
+
+
+def _all_archetypes() -> list[str]:
+    from simulator.surrogate.space import families
+
+    return [a for f in families().values() for a in f.archetypes]
+
+
+def run_file(archetype: str, w: CalibrationWeather, *, cache=None, workers: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """EnergyPlus runs of ``archetype``'s as-is building and ``w.n`` random packages on ``w`` (failed runs left out)."""
+    from simulator.batch import Case, run_batch
+    from simulator.energyplus import engine_version
+    from simulator.surrogate.check import check_buildings
+    from simulator.surrogate.weathers import epw_path
+
+    fam = family_of_archetype(archetype)
+    base, variants = check_buildings(archetype, w.n, w.seed)
+    buildings = [(base, "")] + variants
+    epw = epw_path(w.id)
+    results = run_batch([Case(b, str(epw)) for b, _ in buildings], cache=cache, workers=workers, progress=progress)
+    sha, engine = ds.file_sha256(epw), engine_version()
+    rows = []
+    for i, ((b, label), r) in enumerate(zip(buildings, results, strict=True)):
+        if not r.ok:
+            log.warning("calibration run %s on %s failed: %s", b.name, w.id, r.error)
+            continue
+        rows.append({"archetype": archetype, "package": label, "row": i, **features_of(b, fam),
+                     **ds.targets_of(r.loads), "weather_id": w.id, "weather_sha256": sha, "engine_version": engine})
+    return pd.DataFrame(rows)
+
+
+def generate(directory: str | os.PathLike | None = None, *, archetypes: list[str] | None = None, cache=None,
+             workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write every missing calibration file of the plan (resumable: complete files are kept); returns those written."""
+    names = archetypes or _all_archetypes()
+    todo = [(a, w) for w in plan() for a in names if not _complete(file_path(a, w.id, directory), w)]
+    written = []
+    for k, (a, w) in enumerate(todo):
+        log.info("calibration set %d/%d: %s on %s (%d packages)", k + 1, len(todo), a, w.id, w.n)
+        df = run_file(a, w, cache=cache, workers=workers)
+        path = file_path(a, w.id, directory)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        df.to_csv(tmp, index=False, float_format="%.6g")
+        os.replace(tmp, path)
+        written.append(path)
+        if progress:
+            progress(k + 1, len(todo))
+    return written
+
+
+def _complete(path: Path, w: CalibrationWeather) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        df = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError):
+        return False
+    return len(df) > 0 and int(df["row"].max()) >= w.n
+
+
+def load(family: str | Family, directory: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Every calibration row of a family's archetypes on the plan's weathers (empty if none was generated).
+
+    Rows whose file is missing, unreadable or lacks a family feature are left out with a logged warning.
+    """
+    fam = get_family(family)
+    parts = []
+    for w in plan():
+        for a in fam.archetypes:
+            path = file_path(a, w.id, directory)
+            if not path.is_file():
+                continue
+            try:
+                df = pd.read_csv(path)
+            except (OSError, ValueError, pd.errors.ParserError) as exc:
+                log.warning("%s: unreadable calibration file (%s); left out", path, exc)
+                continue
+            missing = [c for c in (*fam.feature_names, *META_COLUMNS) if c not in df.columns]
+            if missing:
+                log.warning("%s: lacks %s; left out", path, missing[:3])
+                continue
+            df["weather_id"] = w.id
+            parts.append(df)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
