@@ -231,9 +231,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
-    from simulator.surrogate import dataset as ds
     from simulator.surrogate.space import family_of_archetype
-    from simulator.surrogate.training import load_model
+    from simulator.surrogate.training import load_model, training_data_hash
 
     tqdm.monitor_interval = 0  # no monitor thread: see run_pair
 
@@ -249,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
                         "weather_files": {y: p.name for y, p in files.items()}}
     status = 0
     for a in names:
-        data_sha = ds.data_hash_all(fams[a], args.data_dir)
+        data_sha = training_data_hash(fams[a], args.data_dir)
         model_load_s = None
         for year, epw in files.items():
             key = pair_key(a, year)

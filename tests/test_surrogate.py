@@ -350,8 +350,10 @@ def test_surrogate_loads_have_the_energyplus_form(walkup_check):
 
 def test_model_metadata_travels_with_the_model():
     _, meta = tr_.load_model("residential_walkup")
-    # the model names every dataset file it was trained on (all training weathers)
-    assert meta["data_sha256"] == ds.data_hash_all("residential_walkup")
+    # the model names every dataset file it was trained on (all training weathers) and its calibration set
+    assert meta["data_sha256"] == tr_.training_data_hash("residential_walkup")
+    assert meta["data_sha256"] != ds.data_hash_all("residential_walkup")  # the committed set is part of it
+    assert meta["calibration_set"]["n"] > 0
     assert meta["n_train"] >= 200
     assert meta["cv"]["heating_kwh_m2_cvrmse_pct"] < 5.0
     assert all("unit" in f and f["low"] < f["high"] for f in meta["features"])

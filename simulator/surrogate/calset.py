@@ -59,17 +59,28 @@ class CalibrationWeather:
     why: str
 
 
-def plan() -> tuple[CalibrationWeather, ...]:
-    """The calibration weathers of the plan file, in order (the built-in year first)."""
+def plan(path: str | os.PathLike | None = None) -> tuple[CalibrationWeather, ...]:
+    """The calibration weathers of the plan file (default: the committed one), in order."""
+    from simulator.sourced_data import parse_toml
     from simulator.surrogate.weathers import canonical_id
 
-    raw = read_toml("simulator", PLAN_FILE)
+    if path is None:
+        raw = read_toml("simulator", PLAN_FILE)
+    else:
+        try:
+            raw = parse_toml(Path(path).read_bytes(), str(path))
+        except OSError as exc:
+            raise ValidationError([f"cannot read the calibration plan: {exc.strerror}"], str(path)) from None
+    origin = str(path or PLAN_FILE)
     out = []
     for i, w in enumerate(raw.get("weather", [])):
         try:
-            out.append(CalibrationWeather(canonical_id(str(w["id"])), int(w["seed"]), int(w["n"]), str(w.get("why", ""))))
+            cw = CalibrationWeather(canonical_id(str(w["id"])), int(w["seed"]), int(w["n"]), str(w.get("why", "")))
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValidationError([f"weather[{i}]: needs id, seed and n ({exc})"], PLAN_FILE) from None
+            raise ValidationError([f"weather[{i}]: needs id, seed and n ({exc})"], origin) from None
+        if not 1 <= cw.n <= 1000 or cw.seed < 0:
+            raise ValidationError([f"weather[{i}]: n must be 1-1000 and seed >= 0, got n={cw.n}, seed={cw.seed}"], origin)
+        out.append(cw)
     return tuple(out)
 
 
@@ -99,7 +110,7 @@ def run_file(archetype: str, w: CalibrationWeather, *, cache=None, workers: int 
     """EnergyPlus runs of ``archetype``'s as-is building and ``w.n`` random packages on ``w`` (failed runs left out)."""
     from simulator.batch import Case, run_batch
     from simulator.energyplus import engine_version
-    from simulator.surrogate.check import check_buildings
+    from simulator.surrogate.sampling import check_buildings
     from simulator.surrogate.weathers import epw_path
 
     fam = family_of_archetype(archetype)
@@ -119,10 +130,11 @@ def run_file(archetype: str, w: CalibrationWeather, *, cache=None, workers: int 
 
 
 def generate(directory: str | os.PathLike | None = None, *, archetypes: list[str] | None = None, cache=None,
-             workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+             workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+             plan_file: str | os.PathLike | None = None) -> list[Path]:
     """Write every missing calibration file of the plan (resumable: complete files are kept); returns those written."""
     names = archetypes or _all_archetypes()
-    todo = [(a, w) for w in plan() for a in names if not _complete(file_path(a, w.id, directory), w)]
+    todo = [(a, w) for w in plan(plan_file) for a in names if not _complete(file_path(a, w.id, directory), w)]
     written = []
     for k, (a, w) in enumerate(todo):
         log.info("calibration set %d/%d: %s on %s (%d packages)", k + 1, len(todo), a, w.id, w.n)
@@ -147,6 +159,21 @@ def _complete(path: Path, w: CalibrationWeather) -> bool:
     except (OSError, ValueError, pd.errors.ParserError):
         return False
     return len(df) > 0 and int(df["row"].max()) >= w.n
+
+
+def files_hash(family: str | Family, directory: str | os.PathLike | None = None) -> str:
+    """SHA-256 naming the family's calibration files on the plan's weathers ("" if there is none)."""
+    import hashlib
+
+    fam = get_family(family)
+    h, n = hashlib.sha256(), 0
+    for w in plan():
+        for a in fam.archetypes:
+            path = file_path(a, w.id, directory)
+            if path.is_file():
+                h.update(f"{a}@{w.id}\0{ds.file_sha256(path)}\n".encode())
+                n += 1
+    return h.hexdigest() if n else ""
 
 
 def load(family: str | Family, directory: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -43,7 +43,7 @@ import pandas as pd
 from simulator.surrogate import dataset as ds
 from simulator.surrogate.anchor import apply as apply_anchor
 from simulator.surrogate.intervals import TARGET_OF, predict_intervals, savings_interval
-from simulator.surrogate.sampling import random_package
+from simulator.surrogate.sampling import check_buildings
 from simulator.surrogate.space import domain_violations, family_of_archetype, features_of
 from simulator.surrogate.training import load_model, metrics
 
@@ -61,21 +61,6 @@ TARGETS = {
 #: A load below this is "near zero" [kWh/m2 a]: relative errors mean little there, so it is
 #: reported with its absolute error (issue 12: +128 % at 0.32 kWh/m2).
 NEAR_ZERO_KWH_M2 = 2.0
-
-
-def check_buildings(archetype: str, n: int, seed: int):
-    """The archetype and ``n`` retrofitted variants with their package labels (deterministic in ``seed``)."""
-    import archetypes
-    from buildings import measures as M
-
-    base = archetypes.load(archetype)
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        pkg = random_package(rng, base)
-        b = M.apply(base, pkg).replace(name=f"{archetype}-check-s{seed}-{i:03d}")
-        out.append((b, " + ".join(m.label for m in pkg)))
-    return base, out
 
 
 def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, workers: int | None = None,
@@ -205,6 +190,8 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     report["surrogate_predict_s"] = round(predict_s, 4)
     report["model_n_train"] = meta.get("n_train")
     report["model_data_sha256"] = meta.get("data_sha256")
+    # where the interval quantiles came from: the calibration set (its size) or cross-validation alone
+    report["model_calibration_set_n"] = int((meta.get("calibration_set") or {}).get("n", 0))
     report["targets_met"] = {k: _meets(report[k], *TARGETS[k]) for k in TARGETS}
     report["packages"] = [{"building": b.name, "measures": label} for b, label in variants]
     if out_of_domain:

@@ -109,3 +109,18 @@ def random_package(rng: np.random.Generator, building: Building | None = None) -
                 out.append(M.Measure.of(kind))
         if out:
             return tuple(out)
+
+
+def check_buildings(archetype: str, n: int, seed: int):
+    """The archetype and ``n`` retrofitted variants with their package labels (deterministic in ``seed``)."""
+    import archetypes
+    from buildings import measures as M
+
+    base = archetypes.load(archetype)
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        pkg = random_package(rng, base)
+        b = M.apply(base, pkg).replace(name=f"{archetype}-check-s{seed}-{i:03d}")
+        out.append((b, " + ".join(m.label for m in pkg)))
+    return base, out

@@ -23,6 +23,7 @@ from sklearn.base import clone
 from sklearn.model_selection import KFold
 
 from simulator.exceptions import ValidationError
+from simulator.surrogate import calset
 from simulator.surrogate import dataset as ds
 from simulator.surrogate.model import (
     DEFAULT_KINDS,
@@ -190,7 +191,8 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
     model = SurrogateModel(fam.name, kinds, weather_inputs=weather_inputs).fit(X, Y)
     fit_s = time.perf_counter() - t0
     oof: list[pd.DataFrame] = []
-    model.calibration_ = calibrate(model, X, Y, oof=oof) if cv else {}
+    cal_rows = calset.load(fam, directory) if cv else pd.DataFrame()
+    model.calibration_ = calibrate(model, X, Y, oof=oof, calset=cal_rows) if cv else {}
     # the CV scores come from the calibration's folds (no building on both sides of a fold)
     cv_scores = scores(Y, pd.concat(oof).sort_index().set_axis(Y.index)) if cv else {}
     weathers = {w: int((df["weather_id"] == w).sum()) for w in dict.fromkeys(df["weather_id"])}
@@ -201,7 +203,9 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
         "features": [{"name": f.name, "unit": f.unit, "low": f.low, "high": f.high} for f in fam.features],
         "targets": list(PREDICTED),
         "space_hash": fam.space_hash(),
-        "data_sha256": ds.data_hash_all(fam, directory),
+        "data_sha256": training_data_hash(fam, directory),
+        "calibration_set": {"n": int(len(cal_rows)), "sha256": calset.files_hash(fam, directory),
+                            "weathers": sorted(set(cal_rows.get("weather_id", [])))},
         "n_train": int(len(df)),
         "training_weathers": weathers,
         "weather_inputs": [str(n) for n in model.physics_.weather_input_names_],
@@ -228,7 +232,16 @@ def load_model(family: str | Family, directory=None, retrain: bool = False) -> t
     """
     fam = get_family(family)
     return _load_model_cached(fam.name, None if directory is None else str(Path(directory).resolve()),
-                              ds.data_hash_all(fam, directory), retrain)
+                              training_data_hash(fam, directory), retrain)
+
+
+def training_data_hash(family: str | Family, directory=None) -> str:
+    """SHA-256 of what a model is fitted and calibrated on: the datasets and, if any, the calibration set."""
+    import hashlib
+
+    data = ds.data_hash_all(family, directory)
+    extra = calset.files_hash(family, directory)
+    return data if not extra else hashlib.sha256(f"{data}\0{extra}".encode()).hexdigest()
 
 
 @cache

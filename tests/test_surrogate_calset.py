@@ -1,0 +1,81 @@
+"""The calibration set of the surrogate's intervals and the building-wise folds (simulator/surrogate/calset.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.exceptions import ValidationError
+from simulator.surrogate import calset
+from simulator.surrogate import dataset as ds
+from simulator.surrogate.intervals import building_folds, conformal_quantile
+from simulator.surrogate.model import headline_z
+from simulator.surrogate.space import features_of, get_family
+
+
+def test_building_folds_keep_each_building_on_one_side():
+    # 30 buildings, each on 1-4 weathers (the crossed training design): no building may be on both sides
+    rng = np.random.default_rng(3)
+    ids = np.repeat(np.arange(30), rng.integers(1, 5, 30))
+    folds = building_folds(ids, 5, random_state=0)
+    assert len(folds) == 5
+    tested = np.concatenate([te for _, te in folds])
+    assert sorted(tested.tolist()) == list(range(len(ids)))  # every row tested once
+    for tr, te in folds:
+        assert not set(ids[tr]) & set(ids[te])
+        assert len(np.union1d(tr, te)) == len(ids)
+
+
+def test_bad_calibration_plan_names_the_file(tmp_path):
+    bad = tmp_path / "plan.toml"
+    bad.write_text('[[weather]]\nid = "tianjin"\nseed = 1\n', encoding="utf-8")  # no n
+    with pytest.raises(ValidationError, match="weather\\[0\\]: needs id, seed and n") as err:
+        calset.plan(bad)
+    assert str(bad) in str(err.value)
+    bad.write_text('[[weather]]\nid = "tianjin"\nseed = 1\nn = 0\n', encoding="utf-8")
+    with pytest.raises(ValidationError, match="n must be 1-1000"):
+        calset.plan(bad)
+
+
+def test_calibration_set_runs_packages_in_energyplus_and_resumes(tmp_path):
+    from simulator.surrogate.sampling import check_buildings
+    from simulator.surrogate.weathers import epw_path
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[[weather]]\nid = "tianjin"\nseed = 7\nn = 1\n', encoding="utf-8")
+    written = calset.generate(tmp_path, archetypes=["public_school"], plan_file=plan, workers=1)
+    assert written == [calset.file_path("public_school", "tianjin", tmp_path)]
+    df = pd.read_csv(written[0])
+    # row 0 is the as-is building, row 1 the seed's package, both as the check draws them
+    base, variants = check_buildings("public_school", 1, 7)
+    assert df["row"].tolist() == [0, 1] and df["package"].fillna("").tolist() == ["", variants[0][1]]
+    fam = get_family("school")
+    for i, b in enumerate([base, variants[0][0]]):
+        for name, value in features_of(b, fam).items():
+            assert df.loc[i, name] == pytest.approx(value, rel=1e-5)
+    assert (df["heating_kwh_m2"] > 0).all() and (df["cooling_kwh_m2"] > 0).all()
+    assert set(df["weather_sha256"]) == {ds.file_sha256(epw_path("tianjin"))}
+    # resumable: a complete file is kept
+    assert calset.generate(tmp_path, archetypes=["public_school"], plan_file=plan, workers=1) == []
+
+
+def test_the_model_takes_its_quantiles_from_the_committed_calibration_set():
+    from simulator.surrogate.training import load_model
+
+    fam = get_family("office")
+    rows = calset.load(fam)
+    if rows.empty:
+        pytest.skip("no calibration set committed")
+    model, meta = load_model(fam)
+    assert meta["calibration_set"]["n"] == len(rows)
+    built_in = rows[rows["weather_id"] == ds.WEATHER_NAME]
+    mean, spread, _ = model.predict_z(built_in[list(fam.feature_names)])
+    for g in ("heating", "cooling"):
+        # recomputed here from the rows: the in-weather quantile is the set's, not the cross-validation's
+        scores = np.abs(headline_z(built_in, g) - mean[g]) / np.maximum(spread[g], 1e-12)
+        cal = model.calibration_[g]
+        assert cal["seen"] == pytest.approx(conformal_quantile(scores))
+        assert cal["n_set_seen"] == len(built_in)
+        assert np.isfinite(cal["cv_seen"]) and np.isfinite(cal["savings_seen"])
+        assert np.isfinite(cal["anchored"]) and np.isfinite(cal["savings_anchored"])
