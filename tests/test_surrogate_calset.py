@@ -77,5 +77,6 @@ def test_the_model_takes_its_quantiles_from_the_committed_calibration_set():
         cal = model.calibration_[g]
         assert cal["seen"] == pytest.approx(conformal_quantile(scores))
         assert cal["n_set_seen"] == len(built_in)
-        assert np.isfinite(cal["cv_seen"]) and np.isfinite(cal["savings_seen"])
-        assert np.isfinite(cal["anchored"]) and np.isfinite(cal["savings_anchored"])
+        assert np.isfinite(cal["cv_seen"])
+        # the new-weather quantiles come from the set's generator years, anchored on the base's row there
+        assert cal["n_set_anchored"] > 0 and np.isfinite(cal["anchored"]) and np.isfinite(cal["cv_anchored"])
