@@ -229,17 +229,18 @@ def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out
 def _calibrate_new_weather(model, X, Y, ids, wid, others, level, random_state, out) -> None:
     """Leave-one-weather-out quantiles (``unseen``, ``anchored``) and scales ``tau``, written into ``out``.
 
-    Each left-out weather's buildings are split in two halves; each half is predicted by a
-    refit without that weather and without the half's buildings on any weather.
+    Each left-out weather's buildings are split in two halves; one half (alternating between
+    weathers) is predicted by a refit without that weather and without the half's buildings on
+    any weather: one refit per weather, as many as a plain leave-one-weather-out.
     """
     groups = model.interval_groups()
     res = {g: [] for g in groups}  # per weather: (signed residual in z, spread)
     res_a = {g: [] for g in groups}
-    for w in others:
+    for i, w in enumerate(others):
         on_w = np.flatnonzero(wid == w)
         near = on_w[_nearest_to_base(model, X.iloc[on_w])]
         fits = []
-        for _, half in building_folds(ids[on_w], 2, random_state):
+        for _, half in building_folds(ids[on_w], 2, random_state)[i % 2: i % 2 + 1]:
             te = np.union1d(on_w[half], [near])
             drop = np.isin(ids, ids[on_w[half]]) | (wid == w)
             f = _fold(model, X, Y, np.flatnonzero(~drop), te)
