@@ -38,6 +38,17 @@ def test_bad_calibration_plan_names_the_file(tmp_path):
         calset.plan(bad)
 
 
+def test_a_broken_calibration_file_is_left_out_with_its_name(tmp_path, caplog):
+    plan = calset.plan()
+    good = calset.file_path("public_school", plan[0].id, tmp_path)
+    good.parent.mkdir(parents=True)
+    good.write_text("archetype,row\npublic_school,0\n", encoding="utf-8")  # lacks the features
+    with caplog.at_level("WARNING"):
+        assert calset.load("school", tmp_path).empty
+    assert good.name in caplog.text and "lacks" in caplog.text
+    assert calset.files_hash("school", tmp_path) != ""  # the file still names the model's data
+
+
 def test_calibration_set_runs_packages_in_energyplus_and_resumes(tmp_path):
     from simulator.surrogate.sampling import check_buildings
     from simulator.surrogate.weathers import epw_path

@@ -297,6 +297,8 @@ def test_training_on_several_weathers_records_them_and_calibrates(three_weather_
     # those buildings out of training on every weather
     assert cal["n_seen"] == 72 and cal["n_unseen"] == 16
     assert np.isfinite(cal["seen"]) and np.isfinite(cal["unseen"]) and cal["tau"] >= 0
+    # a dataset folder without a calibration set keeps the cross-validation quantiles
+    assert meta["calibration_set"]["n"] == 0 and "n_set_seen" not in cal and "cv_seen" not in cal
 
 
 def test_the_peak_against_the_capacity_survives_a_reload(three_weather_model, tmp_path):
