@@ -14,7 +14,7 @@ at the level ``ceil((n + 1) 0.9) / n``, and the 90 % interval is
 ``z_pred +/- q s``, mapped back to ``y`` (so it is asymmetric in ``y`` and
 never below 0).
 
-Two calibrations per group (:func:`calibrate`):
+Calibrations per group (:func:`calibrate`):
 
 ``seen``
     5-fold cross-validation over all rows: the weather of a predicted row was
@@ -46,7 +46,7 @@ fold only re-solves the GP), as the K-fold scores of
 **The calibration set** (:mod:`simulator.surrogate.calset`), where it exists,
 replaces these cross-validation quantiles (kept as ``cv_<name>``): retrofit
 packages of every archetype run in EnergyPlus and never trained on, on the
-built-in year (``seen``) and on two generator years that are no training
+built-in year (``seen``) and on six generator years that are no training
 weather (``unseen``, ``anchored``; the weather-level scales ``tau`` stay those
 of the leave-one-weather-out). This is split conformal prediction in its plain
 form: the scores come from the kind of question the user asks (a package on an
@@ -190,8 +190,9 @@ def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out
 
     The built-in year's rows give ``seen``; the rows on generator years that are no training weather give
     ``unseen`` and ``anchored`` (anchored on the family base archetype's as-is row of that
-    weather), with the weather-level scales ``tau`` of the leave-one-weather-out kept (two
-    calibration years cannot estimate a spread between years). The CV quantiles stay under
+    weather), with the weather-level scales ``tau`` of the leave-one-weather-out kept (eleven
+    training weathers estimate a spread between years better than six calibration years). The CV
+    quantiles stay under
     ``cv_<name>``.
     """
     from simulator.surrogate.dataset import WEATHER_NAME
