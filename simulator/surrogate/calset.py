@@ -95,10 +95,6 @@ def file_path(archetype: str, weather_id: str, directory: str | os.PathLike | No
     return calibration_dir(directory) / f"{archetype}@{parse_weather_id(weather_id).stem}.csv"
 
 
-def archetypes_of(family: str | Family) -> tuple[str, ...]:
-    return get_family(family).archetypes
-
-
 def _all_archetypes() -> list[str]:
     from simulator.surrogate.space import families
 

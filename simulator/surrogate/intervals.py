@@ -204,8 +204,8 @@ def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out
     scores = {(g, k): [] for g in groups for k in ("seen", "unseen", "anchored")}
     for w, rows_w in cs.groupby("weather_id", sort=False):
         rows_w = rows_w.reset_index(drop=True)
-        seen = w == WEATHER_NAME or model.physics_.is_training_weather(load_weather(w))
         weather = None if w == WEATHER_NAME else load_weather(w)
+        seen = weather is None or model.physics_.is_training_weather(weather)
         X = rows_w[list(fam.feature_names)]
         mean, spread, _ = model.predict_z(X, weather)
         base = np.flatnonzero((rows_w["archetype"] == fam.base_archetype) & (rows_w["row"] == 0))
@@ -240,24 +240,16 @@ def _calibrate_new_weather(model, X, Y, ids, wid, others, level, random_state, o
     for i, w in enumerate(others):
         on_w = np.flatnonzero(wid == w)
         near = on_w[_nearest_to_base(model, X.iloc[on_w])]
-        fits = []
-        for _, half in building_folds(ids[on_w], 2, random_state)[i % 2: i % 2 + 1]:
-            te = np.union1d(on_w[half], [near])
-            drop = np.isin(ids, ids[on_w[half]]) | (wid == w)
-            f = _fold(model, X, Y, np.flatnonzero(~drop), te)
-            k = int(np.searchsorted(te, near))
-            rows = np.flatnonzero(np.isin(te, on_w[half]))
-            fits.append((f, rows, k))
+        half = on_w[building_folds(ids[on_w], 2, random_state)[i % 2][1]]
+        te = np.union1d(half, [near])  # the anchor's row is predicted too (its building may stay in training)
+        f = _fold(model, X, Y, np.flatnonzero(~(np.isin(ids, ids[half]) | (wid == w))), te)
+        k = int(np.searchsorted(te, near))
+        rows = np.flatnonzero(np.isin(te, half))
+        keep = rows[rows != k]
         for g in groups:
-            e_all, s_all, e_a = [], [], []
-            for f, rows, k in fits:
-                e = headline_z(Y.iloc[f.test], g) - f.mean[g]
-                keep = rows[rows != k]
-                e_all.append(e[rows])
-                s_all.append(f.spread[g][rows])
-                e_a.append((e[keep] - e[k], f.spread[g][keep]))
-            res[g].append((np.concatenate(e_all), np.concatenate(s_all)))
-            res_a[g].append((np.concatenate([e for e, _ in e_a]), np.concatenate([s for _, s in e_a])))
+            e = headline_z(Y.iloc[te], g) - f.mean[g]
+            res[g].append((e[rows], f.spread[g][rows]))
+            res_a[g].append((e[keep] - e[k], f.spread[g][keep]))
     for g in groups:
         # a new weather shifts every prediction on it alike: the weather-level bias scale tau is the
         # RMS of the per-weather mean residual, and the score adds it to the point's own spread

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import KFold
 
 from simulator.exceptions import ValidationError
 from simulator.surrogate import calset
@@ -97,10 +96,15 @@ def cross_validate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, fold
         slightly optimistic) or an unfitted one.
     refit_hyperparameters
         Fit every fold from scratch (honest, as slow as ``folds`` trainings).
+
+    The folds keep each building's runs on every weather on one side
+    (:func:`simulator.surrogate.intervals.building_folds`), as the calibration's do.
     """
-    kf = KFold(folds, shuffle=True, random_state=random_state)
+    from simulator.surrogate.intervals import building_folds, building_ids
+
+    split = building_folds(building_ids(model, X), folds, random_state)
     parts = []
-    for tr, te in kf.split(X):
+    for tr, te in split:
         Xtr, Ytr, Xte = X.iloc[tr], Y.iloc[tr], X.iloc[te]
         if refit_hyperparameters:
             m = clone(model).fit(Xtr, Ytr)
@@ -108,7 +112,7 @@ def cross_validate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, fold
             m = refit_fixed(model, Xtr, Ytr)
         parts.append(m.predict(Xte))
     pred = pd.concat(parts)
-    pred = pred.iloc[np.argsort(np.concatenate([te for _, te in kf.split(X)]))]
+    pred = pred.iloc[np.argsort(np.concatenate([te for _, te in split]))]
     pred.index = X.index
     return scores(Y, pred), pred
 
@@ -192,6 +196,7 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
     fit_s = time.perf_counter() - t0
     oof: list[pd.DataFrame] = []
     cal_rows = calset.load(fam, directory) if cv else pd.DataFrame()
+    cal_sha = calset.files_hash(fam, directory)
     model.calibration_ = calibrate(model, X, Y, oof=oof, calset=cal_rows) if cv else {}
     # the CV scores come from the calibration's folds (no building on both sides of a fold)
     cv_scores = scores(Y, pd.concat(oof).sort_index().set_axis(Y.index)) if cv else {}
@@ -203,8 +208,8 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
         "features": [{"name": f.name, "unit": f.unit, "low": f.low, "high": f.high} for f in fam.features],
         "targets": list(PREDICTED),
         "space_hash": fam.space_hash(),
-        "data_sha256": training_data_hash(fam, directory),
-        "calibration_set": {"n": int(len(cal_rows)), "sha256": calset.files_hash(fam, directory),
+        "data_sha256": training_data_hash(fam, directory, cal_sha),
+        "calibration_set": {"n": int(len(cal_rows)), "sha256": cal_sha,
                             "weathers": sorted(set(cal_rows.get("weather_id", [])))},
         "n_train": int(len(df)),
         "training_weathers": weathers,
@@ -235,12 +240,15 @@ def load_model(family: str | Family, directory=None, retrain: bool = False) -> t
                               training_data_hash(fam, directory), retrain)
 
 
-def training_data_hash(family: str | Family, directory=None) -> str:
-    """SHA-256 of what a model is fitted and calibrated on: the datasets and, if any, the calibration set."""
+def training_data_hash(family: str | Family, directory=None, calset_sha: str | None = None) -> str:
+    """SHA-256 of what a model is fitted and calibrated on: the datasets and, if any, the calibration set.
+
+    ``calset_sha``: :func:`simulator.surrogate.calset.files_hash` when the caller has it already.
+    """
     import hashlib
 
     data = ds.data_hash_all(family, directory)
-    extra = calset.files_hash(family, directory)
+    extra = calset.files_hash(family, directory) if calset_sha is None else calset_sha
     return data if not extra else hashlib.sha256(f"{data}\0{extra}".encode()).hexdigest()
 
 
