@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from io import StringIO
 
@@ -79,15 +80,30 @@ class MonthlyDeltas:
         return cls(pd.DataFrame([row] * 12, index=pd.RangeIndex(1, 13, name="month")), label)
 
 
-def _deltas_table() -> pd.DataFrame:
+@cache
+def _deltas_csv() -> pd.DataFrame:
+    """The parsed package table, read once per process (callers get copies: see :func:`_deltas_table`)."""
     ref = resources.files("weather") / "data" / "future_deltas.csv"
     return pd.read_csv(StringIO(ref.read_text(encoding="utf-8")), comment="#")
 
 
+def _deltas_table() -> pd.DataFrame:
+    return _deltas_csv().copy()
+
+
+@cache
+def _scenario_pairs() -> tuple[tuple[str, int], ...]:
+    t = _deltas_csv()
+    return tuple(sorted({(str(s), int(y)) for s, y in zip(t["scenario"], t["year"], strict=True)}))
+
+
 def future_scenarios() -> list[tuple[str, int]]:
-    """(scenario, year) pairs in ``weather/data/future_deltas.csv``."""
-    t = _deltas_table()
-    return sorted({(str(s), int(y)) for s, y in zip(t["scenario"], t["year"], strict=True)})
+    """(scenario, year) pairs in ``weather/data/future_deltas.csv``.
+
+    The table is package data, read once per process: the surrogate's weather-id parser asks for the
+    pairs hundreds of times per evaluation (a read each cost the compare page about 45 s of its 144 packages).
+    """
+    return list(_scenario_pairs())
 
 
 def future_deltas(scenario: str, year: int) -> MonthlyDeltas:
