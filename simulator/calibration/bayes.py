@@ -102,18 +102,21 @@ def cooling_cop(building: Building) -> float | None:
     return c["ashp_cooling_eer"]
 
 
-def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None, anchor=None) -> tuple[np.ndarray, np.ndarray]:
+def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None, anchor=None,
+                   surrogate=None) -> tuple[np.ndarray, np.ndarray]:
     """Monthly heating and cooling [kWh/m2], shape (n, 12) each: the surrogate's two load groups only.
 
     Same numbers as :func:`simulator.surrogate.engine.predict_features` (tested),
     without the peak and window-solar regressors the meters do not need
     (about 3x faster inside the sampler). ``weather``: a ``weather.Weather``
     (None: the built-in year), the weather-aware surrogate of issue 12. ``anchor``: the
-    family's anchor on that weather (:mod:`simulator.surrogate.anchor`), or None.
+    family's anchor on that weather (:mod:`simulator.surrogate.anchor`), or None. ``surrogate``: the
+    family's fitted model when the caller holds it (None: :func:`load_model`, which hashes the
+    family's data files on every call, about 6 ms: a sampler's forward model loads it once).
     """
     from simulator.surrogate.anchor import apply_monthly
 
-    model, _ = load_model(family)
+    model = load_model(family)[0] if surrogate is None else surrogate
     with single_threaded():
         est, Z = model.physics_.design(X, weather)
         out = {}
@@ -147,6 +150,9 @@ class ForwardModel:
     anchor
         The surrogate's anchor on that weather when it is not a training year (one EnergyPlus
         run of the family's base archetype, :mod:`simulator.surrogate.anchor`), else None.
+    surrogate
+        The family's fitted surrogate model, loaded once for the sampler's thousands of calls
+        (None: loaded on each call).
     """
 
     family: Family
@@ -159,6 +165,7 @@ class ForwardModel:
     weather: Any = None
     heating_electricity: Any = None  # electric.HeatingElectricity of a heat pump / electric storage, else None
     anchor: Any = None
+    surrogate: Any = None
 
     @property
     def names(self) -> list[str]:
@@ -189,7 +196,7 @@ class ForwardModel:
     def predict(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Monthly heat and electricity at the meters [kWh], each shape (n, 12)."""
         X = self.features(theta)
-        heat_m2, cool_m2 = monthly_kwh_m2(self.family, X, self.weather, self.anchor)
+        heat_m2, cool_m2 = monthly_kwh_m2(self.family, X, self.weather, self.anchor, self.surrogate)
         a = self.floor_area_m2
         heat = heat_m2 * a / self.efficiency(theta)[:, None]
         elec = (X["lighting_w_m2"].to_numpy()[:, None] * self.lighting_h[None, :]
@@ -236,7 +243,7 @@ def forward_model(building: Building, family: Family, base_features: dict[str, f
 
     anchor = SurrogateEngine(warn=False).anchor_of(family, weather)[0] if weather is not None else None
     return ForwardModel(family, dict(base_features), tuple(priors), float(floor_area_m2), light, equip,
-                        cooling_cop(building), weather, heating_electricity, anchor)
+                        cooling_cop(building), weather, heating_electricity, anchor, load_model(family)[0])
 
 
 @dataclass(frozen=True, eq=False)
