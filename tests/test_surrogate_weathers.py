@@ -465,6 +465,21 @@ def test_active_learning_leaves_out_candidates_whose_building_leaves_a_feature_r
     assert _inside(fam, X).tolist() == [True, True, False, True, True, True]
 
 
+def test_sampling_leaves_out_a_point_whose_building_leaves_a_feature_range(tmp_path):
+    """Office Sobol point 1714's building has wall bridges of more than 0.6 W/(m2 K) (the family's range):
+    the campaign records it as failed with the reason and goes on, instead of stopping (no EnergyPlus run)."""
+    from simulator.surrogate import dataset as ds
+    from simulator.surrogate.sampling import design
+    from simulator.surrogate.space import get_family
+
+    fam = get_family("office")
+    bridge = fam.feature("wall_bridge_u_w_m2k")
+    assert design("office", 1714, 1)["wall_bridge_u_w_m2k"].iloc[0] > bridge.high  # the premise
+    df = ds.sample("office", 1715, directory=tmp_path, point_ids=[1714], workers=1)
+    assert len(df) == 0
+    assert ds.read_provenance("office", tmp_path)["failed_point_ids"] == [1714]
+
+
 def test_api_gives_headline_numbers_with_intervals(three_weather_model):
     import archetypes
     from buildings import measures as M

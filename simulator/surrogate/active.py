@@ -45,7 +45,7 @@ def active_points(family: str, n: int, *, weather: str | None = None, base: str 
     start = (max(in_block) - first + 1) if in_block else 0
     pool = pool or max(MIN_POOL, POOL_PER_POINT * n)
     pts = design(fam, start, pool, _seed(fam, directory), block)
-    X = pd.DataFrame([features_of(building_from_features(fam, r.to_dict(), base=base), fam)
+    X = pd.DataFrame([features_of(building_from_features(fam, r.to_dict(), base=base, strict=False), fam)
                       for _, r in pts.iterrows()], index=pts.index)
     X = X[_inside(fam, X)]  # a candidate whose built building leaves a feature's range cannot be predicted
     if X.empty:

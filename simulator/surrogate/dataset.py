@@ -429,10 +429,17 @@ def sample(family: str | Family, n: int, *, directory: str | os.PathLike | None 
         progress(0, total)
     t_start = time.perf_counter()
     for k in range(0, total, chunk):
-        ids = todo[k:k + chunk]
+        ids = chunk_ids = todo[k:k + chunk]
         pts = design(fam, min(ids) - first, max(ids) - min(ids) + 1, seed, block).loc[ids]
-        buildings = [building_from_features(fam, row.to_dict(), name=f"{fam.name}-p{pid}", base=base)
-                     for pid, row in pts.iterrows()]
+        built = {}
+        for pid, row in pts.iterrows():
+            try:
+                built[pid] = building_from_features(fam, row.to_dict(), name=f"{fam.name}-p{pid}", base=base)
+            except ValidationError as exc:  # a derived feature of the point's building left its range
+                failed.append(pid)
+                log.warning("point %d of %s left out: %s", pid, fam.name, "; ".join(exc.problems)[:300])
+        ids = list(built)
+        buildings = list(built.values())
         cases = [Case(b, str(epw)) for b in buildings]
         base_done = done
 
@@ -454,7 +461,7 @@ def sample(family: str | Family, n: int, *, directory: str | os.PathLike | None 
             row.update(weather_id=weather_id, weather_sha256=epw_sha, engine_version=res.loads.engine or engine)
             cpu_s += row["energyplus_s"]
             rows[pid] = row
-        done += len(ids)
+        done += len(chunk_ids)
         new = pd.DataFrame.from_dict(rows, orient="index")
         new.index.name = "point_id"
         if len(new):
