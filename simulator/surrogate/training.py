@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from functools import cache
@@ -247,9 +248,41 @@ def training_data_hash(family: str | Family, directory=None, calset_sha: str | N
     """
     import hashlib
 
+    key = None
+    if calset_sha is None:  # the same files unchanged since the last call: the same hash (no re-hashing)
+        key = (get_family(family).name, str(directory), _files_state(directory))
+        hit = _HASHES.get(key)
+        if hit is not None:
+            return hit
     data = ds.data_hash_all(family, directory)
     extra = calset.files_hash(family, directory) if calset_sha is None else calset_sha
-    return data if not extra else hashlib.sha256(f"{data}\0{extra}".encode()).hexdigest()
+    out = data if not extra else hashlib.sha256(f"{data}\0{extra}".encode()).hexdigest()
+    if key is not None:
+        if len(_HASHES) >= 64:
+            _HASHES.clear()
+        _HASHES[key] = out
+    return out
+
+
+_HASHES: dict[tuple, str] = {}
+
+
+def _files_state(directory) -> tuple:
+    """Path, size and modification time of every file a training hash reads (the dataset folder, its
+    calibration folder and the committed plan files): a rewritten file changes its key."""
+    roots = {ds.data_dir()} | ({Path(directory)} if directory is not None else set())
+    out = []
+    for root in roots:
+        for folder in (root, root / "calibration"):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for e in entries:
+                if e.is_file():
+                    st = e.stat()
+                    out.append((e.path, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
 
 
 @cache
