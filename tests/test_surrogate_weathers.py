@@ -166,8 +166,8 @@ def test_the_plan_puts_the_built_in_year_first_at_the_dataset_sizes():
         assert spec.kind in ("builtin", "morph", "synthetic")
     for fam, bases in plan[0].points.items():  # the regeneration keeps the committed design sizes
         prov = ds.read_provenance(fam) or {}
-        if prov:
-            assert {b: n for b, n in bases.items()} == prov["design_bases"], fam
+        if prov:  # random points plus those active learning added
+            assert {b: plan[0].total(fam, b) for b in bases} == prov["design_bases"], fam
     cmds = wx.plan_commands(plan, step=128)
     assert cmds[0].startswith("retrofit surrogate sample --family ")
     assert sum("--weather" not in c for c in cmds) >= len(plan[0].points)
@@ -177,6 +177,21 @@ def test_a_bad_plan_names_its_problem(tmp_path):
     p = tmp_path / "plan.toml"
     p.write_text('[[weather]]\nid = "tianjin"\npriority = 1\npoints = { office = { nowhere = 3 } }\n')
     with pytest.raises(WeatherError, match="nowhere"):
+        wx.training_plan(p)
+
+
+def test_a_plan_records_its_active_learning_points_and_runs_them_last(tmp_path):
+    p = tmp_path / "plan.toml"
+    p.write_text('[[weather]]\nid = "tianjin"\npriority = 1\npoints = { office = { public_office = 8 } }\n'
+                 'active = { office = { public_office = 3 } }\n')
+    (w,) = wx.training_plan(p)
+    assert w.runs == 11 and w.total("office", "public_office") == 11
+    cmds = wx.plan_commands((w,), step=128)
+    assert cmds == ["retrofit surrogate sample --family office --base public_office --n 8",
+                    "retrofit surrogate sample --family office --base public_office --active --n 3"]
+    p.write_text('[[weather]]\nid = "tianjin"\npriority = 1\npoints = { office = { public_office = 8 } }\n'
+                 'active = { office = { public_office = 0 } }\n')
+    with pytest.raises(WeatherError, match="positive integer"):
         wx.training_plan(p)
 
 

@@ -81,7 +81,8 @@ def cmd_weathers(args) -> int:
     if args.commands:
         print("\n".join(plan_commands(plan, args.step)))
     elif args.json:
-        print(json.dumps([{"id": w.id, "priority": w.priority, "why": w.why, "runs": w.runs, "points": w.points}
+        print(json.dumps([{"id": w.id, "priority": w.priority, "why": w.why, "runs": w.runs, "points": w.points,
+                           "active": w.active}
                           for w in plan], indent=2))
     else:
         for w in plan:

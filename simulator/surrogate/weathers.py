@@ -233,17 +233,25 @@ class PlannedWeather:
     points
         Design points to run: ``{family: {design base: n}}`` (the first ``n``
         points of the base's Sobol block).
+    active
+        Points added after those by active learning, ``{family: {design base: n}}``
+        (``retrofit surrogate sample --active``: where the model trained on the rest was least sure).
     """
 
     id: str
     priority: int
     why: str
     points: dict[str, dict[str, int]] = field(hash=False)
+    active: dict[str, dict[str, int]] = field(default_factory=dict, hash=False)
 
     @property
     def runs(self) -> int:
         """EnergyPlus runs of this weather [-]."""
-        return sum(n for bases in self.points.values() for n in bases.values())
+        return sum(n for part in (self.points, self.active) for bases in part.values() for n in bases.values())
+
+    def total(self, family: str, base: str) -> int:
+        """Design points of a family's base on this weather, random and active [-]."""
+        return self.points.get(family, {}).get(base, 0) + self.active.get(family, {}).get(base, 0)
 
 
 def training_plan(path: str | Path | None = None) -> tuple[PlannedWeather, ...]:
@@ -278,16 +286,21 @@ def training_plan(path: str | Path | None = None) -> tuple[PlannedWeather, ...]:
         if wid in seen:
             raise WeatherError(f"{where}: {wid} appears twice")
         seen.add(wid)
-        points: dict[str, dict[str, int]] = {}
-        for fam, bases in pts.items():
-            if fam not in fams:
-                raise WeatherError(f"{where}: unknown family {fam!r}")
-            for base, n in bases.items():
-                if base not in fams[fam].bases or not isinstance(n, int) or n < 1:
-                    raise WeatherError(f"{where}: {fam}.{base} = {n!r} (need a design base of {fam} "
-                                       f"({', '.join(fams[fam].bases)}) and a positive integer)")
-            points[fam] = dict(bases)
-        out.append(PlannedWeather(wid, prio, str(entry.get("why", "")), points))
+        parts = []
+        for table in (pts, entry.get("active", {})):
+            part: dict[str, dict[str, int]] = {}
+            if not isinstance(table, dict):
+                raise WeatherError(f"{where}: points and active are tables of families")
+            for fam, bases in table.items():
+                if fam not in fams:
+                    raise WeatherError(f"{where}: unknown family {fam!r}")
+                for base, n in bases.items():
+                    if base not in fams[fam].bases or not isinstance(n, int) or n < 1:
+                        raise WeatherError(f"{where}: {fam}.{base} = {n!r} (need a design base of {fam} "
+                                           f"({', '.join(fams[fam].bases)}) and a positive integer)")
+                part[fam] = dict(bases)
+            parts.append(part)
+        out.append(PlannedWeather(wid, prio, str(entry.get("why", "")), parts[0], parts[1]))
     return tuple(sorted(out, key=lambda w: (w.priority, w.id)))
 
 
@@ -303,6 +316,11 @@ def plan_commands(plan: tuple[PlannedWeather, ...] | None = None, step: int = 12
             for base, n in bases.items():
                 for k in [*range(step, n, step), n]:
                     out.append(f"retrofit surrogate sample --family {fam} --base {base} --n {k}{flag}")
+    for w in plan if plan is not None else training_plan():  # active points last: they need the model
+        flag = "" if w.id == BUILT_IN_ID else f" --weather {w.id}"
+        for fam, bases in w.active.items():
+            for base, n in bases.items():
+                out.append(f"retrofit surrogate sample --family {fam} --base {base} --active --n {n}{flag}")
     return out
 
 
