@@ -200,7 +200,7 @@ KNOWN_PREFIXES = ("CSV 或 Excel：月份列（month / 月份", "CSV or Excel: a
 
 
 # The first of these walks trains the four families' surrogate in the session's fresh cache (twelve weathers,
-# 4,032 rows: about 110 s of CPU on an idle 2-core machine, benchmarks/bench_surrogate.py) before it walks the
+# 4,352 rows: about 110 s of CPU on an idle 2-core machine before the 320 active-learning rows, benchmarks/bench_surrogate.py) before it walks the
 # seven pages; the project's 300 s per-test limit (pyproject.toml) leaves too little margin for that on a
 # loaded machine (a CI run with other jobs hit it).
 @pytest.mark.timeout(600)
