@@ -466,18 +466,20 @@ def test_active_learning_picks_unseen_points_where_the_model_is_least_sure(three
 def test_active_learning_leaves_out_candidates_whose_building_leaves_a_feature_range():
     """A Sobol point's building can carry a derived feature a little outside the family's range (the office's
     wall thermal bridges reached 0.618 W/(m2 K) against 0.6 on the committed data, and ``sample --active``
-    stopped there); such a candidate is left out instead of stopping the call."""
-    from simulator.surrogate.active import _inside
-    from simulator.surrogate.sampling import design
+    stopped there); such a candidate is left out instead of stopping the call (the sampler and
+    ``--active`` build their points through :func:`simulator.surrogate.sampling.design_buildings`)."""
+    from simulator.surrogate.sampling import design, design_buildings
     from simulator.surrogate.space import get_family
 
     fam = get_family("office")
-    X = design("office", 0, 6)
-    X = X[[c for c in X.columns if c in fam.feature_names]].copy()
-    assert _inside(fam, X).all()
+    pts = design("office", 0, 6)
+    built, left_out = design_buildings(fam, pts)
+    assert len(built) == 6 and not left_out
     high = fam.feature("infiltration_ach").high
-    X.iloc[2, X.columns.get_loc("infiltration_ach")] = high * 1.03
-    assert _inside(fam, X).tolist() == [True, True, False, True, True, True]
+    pts.iloc[2, pts.columns.get_loc("infiltration_ach")] = high * 1.03
+    built, left_out = design_buildings(fam, pts)
+    assert [pid in built for pid in pts.index] == [True, True, False, True, True, True]
+    assert left_out == [int(pts.index[2])]
 
 
 def test_sampling_leaves_out_a_point_whose_building_leaves_a_feature_range(tmp_path):

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.surrogate import dataset as ds
-from simulator.surrogate.sampling import BLOCK, DEFAULT_SEED, design
-from simulator.surrogate.space import building_from_features, features_of, get_family
+from simulator.surrogate.sampling import BLOCK, DEFAULT_SEED, design, design_buildings
+from simulator.surrogate.space import features_of, get_family
 
 #: Candidates looked at per call [points]: 8 per point added, at least 256.
 POOL_PER_POINT = 8
@@ -45,12 +45,11 @@ def active_points(family: str, n: int, *, weather: str | None = None, base: str 
     start = (max(in_block) - first + 1) if in_block else 0
     pool = pool or max(MIN_POOL, POOL_PER_POINT * n)
     pts = design(fam, start, pool, _seed(fam, directory), block)
-    X = pd.DataFrame([features_of(building_from_features(fam, r.to_dict(), base=base, strict=False), fam)
-                      for _, r in pts.iterrows()], index=pts.index)
-    X = X[_inside(fam, X)]  # a candidate whose built building leaves a feature's range cannot be predicted
-    if X.empty:
+    built, _ = design_buildings(fam, pts, base)  # a candidate whose building leaves a range is left out
+    if not built:
         raise ValidationError([f"{fam.name}: none of the {pool} candidates after point {first + start} lies inside "
                                "the family's feature ranges"])
+    X = pd.DataFrame([features_of(b, fam) for b in built.values()], index=list(built))
     model, _ = load_model(fam, directory)
     w = load_weather(wid)
     _, spread, _ = model.predict_z(X, w)
@@ -60,18 +59,6 @@ def active_points(family: str, n: int, *, weather: str | None = None, base: str 
         score = np.maximum(score, q * np.sqrt(spread[g] ** 2 + tau**2))
     order = np.argsort(-score, kind="stable")[:n]
     return sorted(int(i) for i in X.index[order])
-
-
-def _inside(fam, X: pd.DataFrame) -> np.ndarray:
-    """Boolean per row: every feature inside the family's range (the building a Sobol point gives can
-    leave it by a little: a derived feature such as the wall's thermal bridges follows the layers built)."""
-    ok = np.ones(len(X), dtype=bool)
-    for f in fam.features:
-        if f.name in X:
-            tol = 1e-6 * max(abs(f.low), abs(f.high), 1.0)
-            v = X[f.name].to_numpy(dtype=float)
-            ok &= (v >= f.low - tol) & (v <= f.high + tol)
-    return ok
 
 
 def _seed(fam, directory) -> int:

@@ -62,8 +62,8 @@ import pandas as pd
 
 from simulator.exceptions import RetrofitError, ValidationError
 from simulator.loads import Loads
-from simulator.surrogate.sampling import BLOCK, DEFAULT_SEED, design
-from simulator.surrogate.space import Family, building_from_features, features_of, get_family
+from simulator.surrogate.sampling import BLOCK, DEFAULT_SEED, design, design_buildings
+from simulator.surrogate.space import Family, features_of, get_family
 
 log = logging.getLogger(__name__)
 
@@ -429,17 +429,11 @@ def sample(family: str | Family, n: int, *, directory: str | os.PathLike | None 
         progress(0, total)
     t_start = time.perf_counter()
     for k in range(0, total, chunk):
-        ids = chunk_ids = todo[k:k + chunk]
-        pts = design(fam, min(ids) - first, max(ids) - min(ids) + 1, seed, block).loc[ids]
-        built = {}
-        for pid, row in pts.iterrows():
-            try:
-                built[pid] = building_from_features(fam, row.to_dict(), name=f"{fam.name}-p{pid}", base=base)
-            except ValidationError as exc:  # a derived feature of the point's building left its range
-                failed.append(pid)
-                log.warning("point %d of %s left out: %s", pid, fam.name, "; ".join(exc.problems)[:300])
-        ids = list(built)
-        buildings = list(built.values())
+        chunk_ids = todo[k:k + chunk]
+        pts = design(fam, min(chunk_ids) - first, max(chunk_ids) - min(chunk_ids) + 1, seed, block).loc[chunk_ids]
+        built, left_out = design_buildings(fam, pts, base, name=True)
+        failed += left_out
+        ids, buildings = list(built), list(built.values())
         cases = [Case(b, str(epw)) for b in buildings]
         base_done = done
 

@@ -309,14 +309,15 @@ def plan_commands(plan: tuple[PlannedWeather, ...] | None = None, step: int = 12
 
     Each command is resumable; committing the CSV files between calls gives chunked commits.
     """
+    plan = plan if plan is not None else training_plan()
     out = []
-    for w in plan if plan is not None else training_plan():
+    for w in plan:
         flag = "" if w.id == BUILT_IN_ID else f" --weather {w.id}"  # no shell-special characters in ids
         for fam, bases in w.points.items():
             for base, n in bases.items():
                 for k in [*range(step, n, step), n]:
                     out.append(f"retrofit surrogate sample --family {fam} --base {base} --n {k}{flag}")
-    for w in plan if plan is not None else training_plan():  # active points last: they need the model
+    for w in plan:  # active points last: they need the model
         flag = "" if w.id == BUILT_IN_ID else f" --weather {w.id}"
         for fam, bases in w.active.items():
             for base, n in bases.items():
