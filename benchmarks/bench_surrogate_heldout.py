@@ -144,8 +144,9 @@ def markdown(data: dict) -> str:
              "baseline; coverage = share of EnergyPlus results inside the surrogate's 90 % intervals. Wall and "
              "CPU time include the EnergyPlus runs (none for runs found in the run cache) and were measured on a "
              "shared machine (1-min load average at the start of each pair). "
-             + ("Anchored: one EnergyPlus run of the family's base archetype on the year corrects the surrogate "
-                "(simulator/surrogate/anchor.py)." if s.get("anchor", True) else
+             + ("Anchored: EnergyPlus runs of the family's base archetype and of it with each single measure "
+                "(the measure anchors) on the year correct the surrogate (simulator/surrogate/anchor.py)."
+                if s.get("anchor", True) else
                 "Not anchored: the surrogate alone."), "",
              "| archetype | year | " + " | ".join(h for h, _, _ in COLUMNS) + " | targets missed |",
              "|---|---|" + "---|" * len(COLUMNS) + "---|"]

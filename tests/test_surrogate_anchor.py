@@ -1,8 +1,9 @@
 """The surrogate's anchor on a weather outside training (simulator/surrogate/anchor.py).
 
-Hand values first (the log-ratio correction and the monthly split), then one
-real EnergyPlus run: the anchor makes the family's base building exact on a
-new weather and moves the other buildings by the same log ratio.
+Hand values first (the log-ratio correction, the monthly split and the
+per-measure correction), then real EnergyPlus runs: the anchor makes the
+family's base building exact on a new weather and moves the other buildings
+by the anchors' correction at their features.
 """
 
 from __future__ import annotations
@@ -66,9 +67,48 @@ def test_a_large_correction_is_reported():
     assert a.to_dict()["factors"]["heating_kwh_m2"] == pytest.approx(30.1 / 10.1, abs=1e-4)
 
 
+def _measure_anchor(ridge: float):
+    """Base (a, b) = (0, 0) with log ratio 0.1 on heating; measure anchors at (1, 0) (ratio 0.3) and
+    (0, 1) (ratio 0.0), and one at the base's features (a measure the features do not see)."""
+    pred = pd.Series(_row(50.0, 20.0, {1: 50.0}, {7: 20.0}))
+    true = pred.copy()
+    true["heating_kwh_m2"] = (50.0 + 0.1) * math.exp(0.1) - 0.1
+    a = A.anchor_from("office", "w", "b", true, pred)
+    points = pd.DataFrame({"a": [1.0, 0.0, 0.0], "b": [0.0, 1.0, 0.0]})
+    mpred = pd.DataFrame([pred, pred, pred])
+    mtrue = mpred.copy()
+    mtrue["heating_kwh_m2"] = [(50.1 * math.exp(r)) - 0.1 for r in (0.3, 0.0, 0.5)]
+    return A.with_measures(a, ("a", "b"), (1.0, 1.0), pd.Series({"a": 0.0, "b": 0.0}), ["m1", "m2", "none"],
+                           points, mtrue, mpred, ridge)
+
+
+def test_measure_anchors_correct_each_package_per_feature_change():
+    a = _measure_anchor(ridge=0.0)
+    assert a.measures == ("m1", "m2")  # the anchor at the base's features tells nothing per feature: left out
+    X = pd.DataFrame({"a": [0.0, 1.0, 0.0, 0.5], "b": [0.0, 0.0, 1.0, 0.5]})
+    r = a.correction(X, "heating_kwh_m2")
+    # exact at the base and (no penalty) at each measure anchor; halfway to both: 0.1 + 0.1 - 0.05
+    np.testing.assert_allclose(r, [0.1, 0.3, 0.0, 0.15], atol=1e-12)
+    # cooling had no measure effect (same ratio as the base's, 0): no change; peaks keep the base's ratio
+    np.testing.assert_allclose(a.correction(X, "cooling_kwh_m2"), 0.0, atol=1e-12)
+    np.testing.assert_allclose(a.correction(X, "peak_heating_w_m2"), 0.0, atol=1e-12)
+    frame = pd.DataFrame([pd.Series(_row(50.0, 20.0, {1: 50.0}, {7: 20.0}))] * 4)
+    out = A.apply(frame, a, X)
+    np.testing.assert_allclose(out["heating_kwh_m2"], 50.1 * np.exp(r) - 0.1, rtol=1e-12)
+    np.testing.assert_allclose(out["heating_kwh_m2_m01"], out["heating_kwh_m2"], rtol=1e-12)
+    with pytest.raises(ValueError, match="features"):
+        A.apply(frame, a)  # a per-package correction without the packages' features
+    assert a.to_dict()["runs"] == 3 and a.to_dict()["measure_factors"]["heating_kwh_m2"]["m1"] == pytest.approx(
+        math.exp(0.2), abs=1e-4)
+    # a penalty shrinks the per-measure terms toward the base's ratio (never past it)
+    shrunk = _measure_anchor(ridge=1.0).correction(X, "heating_kwh_m2")
+    assert shrunk[0] == pytest.approx(0.1, abs=1e-12)
+    assert 0.1 < shrunk[1] < 0.3 and 0.0 < shrunk[2] < 0.1
+
+
 @pytest.mark.slow
 def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
-    """One EnergyPlus run of the office family's base on a synthetic year that is not a training year."""
+    """The office family's anchor runs (base and measure anchors) on a synthetic year that is not a training year."""
     import archetypes
     from buildings import measures as M
     from simulator.surrogate import dataset as ds
@@ -98,11 +138,14 @@ def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     assert loads.meta["interval_calibration"] == "anchored" and loads.meta["anchor"]["building"] == "public_office"
     lo, hi = loads.meta["intervals_90"]["heating_kwh_m2"]
     assert lo < true["heating_kwh_m2"] < hi
-    # a retrofitted office moves by the base's log ratio, not to its own EnergyPlus value
+    # the measure anchors: the base with each single measure of model_assumptions.toml, run on the year
+    assert len(a.measures) >= 6 and a.to_dict()["runs"] == 1 + len(a.measures)
+    # a retrofitted office moves by the anchors' correction at its features, not to its own EnergyPlus value
     r = M.apply(base, M.package("envelope"))
-    raw = model.predict(pd.DataFrame([features_of(r, fam)]), w).iloc[0]["heating_kwh_m2"]
+    xr = pd.DataFrame([features_of(r, fam)])
+    raw = model.predict(xr, w).iloc[0]["heating_kwh_m2"]
     got = SurrogateEngine(warn=False).simulate(r, w).heating_kwh / area
-    assert got == pytest.approx((raw + 0.1) * np.exp(a.log_ratio["heating_kwh_m2"]) - 0.1, rel=1e-9)
+    assert got == pytest.approx((raw + 0.1) * np.exp(a.correction(xr, "heating_kwh_m2")[0]) - 0.1, rel=1e-9)
     unanchored = SurrogateEngine(warn=False, anchor=False).simulate(r, w)
     assert unanchored.meta["anchor"] == "anchoring off"
     assert unanchored.heating_kwh / area == pytest.approx(raw, rel=1e-9)

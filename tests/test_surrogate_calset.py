@@ -49,26 +49,37 @@ def test_a_broken_calibration_file_is_left_out_with_its_name(tmp_path, caplog):
     assert calset.files_hash("school", tmp_path) != ""  # the file still names the model's data
 
 
-def test_calibration_set_runs_packages_in_energyplus_and_resumes(tmp_path):
+def test_calibration_set_runs_packages_in_energyplus_and_resumes(tmp_path, session_cache):
+    """One package of the public office and the office family's anchor runs on a generator year (the year
+    of tests/test_surrogate_anchor.py, whose anchor runs the session's run cache may already hold)."""
+    from simulator.surrogate.anchor import anchor_buildings
     from simulator.surrogate.sampling import check_buildings
-    from simulator.surrogate.weathers import epw_path
+    from simulator.surrogate.weathers import canonical_id, epw_path
 
+    wid = canonical_id("synthetic:dt=+0.5:ghi=1.05:seed=14")
     plan = tmp_path / "plan.toml"
-    plan.write_text('[[weather]]\nid = "tianjin"\nseed = 7\nn = 1\n', encoding="utf-8")
-    written = calset.generate(tmp_path, archetypes=["public_school"], plan_file=plan, workers=1)
-    assert written == [calset.file_path("public_school", "tianjin", tmp_path)]
+    plan.write_text(f'[[weather]]\nid = "{wid}"\nseed = 7\nn = 1\n', encoding="utf-8")
+    written = calset.generate(tmp_path, archetypes=["public_office"], plan_file=plan, workers=2, cache=session_cache)
+    assert written == [calset.file_path("public_office", wid, tmp_path), calset.anchor_file_path("office", wid, tmp_path)]
     df = pd.read_csv(written[0])
     # row 0 is the as-is building, row 1 the seed's package, both as the check draws them
-    base, variants = check_buildings("public_school", 1, 7)
+    base, variants = check_buildings("public_office", 1, 7)
     assert df["row"].tolist() == [0, 1] and df["package"].fillna("").tolist() == ["", variants[0][1]]
-    fam = get_family("school")
+    fam = get_family("office")
     for i, b in enumerate([base, variants[0][0]]):
         for name, value in features_of(b, fam).items():
             assert df.loc[i, name] == pytest.approx(value, rel=1e-5)
     assert (df["heating_kwh_m2"] > 0).all() and (df["cooling_kwh_m2"] > 0).all()
-    assert set(df["weather_sha256"]) == {ds.file_sha256(epw_path("tianjin"))}
-    # resumable: a complete file is kept
-    assert calset.generate(tmp_path, archetypes=["public_school"], plan_file=plan, workers=1) == []
+    assert set(df["weather_sha256"]) == {ds.file_sha256(epw_path(wid))}
+    # the anchor runs: the base (the same run as row 0 above) and each measure anchor, labelled
+    anchors = pd.read_csv(written[1])
+    runs = anchor_buildings(fam)
+    assert anchors["row"].tolist() == list(range(len(runs)))
+    assert anchors["package"].fillna("").tolist() == [label for label, _ in runs]
+    assert anchors.loc[0, "heating_kwh_m2"] == pytest.approx(df.loc[0, "heating_kwh_m2"], rel=1e-6)
+    assert (anchors.loc[1:, "heating_kwh_m2"] != anchors.loc[0, "heating_kwh_m2"]).sum() >= 6  # the measures act
+    # resumable: complete files are kept
+    assert calset.generate(tmp_path, archetypes=["public_office"], plan_file=plan, workers=2, cache=session_cache) == []
 
 
 def test_the_model_takes_its_quantiles_from_the_committed_calibration_set():
@@ -91,3 +102,10 @@ def test_the_model_takes_its_quantiles_from_the_committed_calibration_set():
         assert np.isfinite(cal["cv_seen"])
         # the new-weather quantiles come from the set's generator years, anchored on the base's row there
         assert cal["n_set_anchored"] > 0 and np.isfinite(cal["anchored"]) and np.isfinite(cal["cv_anchored"])
+    # ... anchored as in use: the family's anchor runs (base and measure anchors) on each generator year
+    from simulator.surrogate.anchor import anchor_buildings
+
+    anchors = calset.load(fam, anchors=True)
+    assert set(anchors["weather_id"]) == {w.id for w in calset.plan()}  # the built-in year: the reference
+    for _, rows in anchors.groupby("weather_id"):
+        assert sorted(rows["row"]) == list(range(len(anchor_buildings(fam))))

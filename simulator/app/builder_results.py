@@ -241,6 +241,7 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
     st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)}{where} · {res[f'title_{L}']}")
     if res.get("anchor"):
         a = res["anchor"]
-        st.caption(t("Anchored: this weather is not one the surrogate was trained on, so it was corrected by one "
-                     "EnergyPlus run of the archetype", L) + f" {a['building']} (" + ", ".join(
+        st.caption(t("Anchored: this weather is not one the surrogate was trained on, so it was corrected by "
+                     "EnergyPlus runs of the archetype and of it with each single measure", L)
+                   + f" {a['building']}, {a.get('runs', 1)} runs (" + ", ".join(
             f"{k} ×{v:.2f}" for k, v in a["factors"].items() if k in ("heating_kwh_m2", "cooling_kwh_m2")) + ")")

@@ -460,10 +460,10 @@ ZH: dict[str, str] = {
     "The surrogate predicts every package on this weather year (issue 12: weather is one of its inputs); future years are the typical year morphed to the climate scenario.":
         "代理模型在所选气象年上预测每个方案（issue 12：气象是其输入之一）；未来年份为按气候情景变形的典型年。",
     "Heating saved": "供暖节约",
-    "The surrogate was not trained on this weather year: it corrects itself by one EnergyPlus run of the archetype on it (the first time takes some seconds), and its intervals carry the uncertainty it has for a new weather.":
-        "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型在此气象年上运行一次并据此校正（首次需数秒），区间按新气象年的不确定性计。",
-    "Anchored: this weather is not one the surrogate was trained on, so it was corrected by one EnergyPlus run of the archetype":
-        "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型的一次运行校正",
+    "The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of the archetype and of it with each single measure on it (the first time takes 15-20 s), and its intervals carry the uncertainty it has for a new weather.":
+        "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正（首次约需 15-20 秒），区间按新气象年的不确定性计。",
+    "Anchored: this weather is not one the surrogate was trained on, so it was corrected by EnergyPlus runs of the archetype and of it with each single measure":
+        "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型及其逐项单一措施的运行校正",
     "Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).":
         "供暖节约：代理模型在所选气象上的估计及其 90 % 区间（p05 至 p95：代理模型自身的不确定性，已用其未训练过的 EnergyPlus 结果校准）。",
     "heating season mean [°C]": "采暖季平均气温 [°C]",

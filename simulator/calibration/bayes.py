@@ -124,7 +124,7 @@ def monthly_kwh_m2(family: Family, X: pd.DataFrame, weather=None, anchor=None,
             out.update(model.encoders_[g].decode(model.groups_[g].predict(Z), est))
     heat = np.column_stack([out[f"heating_kwh_m2_m{m:02d}"] for m in range(1, 13)])
     cool = np.column_stack([out[f"cooling_kwh_m2_m{m:02d}"] for m in range(1, 13)])
-    return apply_monthly(heat, cool, anchor)
+    return apply_monthly(heat, cool, anchor, X)
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,21 +29,49 @@ over the training weathers (the ``anchored`` quantile,
 :func:`simulator.surrogate.intervals.calibrate`). A training weather needs no
 anchor (:func:`simulator.surrogate.engine.anchor_for` makes the run and returns None there).
 
-This module holds the correction only (no model, no EnergyPlus), so the
-interval code can use it without an import cycle.
+**Measure anchors.** What one run cannot carry is the part of the error that
+depends on the package: on a real year the surrogate misjudges what some
+measures save (on TMYx 2011-2025 it over-predicts what heat recovery saves in
+the office and under-predicts the envelope measures; on CSWD the floor
+insulation), so a single ratio leaves savings errors of 4-6 percentage points
+there. So the anchor also runs the base with each single measure of
+``[surrogate_anchor] measures`` in ``simulator/data/model_assumptions.toml``
+(eight runs: wall, roof and floor insulation, windows, airtightness, heat
+recovery, thermostatic valves, LED lighting). Each measure anchor ``j`` gives
+``e_j``: its log ratio less the base's, less the same on the built-in year (a
+training year: the calibration set's anchor runs there, committed), so only
+what the new weather changes in the surrogate's error on the measure is
+carried, not the error it has on its training years too (which a package
+does not share with the anchor). The annual heating and cooling of a
+building ``x`` then move by ``r_0 + d(x) . beta``, where ``d`` is ``x``'s
+feature change from the base in units of the feature ranges and ``beta`` the
+ridge solution (penalty ``ridge``, same file) of ``D beta = e`` over the
+measure anchors' changes ``D``: a first-order, per-measure correction, exact
+at the base, that a package takes in proportion to how far it moves each
+feature. The peaks, design loads and month shares keep the base's ratio.
 
-The anchor costs one EnergyPlus run per family and weather (about 5-20 s on
-one core); predictions after it stay in milliseconds.
+This module holds the correction and the anchor buildings (no model fitting,
+no EnergyPlus run), so the interval and calibration-set code can use it
+without an import cycle.
+
+The anchor costs one EnergyPlus run of the base and one per measure anchor
+per family and weather (nine runs, about 30-90 s on two cores; the run cache
+keeps them); predictions after it stay in milliseconds.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from buildings.model import Building
+from simulator.sourced_data import load_data
 from simulator.surrogate.groups import _log, _shares, _unlog
+
+log = logging.getLogger(__name__)
 
 #: A month's share of the annual load below which its anchor ratio is not used [-] (1 %: a ratio of
 #: two near-zero shares is noise, and such months carry under 1 % of the year).
@@ -54,6 +82,8 @@ MIN_SHARE = 0.01
 MAX_FACTOR = 1.5
 HEADLINE = ("heating_kwh_m2", "cooling_kwh_m2", "peak_heating_w_m2", "peak_cooling_w_m2",
             "design_heating_w_m2", "design_cooling_w_m2")
+#: Outputs the measure anchors correct per package (the others keep the base's ratio).
+MEASURE_COLUMNS = ("heating_kwh_m2", "cooling_kwh_m2")
 KINDS = ("heating", "cooling")
 
 
@@ -74,8 +104,57 @@ class Anchor:
     month_ratio
         ``"heating"``/``"cooling"`` -> 12 factors on the monthly shares [-].
     energyplus_s
-        Wall time of the EnergyPlus run (0 when it came from the run cache) [s].
+        Wall time of the EnergyPlus runs (0 when they came from the run cache) [s].
+    measures
+        Labels of the measure anchors (empty: the base run alone).
+    feature_names, base_point, points, span
+        The family's features, the base building's and each measure anchor's values of them, and
+        the features' ranges (the unit of a feature change).
+    point_log_ratio
+        Column of :data:`MEASURE_COLUMNS` -> each measure anchor's log ratio [-].
+    ridge
+        Ridge penalty of the per-measure fit [-] (in squared feature changes per range).
+    point_reference
+        Column -> each measure anchor's log ratio less the base's on the built-in year [-], a
+        training year (0 where unknown): the part of the surrogate's error on a measure that it has
+        on its own training years too; the fit uses only the change on the new weather.
     """
+
+    def correction(self, X: pd.DataFrame | None, column: str, n: int | None = None) -> np.ndarray:
+        """The log correction of ``column`` for each row of ``X`` (the base's ratio where no measure fit applies).
+
+        ``X`` holds the family's features; it may be None for a column without a measure fit or an
+        anchor without measure anchors (then ``n`` rows, default 1, get the base's ratio).
+        """
+        r0 = self.log_ratio.get(column, 0.0)
+        rows = len(X) if X is not None else (n or 1)
+        if not self.points or column not in self.point_log_ratio:
+            return np.full(rows, r0)
+        if X is None:
+            raise ValueError(f"the measure anchors of {self.family} correct {column} per building: pass its features")
+        beta = self._beta(column)
+        d = (np.asarray(X[list(self.feature_names)], dtype=float) - np.asarray(self.base_point)) / np.asarray(self.span)
+        return r0 + d @ beta
+
+    def _beta(self, column: str) -> np.ndarray:
+        """Per-feature slope of the log correction (ridge fit over the measure anchors)."""
+        D = (np.asarray(self.points) - np.asarray(self.base_point)) / np.asarray(self.span)
+        e = np.asarray(self.point_log_ratio[column]) - self.log_ratio.get(column, 0.0)
+        e = e - np.asarray(self.point_reference.get(column, np.zeros(len(e))))
+        return D.T @ np.linalg.solve(D @ D.T + self.ridge * np.eye(len(D)), e)
+
+    @property
+    def measure_effects(self) -> dict[str, dict[str, float]]:
+        """Column -> measure label -> what the weather changes in the surrogate's error on the measure, as a factor [-].
+
+        The measure anchor's log ratio less the base's, less the same on the built-in year.
+        """
+        out = {}
+        for c, rs in self.point_log_ratio.items():
+            ref = self.point_reference.get(c, (0.0,) * len(rs))
+            out[c] = {m: float(np.exp(r - self.log_ratio.get(c, 0.0) - f))
+                      for m, r, f in zip(self.measures, rs, ref, strict=True)}
+        return out
 
     family: str
     weather_id: str
@@ -83,6 +162,14 @@ class Anchor:
     log_ratio: dict[str, float] = field(hash=False)
     month_ratio: dict[str, tuple[float, ...]] = field(hash=False)
     energyplus_s: float = 0.0
+    measures: tuple[str, ...] = ()
+    feature_names: tuple[str, ...] = ()
+    base_point: tuple[float, ...] = ()
+    points: tuple[tuple[float, ...], ...] = ()
+    point_log_ratio: dict[str, tuple[float, ...]] = field(default_factory=dict, hash=False)
+    span: tuple[float, ...] = ()
+    ridge: float = 0.0
+    point_reference: dict[str, tuple[float, ...]] = field(default_factory=dict, hash=False)
 
     @property
     def factors(self) -> dict[str, float]:
@@ -99,6 +186,8 @@ class Anchor:
     def to_dict(self) -> dict:
         return {"family": self.family, "weather_id": self.weather_id, "building": self.building,
                 "factors": {c: round(f, 4) for c, f in self.factors.items()},
+                "runs": 1 + len(self.points),
+                "measure_factors": {c: {m: round(f, 4) for m, f in d.items()} for c, d in self.measure_effects.items()},
                 "energyplus_s": round(self.energyplus_s, 1), "problems": self.problems}
 
 
@@ -128,18 +217,49 @@ def anchor_from(family: str, weather_id: str, building: str, true: pd.Series, pr
     return Anchor(family, weather_id, building, log_ratio, month_ratio, energyplus_s)
 
 
-def apply(pred: pd.DataFrame, anchor: Anchor | None) -> pd.DataFrame:
+def with_measures(anchor: Anchor, feature_names, span, base_x: pd.Series, labels, points_x: pd.DataFrame,
+                  true: pd.DataFrame, pred: pd.DataFrame, ridge: float, energyplus_s: float | None = None,
+                  reference: dict[str, dict[str, float]] | None = None) -> Anchor:
+    """``anchor`` with measure anchors: ``labels`` and their features ``points_x``, EnergyPlus ``true`` and surrogate ``pred``.
+
+    ``reference``: measure label -> column -> the same anchor's log ratio less the base's on the
+    built-in year (:attr:`Anchor.point_reference`; a label missing there counts 0). A measure
+    anchor whose features equal the base's (the measure changes nothing the family's features
+    see) or whose targets are not finite is left out.
+    """
+    from dataclasses import replace
+
+    names = list(feature_names)
+    b = np.asarray(base_x[names], dtype=float)
+    P = np.asarray(points_x[names], dtype=float).reshape(-1, len(names))
+    keep = [k for k in range(len(P)) if not np.allclose(P[k], b, rtol=0, atol=1e-12)
+            and all(np.isfinite(true.iloc[k][c]) and np.isfinite(pred.iloc[k][c]) for c in MEASURE_COLUMNS)]
+    if not keep:
+        return anchor
+    ratios = {c: tuple(float(_log(true.iloc[k][c]) - _log(pred.iloc[k][c])) for k in keep) for c in MEASURE_COLUMNS}
+    ref = reference or {}
+    refs = {c: tuple(float(ref.get(str(labels[k]), {}).get(c, 0.0)) for k in keep) for c in MEASURE_COLUMNS}
+    return replace(anchor, measures=tuple(str(labels[k]) for k in keep), feature_names=tuple(names),
+                   base_point=tuple(float(v) for v in b), points=tuple(tuple(float(v) for v in P[k]) for k in keep),
+                   point_log_ratio=ratios, span=tuple(float(max(v, 1e-12)) for v in span), ridge=float(ridge),
+                   point_reference=refs,
+                   energyplus_s=anchor.energyplus_s if energyplus_s is None else float(energyplus_s))
+
+
+def apply(pred: pd.DataFrame, anchor: Anchor | None, X: pd.DataFrame | None = None) -> pd.DataFrame:
     """Predictions corrected by an anchor (a new frame; ``anchor`` None returns ``pred`` unchanged).
 
-    Headline outputs move by the anchor's log ratio; the monthly heating and
-    cooling take the corrected annual totals split by the corrected shares.
+    Headline outputs move by the anchor's log correction (the base's ratio, and for the annual
+    heating and cooling the measure anchors' per-package term, which needs the rows' features
+    ``X``); the monthly heating and cooling take the corrected annual totals split by the corrected
+    shares.
     """
     if anchor is None:
         return pred
     out = pred.copy()
-    for c, r in anchor.log_ratio.items():
+    for c in anchor.log_ratio:
         if c in out.columns:
-            out[c] = _unlog(_log(out[c]) + r)
+            out[c] = _unlog(_log(out[c]) + anchor.correction(X, c, len(out)))
     for kind in KINDS:
         cols = [f"{kind}_kwh_m2_m{m:02d}" for m in range(1, 13)]
         if set(cols) <= set(out.columns):
@@ -148,13 +268,68 @@ def apply(pred: pd.DataFrame, anchor: Anchor | None) -> pd.DataFrame:
     return out
 
 
-def apply_monthly(heating_m: np.ndarray, cooling_m: np.ndarray, anchor: Anchor | None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def apply_monthly(heating_m: np.ndarray, cooling_m: np.ndarray, anchor: Anchor | None,
+                  X: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`apply` on monthly arrays only (n, 12) [kWh/m2] (the calibration sampler's fast path)."""
     if anchor is None:
         return heating_m, cooling_m
     out = []
     for kind, monthly in (("heating", heating_m), ("cooling", cooling_m)):
-        annual = _unlog(_log(monthly.sum(axis=1)) + anchor.log_ratio.get(f"{kind}_kwh_m2", 0.0))
+        annual = _unlog(_log(monthly.sum(axis=1)) + anchor.correction(X, f"{kind}_kwh_m2", len(monthly)))
         out.append(_corrected_months(monthly, annual, anchor.month_ratio[kind]))
     return out[0], out[1]
+
+
+def anchor_measures() -> tuple[str, ...]:
+    """The measure anchors' measures (``model_assumptions.toml [surrogate_anchor] measures``)."""
+    return tuple(load_data("model_assumptions")["surrogate_anchor"]["measures"])
+
+
+def anchor_ridge() -> float:
+    """Ridge penalty of the measure anchors' fit [-] (``model_assumptions.toml [surrogate_anchor] ridge``)."""
+    return float(load_data("model_assumptions")["surrogate_anchor"]["ridge"])
+
+
+def anchor_buildings(family) -> list[tuple[str, Building]]:
+    """The anchor runs of a family: ``("", base)`` first, then ``(measure, base with it)`` per measure anchor.
+
+    A measure that does not apply to the base (a validation error) or whose building leaves the
+    family's domain is left out with a logged note.
+    """
+    from buildings import measures as M
+    from simulator.exceptions import ValidationError
+    from simulator.surrogate.space import base_building, domain_violations, get_family
+
+    fam = get_family(family)
+    base = base_building(fam)
+    out = [("", base)]
+    for spec in anchor_measures():
+        try:
+            b = M.apply(base, M.package([spec]))
+        except ValidationError as exc:
+            log.info("measure anchor %s does not apply to %s: %s", spec, base.name, exc)
+            continue
+        if domain_violations(b, fam):
+            log.info("measure anchor %s leaves the domain of %s; left out", spec, fam.name)
+            continue
+        out.append((spec, b.replace(name=f"{base.name}-anchor-{spec.split(':')[0]}")))
+    return out
+
+
+def anchor_reference(model, rows: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Measure label -> output -> its anchor run's log ratio less the base's, on the built-in year.
+
+    ``rows``: a family's anchor runs on the built-in year (the calibration set's
+    ``anchors-<family>@tianjin.csv``; row 0 the base). Empty without them (the measure anchors then
+    carry the whole of their error; :attr:`simulator.surrogate.anchor.Anchor.point_reference`).
+    """
+    from simulator.surrogate.space import get_family
+
+    fam = get_family(model.family)
+    rows = rows.sort_values("row").reset_index(drop=True)
+    if not len(rows) or int(rows["row"].iloc[0]) != 0:
+        return {}
+    pred = model.predict(rows[list(fam.feature_names)])
+    r = {c: np.asarray(_log(rows[c]) - _log(pred[c]), dtype=float) for c in MEASURE_COLUMNS}
+    return {str(rows["package"].iloc[k]): {c: float(r[c][k] - r[c][0]) for c in MEASURE_COLUMNS}
+            for k in range(1, len(rows))}

@@ -22,8 +22,13 @@ as :mod:`simulator.surrogate.anchor` does in use).
 
 Files: ``simulator/data/surrogate/calibration/<archetype>@<weather stem>.csv``,
 one row per run with the family's features, the targets, the package label and
-the run's provenance (weather id and EPW hash, engine version). Generation is
-resumable (a complete file is skipped) and writes each file atomically.
+the run's provenance (weather id and EPW hash, engine version); and on each
+weather ``anchors-<family>@<weather stem>.csv``, the family's anchor runs
+there (:func:`simulator.surrogate.anchor.anchor_buildings`: the base and its
+measure anchors): on the generator years the ``anchored`` quantile scores the
+correction used in practice, and on the built-in year they are the measure
+anchors' reference (:func:`simulator.surrogate.anchor.anchor_reference`). Generation is resumable (a complete file is skipped) and writes each
+file atomically.
 """
 
 from __future__ import annotations
@@ -95,6 +100,13 @@ def file_path(archetype: str, weather_id: str, directory: str | os.PathLike | No
     return calibration_dir(directory) / f"{archetype}@{parse_weather_id(weather_id).stem}.csv"
 
 
+def anchor_file_path(family: str | Family, weather_id: str, directory: str | os.PathLike | None = None) -> Path:
+    """The file of a family's anchor runs on a calibration weather."""
+    from simulator.surrogate.weathers import parse_weather_id
+
+    return calibration_dir(directory) / f"anchors-{get_family(family).name}@{parse_weather_id(weather_id).stem}.csv"
+
+
 def _all_archetypes() -> list[str]:
     from simulator.surrogate.space import families
 
@@ -125,22 +137,63 @@ def run_file(archetype: str, w: CalibrationWeather, *, cache=None, workers: int 
     return pd.DataFrame(rows)
 
 
+def run_anchor_file(family: str | Family, w: CalibrationWeather, *, cache=None, workers: int | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """EnergyPlus runs of a family's anchor buildings on ``w`` (row 0 the base; failed runs left out)."""
+    from simulator.batch import Case, run_batch
+    from simulator.energyplus import engine_version
+    from simulator.surrogate.anchor import anchor_buildings
+    from simulator.surrogate.weathers import epw_path
+
+    fam = get_family(family)
+    runs = anchor_buildings(fam)
+    epw = epw_path(w.id)
+    results = run_batch([Case(b, str(epw)) for _, b in runs], cache=cache, workers=workers, progress=progress)
+    sha, engine = ds.file_sha256(epw), engine_version()
+    rows = []
+    for i, ((label, b), r) in enumerate(zip(runs, results, strict=True)):
+        if not r.ok:
+            log.warning("anchor run %s on %s failed: %s", b.name, w.id, r.error)
+            continue
+        rows.append({"archetype": fam.base_archetype, "package": label, "row": i, **features_of(b, fam),
+                     **ds.targets_of(r.loads), "weather_id": w.id, "weather_sha256": sha, "engine_version": engine})
+    return pd.DataFrame(rows)
+
+
+def _write(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    df.to_csv(tmp, index=False, float_format="%.6g")
+    os.replace(tmp, path)
+
+
 def generate(directory: str | os.PathLike | None = None, *, archetypes: list[str] | None = None, cache=None,
              workers: int | None = None, progress: Callable[[int, int], None] | None = None,
              plan_file: str | os.PathLike | None = None) -> list[Path]:
-    """Write every missing calibration file of the plan (resumable: complete files are kept); returns those written."""
+    """Write every missing calibration file of the plan (resumable: complete files are kept); returns those written.
+
+    Besides each archetype's file per weather, each family of the archetypes gets its anchor runs
+    on every weather (:func:`anchor_file_path`; on the built-in year they are the reference of the
+    measure anchors, :func:`simulator.surrogate.anchor.anchor_reference`).
+    """
+    from simulator.surrogate.anchor import anchor_buildings
+
     names = archetypes or _all_archetypes()
-    todo = [(a, w) for w in plan(plan_file) for a in names if not _complete(file_path(a, w.id, directory), w)]
+    weathers = plan(plan_file)
+    fams = list(dict.fromkeys(family_of_archetype(a).name for a in names))
+    todo = [("archetype", a, w) for w in weathers for a in names if not _complete(file_path(a, w.id, directory), w)]
+    todo += [("anchors", f, w) for w in weathers for f in fams
+             if not _complete_rows(anchor_file_path(f, w.id, directory), len(anchor_buildings(f)) - 1)]
     written = []
-    for k, (a, w) in enumerate(todo):
-        log.info("calibration set %d/%d: %s on %s (%d packages)", k + 1, len(todo), a, w.id, w.n)
-        df = run_file(a, w, cache=cache, workers=workers)
-        path = file_path(a, w.id, directory)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-        df.to_csv(tmp, index=False, float_format="%.6g")
-        os.replace(tmp, path)
+    for k, (what, name, w) in enumerate(todo):
+        if what == "archetype":
+            log.info("calibration set %d/%d: %s on %s (%d packages)", k + 1, len(todo), name, w.id, w.n)
+            df, path = run_file(name, w, cache=cache, workers=workers), file_path(name, w.id, directory)
+        else:
+            log.info("calibration set %d/%d: the anchor runs of %s on %s", k + 1, len(todo), name, w.id)
+            df, path = run_anchor_file(name, w, cache=cache, workers=workers), anchor_file_path(name, w.id, directory)
+        _write(df, path)
         written.append(path)
         if progress:
             progress(k + 1, len(todo))
@@ -148,13 +201,18 @@ def generate(directory: str | os.PathLike | None = None, *, archetypes: list[str
 
 
 def _complete(path: Path, w: CalibrationWeather) -> bool:
+    return _complete_rows(path, w.n)
+
+
+def _complete_rows(path: Path, last_row: int) -> bool:
+    """Whether a calibration file exists, reads, and reaches row ``last_row``."""
     if not path.is_file():
         return False
     try:
         df = pd.read_csv(path)
     except (OSError, ValueError, pd.errors.ParserError):
         return False
-    return len(df) > 0 and int(df["row"].max()) >= w.n
+    return len(df) > 0 and "row" in df.columns and int(df["row"].max()) >= last_row
 
 
 def files_hash(family: str | Family, directory: str | os.PathLike | None = None) -> str:
@@ -164,24 +222,27 @@ def files_hash(family: str | Family, directory: str | os.PathLike | None = None)
     fam = get_family(family)
     h, n = hashlib.sha256(), 0
     for w in plan():
-        for a in fam.archetypes:
-            path = file_path(a, w.id, directory)
+        for name, path in [(a, file_path(a, w.id, directory)) for a in fam.archetypes] + \
+                [(f"anchors-{fam.name}", anchor_file_path(fam, w.id, directory))]:
             if path.is_file():
-                h.update(f"{a}@{w.id}\0{ds.file_sha256(path)}\n".encode())
+                h.update(f"{name}@{w.id}\0{ds.file_sha256(path)}\n".encode())
                 n += 1
     return h.hexdigest() if n else ""
 
 
-def load(family: str | Family, directory: str | os.PathLike | None = None) -> pd.DataFrame:
+def load(family: str | Family, directory: str | os.PathLike | None = None, anchors: bool = False) -> pd.DataFrame:
     """Every calibration row of a family's archetypes on the plan's weathers (empty if none was generated).
 
-    Rows whose file is missing, unreadable or lacks a family feature are left out with a logged warning.
+    ``anchors``: the family's anchor runs instead (:func:`anchor_file_path`; row 0 of each weather is
+    the base). Rows whose file is missing, unreadable or lacks a family feature are left out with a
+    logged warning.
     """
     fam = get_family(family)
     parts = []
     for w in plan():
-        for a in fam.archetypes:
-            path = file_path(a, w.id, directory)
+        paths = [anchor_file_path(fam, w.id, directory)] if anchors else \
+            [file_path(a, w.id, directory) for a in fam.archetypes]
+        for path in paths:
             if not path.is_file():
                 continue
             try:

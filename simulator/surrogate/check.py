@@ -120,7 +120,7 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     anc = anchor_for(fam, w, directory, cache=cache) if anchor else None
     X = pd.DataFrame([features_of(buildings[i], fam) for i in ok], index=ok)
     t1 = time.perf_counter()
-    pred = apply_anchor(model.predict(X, w), anc)
+    pred = apply_anchor(model.predict(X, w), anc, X)
     predict_s = time.perf_counter() - t1
     ivl = predict_intervals(model, X, w, anc)
     true = pd.DataFrame([ds.targets_of(results[i].loads) for i in ok], index=ok)

@@ -26,8 +26,9 @@ trained model (:mod:`simulator.surrogate.model`), and returns the same
 The weather is an input: the model predicts on the weather given (the physical
 estimate runs on its hours; :mod:`simulator.surrogate.features`). On a weather that
 is not one of the training years the first prediction of a family runs the
-family's base archetype once in EnergyPlus on it and corrects every prediction
-of the family there by that run (:mod:`simulator.surrogate.anchor`;
+family's base archetype and its measure anchors (the base with each single
+measure) once in EnergyPlus on it and corrects every prediction of the family
+there by those runs (:mod:`simulator.surrogate.anchor`;
 ``SurrogateEngine(anchor=False)`` skips it; ``loads.meta["anchor"]`` says what
 was done). Every prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
 heating and cooling [kWh/m2], peaks and design loads [W/m2];
@@ -168,10 +169,22 @@ _ANCHORS: dict[tuple, object] = {}
 _ANCHOR_LOCK = threading.Lock()
 
 
-def anchor_for(family, weather, directory=None, cache=None, progress=None):
+def built_in_reference(model, directory=None) -> dict[str, dict[str, float]]:
+    """:func:`~simulator.surrogate.anchor.anchor_reference` from the calibration set's anchor runs on the built-in year in ``directory``."""
+    from simulator.surrogate import calset
+    from simulator.surrogate.anchor import anchor_reference
+
+    rows = calset.load(model.family, directory, anchors=True)
+    if rows.empty:
+        return {}
+    return anchor_reference(model, rows[rows["weather_id"] == ds.WEATHER_NAME])
+
+
+def anchor_for(family, weather, directory=None, cache=None, progress=None, workers: int | None = None):
     """The :class:`~simulator.surrogate.anchor.Anchor` of a family on a weather (None on a training weather).
 
-    One EnergyPlus run of the family's base archetype on the weather, compared with the surrogate.
+    EnergyPlus runs of the family's base archetype and of its measure anchors
+    (:func:`anchor_buildings`) on the weather, compared with the surrogate.
 
     Parameters
     ----------
@@ -194,7 +207,12 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None):
     """
     from simulator.batch import Case, run_batch
     from simulator.exceptions import EnergyPlusError
-    from simulator.surrogate.anchor import anchor_from
+    from simulator.surrogate.anchor import (
+        anchor_buildings,
+        anchor_from,
+        anchor_ridge,
+        with_measures,
+    )
     from weather.library import write_cached_epw
 
     fam = get_family(family)
@@ -206,18 +224,34 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None):
         hit = _ANCHORS.get(key)
     if hit is not None:
         return hit
-    base = base_building(fam)
+    runs = anchor_buildings(fam)
+    base = runs[0][1]
     epw = write_cached_epw(weather)
     t0 = time.perf_counter()
-    res = run_batch([Case(base, str(epw))], cache=cache, workers=1, progress=progress)[0]
+    results = run_batch([Case(b, str(epw)) for _, b in runs], cache=cache, workers=workers, progress=progress)
+    res = results[0]
     if not res.ok:
         raise EnergyPlusError(f"EnergyPlus failed on {base.name} on weather {weather.name!r} "
                               f"(the surrogate's anchor run): {res.error}")
-    elapsed = 0.0 if res.cached else time.perf_counter() - t0
-    true = pd.Series(ds.targets_of(res.loads))
-    pred = model.predict(pd.DataFrame([features_of(base, fam)]), weather).iloc[0]
-    a = anchor_from(fam.name, weather.id, base.name, true, pred, elapsed)
-    log.info("surrogate anchor %s on %s: %s", fam.name, weather.name, a.to_dict()["factors"])
+    elapsed = 0.0 if all(r.cached for r in results) else time.perf_counter() - t0
+    ok = [k for k in range(1, len(runs)) if results[k].ok]
+    for k in range(1, len(runs)):
+        if not results[k].ok:
+            log.warning("measure anchor %s of %s on %r failed and is left out: %s", runs[k][0], fam.name,
+                        weather.name, results[k].error)
+    X = pd.DataFrame([features_of(b, fam) for _, b in runs])
+    # the base predicted alone, as a single building is in use (the physical estimate runs in float32,
+    # and batches of other sizes differ by ~1e-7): so the base comes out exactly as EnergyPlus's
+    pred = pd.concat([model.predict(X.iloc[:1], weather), model.predict(X.iloc[1:], weather)], ignore_index=True) \
+        if len(X) > 1 else model.predict(X, weather)
+    true = pd.DataFrame([ds.targets_of(r.loads) if r.ok else {} for r in results], columns=pred.columns)
+    a = anchor_from(fam.name, weather.id, base.name, true.iloc[0], pred.iloc[0], elapsed)
+    if ok:
+        a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0],
+                          [runs[k][0] for k in ok], X.iloc[ok], true.iloc[ok], pred.iloc[ok], anchor_ridge(),
+                          reference=built_in_reference(model, directory))
+    log.info("surrogate anchor %s on %s (%d runs): %s", fam.name, weather.name, 1 + len(a.points),
+             a.to_dict()["factors"])
     with _ANCHOR_LOCK:
         if len(_ANCHORS) >= 64:
             _ANCHORS.pop(next(iter(_ANCHORS)))

@@ -148,13 +148,16 @@ def _fold(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, train: np.nda
 
 def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: float = LEVEL,
               random_state: int = 0, oof: list | None = None,
-              calset: pd.DataFrame | None = None) -> dict[str, dict[str, float]]:
+              calset: pd.DataFrame | None = None,
+              calset_anchors: pd.DataFrame | None = None) -> dict[str, dict[str, float]]:
     """Conformal quantiles per interval group (``seen``, ``unseen``, ``anchored``; see the module).
 
     Returns ``{group: {"seen": q, "unseen": q, "anchored": q, "tau", "tau_anchored", "n_seen",
     "n_unseen", "level"}}``. ``X`` may carry ``weather_id``; the unseen and
     anchored entries are NaN with fewer than two non-built-in weathers. ``oof``: a list that
     receives the seen folds' out-of-sample prediction tables (the training's CV scores use them).
+    ``calset_anchors``: the calibration set's anchor runs (:func:`simulator.surrogate.calset.load`
+    with ``anchors=True``), which anchor its generator years as in use (base and measure anchors).
 
     Every fold keeps the test rows' buildings out of training on every weather
     (:func:`building_folds`): a prediction is asked for a new package.
@@ -181,20 +184,42 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
     if len(others) >= 2:
         _calibrate_new_weather(model, X, Y, ids, wid, others, level, random_state, out)
     if calset is not None and len(calset):
-        _calibrate_on_set(model, calset, level, out)
+        _calibrate_on_set(model, calset, level, out, calset_anchors)
     return out
 
 
-def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out: dict) -> None:
+def _set_anchor(model: SurrogateModel, rows: pd.DataFrame, weather, reference: dict | None = None):
+    """The :class:`~simulator.surrogate.anchor.Anchor` of a generator year from its anchor runs (row 0: the base)."""
+    from simulator.surrogate.anchor import anchor_from, anchor_ridge, with_measures
+    from simulator.surrogate.space import get_family
+
+    fam = get_family(model.family)
+    rows = rows.sort_values("row").reset_index(drop=True)
+    if not len(rows) or int(rows["row"].iloc[0]) != 0:
+        return None
+    X = rows[list(fam.feature_names)]
+    pred = model.predict(X, weather)
+    a = anchor_from(fam.name, str(rows["weather_id"].iloc[0]), fam.base_archetype, rows.iloc[0], pred.iloc[0])
+    if len(rows) > 1:
+        a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0],
+                          rows["package"].astype(str).tolist()[1:], X.iloc[1:], rows.iloc[1:], pred.iloc[1:],
+                          anchor_ridge(), reference=reference)
+    return a
+
+
+def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out: dict,
+                      anchors: pd.DataFrame | None = None) -> None:
     """Quantiles from the calibration set (:mod:`simulator.surrogate.calset`), written over the CV ones in ``out``.
 
     The built-in year's rows give ``seen``; the rows on generator years that are no training weather give
-    ``unseen`` and ``anchored`` (anchored on the family base archetype's as-is row of that
-    weather), with the weather-level scales ``tau`` of the leave-one-weather-out kept (eleven
+    ``unseen`` and ``anchored`` (anchored as in use, on the family's anchor runs of that weather in
+    ``anchors`` where they exist, else on the family base archetype's as-is row there alone),
+    with the weather-level scales ``tau`` of the leave-one-weather-out kept (eleven
     training weathers estimate a spread between years better than six calibration years). The CV
     quantiles stay under
     ``cv_<name>``.
     """
+    from simulator.surrogate.anchor import anchor_reference
     from simulator.surrogate.dataset import WEATHER_NAME
     from simulator.surrogate.space import get_family
     from simulator.surrogate.weathers import load_weather
@@ -202,6 +227,9 @@ def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out
     fam = get_family(model.family)
     groups = model.interval_groups()
     scores = {(g, k): [] for g in groups for k in ("seen", "unseen", "anchored")}
+    reference = {}
+    if anchors is not None and len(anchors) and "weather_id" in anchors.columns:
+        reference = anchor_reference(model, anchors[anchors["weather_id"] == WEATHER_NAME])
     for w, rows_w in cs.groupby("weather_id", sort=False):
         rows_w = rows_w.reset_index(drop=True)
         weather = None if w == WEATHER_NAME else load_weather(w)
@@ -209,6 +237,9 @@ def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out
         X = rows_w[list(fam.feature_names)]
         mean, spread, _ = model.predict_z(X, weather)
         base = np.flatnonzero((rows_w["archetype"] == fam.base_archetype) & (rows_w["row"] == 0))
+        anc = None
+        if not seen and anchors is not None and len(anchors) and "weather_id" in anchors.columns:
+            anc = _set_anchor(model, anchors[anchors["weather_id"] == w], weather, reference)
         for g in groups:
             e = headline_z(rows_w, g) - mean[g]
             s = np.maximum(spread[g], 1e-12)
@@ -217,9 +248,10 @@ def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out
                 continue
             tau, tau_a = out[g].get("tau", 0.0), out[g].get("tau_anchored", 0.0)
             scores[(g, "unseen")].append(np.abs(e) / np.sqrt(s**2 + tau**2))
-            if len(base):
+            if len(base):  # the base's own row is exact by construction: left out of the scores
                 keep = np.arange(len(e)) != base[0]
-                scores[(g, "anchored")].append(np.abs(e[keep] - e[base[0]]) / np.sqrt(s[keep] ** 2 + tau_a**2))
+                shift = anc.correction(X, TARGET_OF[g]) if anc is not None else np.full(len(e), e[base[0]])
+                scores[(g, "anchored")].append(np.abs(e[keep] - shift[keep]) / np.sqrt(s[keep] ** 2 + tau_a**2))
     for (g, k), parts in scores.items():
         if parts:
             out[g][f"cv_{k}"] = out[g].get(k, float("nan"))
@@ -312,14 +344,14 @@ def predict_intervals(model: SurrogateModel, X, weather=None, anchor=None) -> pd
     """
     from simulator.surrogate.anchor import apply
 
-    pred = apply(model.predict(X, weather), anchor)
+    pred = apply(model.predict(X, weather), anchor, X)
     mean, spread, _ = model.predict_z(X, weather)
     how = "none"
     for g in model.interval_groups():
         q, tau, how_g = quantile(model, g, weather, anchored=anchor is not None)
         how = how_g if g == "heating" else how
         col = TARGET_OF[g]
-        z = mean[g] + (anchor.log_ratio.get(col, 0.0) if anchor is not None else 0.0)
+        z = mean[g] + (anchor.correction(X, col, len(X)) if anchor is not None else 0.0)
         lo, hi = _bounds(z, q * np.sqrt(spread[g] ** 2 + tau**2))
         # the point prediction is inside its interval by construction (both from the same z)
         pred[f"{col}_p05"] = lo
@@ -352,8 +384,8 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
     from simulator.surrogate.anchor import apply
 
     col = TARGET_OF[group]
-    pb = apply(model.predict(X_base, weather), anchor)[col].to_numpy()
-    pr = apply(model.predict(X_retrofit, weather), anchor)[col].to_numpy()
+    pb = apply(model.predict(X_base, weather), anchor, X_base)[col].to_numpy()
+    pr = apply(model.predict(X_retrofit, weather), anchor, X_retrofit)[col].to_numpy()
     # the weather-level bias of a new weather moves baseline and retrofit alike and cancels in the
     # saving, so the saving takes the in-weather (seen) quantile
     cal = getattr(model, "calibration_", {}).get(group)

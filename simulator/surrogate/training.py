@@ -198,7 +198,8 @@ def train(family: str | Family, directory=None, kinds: dict | None = None, cv: b
     oof: list[pd.DataFrame] = []
     cal_rows = calset.load(fam, directory) if cv else pd.DataFrame()
     cal_sha = calset.files_hash(fam, directory)
-    model.calibration_ = calibrate(model, X, Y, oof=oof, calset=cal_rows) if cv else {}
+    cal_anchors = calset.load(fam, directory, anchors=True) if cv else pd.DataFrame()
+    model.calibration_ = calibrate(model, X, Y, oof=oof, calset=cal_rows, calset_anchors=cal_anchors) if cv else {}
     # the CV scores come from the calibration's folds (no building on both sides of a fold)
     cv_scores = scores(Y, pd.concat(oof).sort_index().set_axis(Y.index)) if cv else {}
     weathers = {w: int((df["weather_id"] == w).sum()) for w in dict.fromkeys(df["weather_id"])}
