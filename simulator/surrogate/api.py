@@ -16,8 +16,8 @@ and passed as a ``weather.Weather``. ``domain_problems`` lists why the
 surrogate should not be trusted (building or weather outside the training
 domain); the intervals say how sure it is inside (:mod:`simulator.surrogate.intervals`).
 On a weather that is not a training year the first prediction of a family runs
-its base archetype once in EnergyPlus and corrects the surrogate by it
-(:mod:`simulator.surrogate.anchor`; ``anchor=False`` skips it).
+its base archetype and its measure anchors once in EnergyPlus and corrects the
+surrogate by them (:mod:`simulator.surrogate.anchor`; ``anchor=False`` skips it).
 """
 
 from __future__ import annotations
@@ -154,8 +154,9 @@ def predict(building: Building, weather=None, directory: str | os.PathLike | Non
             anchor: bool = True) -> Prediction:
     """The surrogate's prediction of one building on a weather (see :func:`choose_weather`).
 
-    ``anchor``: on a weather outside training, correct by one EnergyPlus run of the family's
-    base archetype (:mod:`simulator.surrogate.anchor`; made once per weather, then cached).
+    ``anchor``: on a weather outside training, correct by EnergyPlus runs of the family's
+    base archetype and its measure anchors (:mod:`simulator.surrogate.anchor`; made once per
+    weather, then cached).
     """
     from simulator.surrogate.engine import SurrogateEngine
 

@@ -84,9 +84,9 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     weather
         EPW path or built-in name of the weather the packages run on (default: the built-in year).
     anchor
-        On a weather that is not a training year, correct the surrogate by one EnergyPlus run
-        of the family's base archetype on it (:mod:`simulator.surrogate.anchor`; the run goes
-        through ``cache``). The report says whether it did (``weather.anchor``).
+        On a weather that is not a training year, correct the surrogate by EnergyPlus runs
+        of the family's base archetype and its measure anchors on it (:mod:`simulator.surrogate.anchor`;
+        the runs go through ``cache``). The report says whether it did (``weather.anchor``).
 
     Returns
     -------

@@ -239,8 +239,9 @@ def add_parser(subparsers) -> None:
                    help="EPW file (or built-in name) the packages run on, e.g. a real year held out of training")
     c.add_argument("--data-dir", default=None, help="dataset folder of the model (default: the committed one)")
     c.add_argument("--no-anchor", action="store_true",
-                   help="on a weather that is not a training year, do not correct the surrogate by one EnergyPlus "
-                        "run of the family's base archetype (the default does; see simulator/surrogate/anchor.py)")
+                   help="on a weather that is not a training year, do not correct the surrogate by EnergyPlus "
+                        "runs of the family's base archetype and its measure anchors (the default does; see "
+                        "simulator/surrogate/anchor.py)")
     common(c, runs=True)
     c.set_defaults(func=cmd_check)
 

@@ -33,7 +33,9 @@ Calibrations per group (:func:`calibrate`):
     anchored (:mod:`simulator.surrogate.anchor`) on its training row nearest
     the family's base building: that row's residual is taken from the others'
     (the anchor run is of the base itself, so this is the harder case), and
-    ``tau`` is the RMS of the per-weather mean of what is left.
+    ``tau`` is the RMS of the per-weather mean of what is left. The base alone
+    (no measure anchors: the training weathers have none); the calibration set
+    below replaces it with the anchoring used in practice.
 
 Every fold keeps the test rows' buildings out of training on every weather
 (:func:`building_folds`): the training design is crossed (the same building
@@ -309,7 +311,7 @@ def quantile(model: SurrogateModel, group: str, weather=None, anchored: bool = F
     """The quantile and weather-bias scale ``tau`` for a group on a weather, and which calibration gave them.
 
     The half width in ``z`` is ``q sqrt(s^2 + tau^2)``; ``tau`` is 0 on a training weather.
-    ``anchored``: the predictions were corrected by an anchor run (:mod:`simulator.surrogate.anchor`).
+    ``anchored``: the predictions were corrected by anchor runs (:mod:`simulator.surrogate.anchor`).
     """
     cal = getattr(model, "calibration_", {}).get(group)
     if not cal:
