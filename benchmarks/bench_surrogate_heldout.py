@@ -17,8 +17,8 @@ second call skips the pairs already in the JSON with the same ``n``, seed and
 dataset hash (resume), and runs again those made on other data.
 
 By default the surrogate is anchored on each year (:mod:`simulator.surrogate.anchor`:
-one EnergyPlus run of the family's base archetype on it corrects every
-prediction of the family); ``--no-anchor`` measures the surrogate alone
+EnergyPlus runs of the family's base archetype and its measure anchors on it
+correct every prediction of the family); ``--no-anchor`` measures the surrogate alone
 (``--out surrogate_heldout_unanchored``).
 
 Figures per pair: heating, cooling and pooled monthly heating CV(RMSE) [%],

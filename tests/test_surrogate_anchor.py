@@ -106,6 +106,22 @@ def test_measure_anchors_correct_each_package_per_feature_change():
     assert 0.1 < shrunk[1] < 0.3 and 0.0 < shrunk[2] < 0.1
 
 
+def test_anchor_buildings_are_the_base_and_each_measure_that_changes_a_feature():
+    from simulator.surrogate.space import features_of, get_family
+
+    fam = get_family("office")
+    runs = A.anchor_buildings(fam)
+    labels = [label for label, _ in runs]
+    assert labels[0] == "" and runs[0][1].name == "public_office"
+    assert set(labels[1:]) <= set(A.anchor_measures()) and "mvhr" in labels
+    # the thermostatic valves change nothing the office's features see: no run for them
+    assert "heat_metering_trv" in A.anchor_measures() and "heat_metering_trv" not in labels
+    base = features_of(runs[0][1], fam)
+    for label, b in runs[1:]:
+        assert features_of(b, fam) != base, label
+    assert A.anchor_ridge() > 0
+
+
 @pytest.mark.slow
 def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     """The office family's anchor runs (base and measure anchors) on a synthetic year that is not a training year."""

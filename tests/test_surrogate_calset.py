@@ -78,8 +78,12 @@ def test_calibration_set_runs_packages_in_energyplus_and_resumes(tmp_path, sessi
     assert anchors["package"].fillna("").tolist() == [label for label, _ in runs]
     assert anchors.loc[0, "heating_kwh_m2"] == pytest.approx(df.loc[0, "heating_kwh_m2"], rel=1e-6)
     assert (anchors.loc[1:, "heating_kwh_m2"] != anchors.loc[0, "heating_kwh_m2"]).sum() >= 6  # the measures act
-    # resumable: complete files are kept
+    # resumable: complete files are kept; an anchor file missing a run (a failed one) is run again
     assert calset.generate(tmp_path, archetypes=["public_office"], plan_file=plan, workers=2, cache=session_cache) == []
+    anchors.iloc[:-1].to_csv(written[1], index=False)
+    assert calset.generate(tmp_path, archetypes=["public_office"], plan_file=plan, workers=2,
+                           cache=session_cache) == [written[1]]
+    assert len(pd.read_csv(written[1])) == len(runs)
 
 
 def test_the_model_takes_its_quantiles_from_the_committed_calibration_set():

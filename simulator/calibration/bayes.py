@@ -148,8 +148,9 @@ class ForwardModel:
     weather
         The weather the surrogate predicts on (``weather.Weather``; None: the built-in year).
     anchor
-        The surrogate's anchor on that weather when it is not a training year (one EnergyPlus
-        run of the family's base archetype, :mod:`simulator.surrogate.anchor`), else None.
+        The surrogate's anchor on that weather when it is not a training year (EnergyPlus runs
+        of the family's base archetype and its measure anchors, :mod:`simulator.surrogate.anchor`),
+        else None.
     surrogate
         The family's fitted surrogate model, loaded once for the sampler's thousands of calls
         (None: loaded on each call).

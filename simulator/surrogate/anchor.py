@@ -1,4 +1,4 @@
-"""Anchoring the surrogate to one EnergyPlus run on a weather year it was not trained on.
+"""Anchoring the surrogate to EnergyPlus runs on a weather year it was not trained on.
 
 On a new weather most of the surrogate's error is shared by every building of
 a family: the physical estimate and its learned correction carry over from
@@ -9,7 +9,7 @@ them. On the real Tianjin CSWD and TMYx 2011-2025 years (never trained on) the
 mean error of annual heating reached 10 % and of cooling 16 %, nearly alike for
 every package of an archetype (``benchmarks/results/surrogate_heldout.md``).
 
-One EnergyPlus run measures that shared error: the family's base archetype
+One EnergyPlus run measures most of that shared error: the family's base archetype
 (:func:`simulator.surrogate.space.base_building`) is simulated on the weather
 (once; the run cache keeps it), predicted by the surrogate, and every
 prediction of the family on that weather is then corrected by the ratio
@@ -24,9 +24,10 @@ prediction of the family on that weather is then corrected by the ratio
   months still add up to the year.
 
 The correction is exact for the base building and carries the shared part of
-the error to the others; what it leaves is calibrated by leave-one-weather-out
-over the training weathers (the ``anchored`` quantile,
-:func:`simulator.surrogate.intervals.calibrate`). A training weather needs no
+the error to the others; what it leaves is calibrated on the calibration set's
+generator years, anchored there as in use (the ``anchored`` quantile,
+:func:`simulator.surrogate.intervals.calibrate`; leave-one-weather-out over the
+training weathers without a calibration set). A training weather needs no
 anchor (:func:`simulator.surrogate.engine.anchor_for` makes the run and returns None there).
 
 **Measure anchors.** What one run cannot carry is the part of the error that
@@ -55,8 +56,10 @@ no EnergyPlus run), so the interval and calibration-set code can use it
 without an import cycle.
 
 The anchor costs one EnergyPlus run of the base and one per measure anchor
-per family and weather (nine runs, about 30-90 s on two cores; the run cache
-keeps them); predictions after it stay in milliseconds.
+per family and weather (eight or nine runs, 15-20 s on two cores; the run
+cache keeps them); predictions after it stay in milliseconds. Without the
+measure anchors' runs on the built-in year (a dataset folder without them)
+the base's run alone anchors.
 """
 
 from __future__ import annotations
@@ -179,9 +182,14 @@ class Anchor:
     @property
     def problems(self) -> list[str]:
         """Corrections beyond :data:`MAX_FACTOR` either way, as sentences (empty: none)."""
-        return [f"the anchor run corrects {c} by x{f:.2f} (beyond x{MAX_FACTOR:g} or /{MAX_FACTOR:g}): "
-                f"the weather is far from the training weathers; prefer EnergyPlus"
-                for c, f in self.factors.items() if not 1.0 / MAX_FACTOR <= f <= MAX_FACTOR]
+        out = [f"the anchor run corrects {c} by x{f:.2f} (beyond x{MAX_FACTOR:g} or /{MAX_FACTOR:g}): "
+               f"the weather is far from the training weathers; prefer EnergyPlus"
+               for c, f in self.factors.items() if not 1.0 / MAX_FACTOR <= f <= MAX_FACTOR]
+        out += [f"the measure anchor {m} changes the correction of {c} by x{f:.2f} (beyond x{MAX_FACTOR:g} or "
+                f"/{MAX_FACTOR:g}): the surrogate misjudges that measure on this weather; prefer EnergyPlus"
+                for c, d in self.measure_effects.items() for m, f in d.items()
+                if not 1.0 / MAX_FACTOR <= f <= MAX_FACTOR]
+        return out
 
     def to_dict(self) -> dict:
         return {"family": self.family, "weather_id": self.weather_id, "building": self.building,
@@ -293,15 +301,17 @@ def anchor_ridge() -> float:
 def anchor_buildings(family) -> list[tuple[str, Building]]:
     """The anchor runs of a family: ``("", base)`` first, then ``(measure, base with it)`` per measure anchor.
 
-    A measure that does not apply to the base (a validation error) or whose building leaves the
-    family's domain is left out with a logged note.
+    A measure that does not apply to the base (a validation error), whose building leaves the
+    family's domain or whose features equal the base's (the thermostatic valves in the office) is
+    left out with a logged note.
     """
     from buildings import measures as M
     from simulator.exceptions import ValidationError
-    from simulator.surrogate.space import base_building, domain_violations, get_family
+    from simulator.surrogate.space import base_building, domain_violations, features_of, get_family
 
     fam = get_family(family)
     base = base_building(fam)
+    base_x = features_of(base, fam)
     out = [("", base)]
     for spec in anchor_measures():
         try:
@@ -311,6 +321,9 @@ def anchor_buildings(family) -> list[tuple[str, Building]]:
             continue
         if domain_violations(b, fam):
             log.info("measure anchor %s leaves the domain of %s; left out", spec, fam.name)
+            continue
+        if np.allclose(list(features_of(b, fam).values()), list(base_x.values()), rtol=0, atol=1e-12):
+            log.info("measure anchor %s changes no feature of %s; left out", spec, fam.name)
             continue
         out.append((spec, b.replace(name=f"{base.name}-anchor-{spec.split(':')[0]}")))
     return out

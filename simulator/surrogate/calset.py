@@ -183,8 +183,9 @@ def generate(directory: str | os.PathLike | None = None, *, archetypes: list[str
     weathers = plan(plan_file)
     fams = list(dict.fromkeys(family_of_archetype(a).name for a in names))
     todo = [("archetype", a, w) for w in weathers for a in names if not _complete(file_path(a, w.id, directory), w)]
+    labels = {f: [label for label, _ in anchor_buildings(f)] for f in fams}
     todo += [("anchors", f, w) for w in weathers for f in fams
-             if not _complete_rows(anchor_file_path(f, w.id, directory), len(anchor_buildings(f)) - 1)]
+             if not _complete_anchors(anchor_file_path(f, w.id, directory), labels[f])]
     written = []
     for k, (what, name, w) in enumerate(todo):
         if what == "archetype":
@@ -200,19 +201,31 @@ def generate(directory: str | os.PathLike | None = None, *, archetypes: list[str
     return written
 
 
-def _complete(path: Path, w: CalibrationWeather) -> bool:
-    return _complete_rows(path, w.n)
-
-
-def _complete_rows(path: Path, last_row: int) -> bool:
-    """Whether a calibration file exists, reads, and reaches row ``last_row``."""
+def _read(path: Path) -> pd.DataFrame | None:
     if not path.is_file():
-        return False
+        return None
     try:
-        df = pd.read_csv(path)
+        return pd.read_csv(path)
     except (OSError, ValueError, pd.errors.ParserError):
+        return None
+
+
+def _complete(path: Path, w: CalibrationWeather) -> bool:
+    """Whether a calibration file exists, reads, and reaches row ``w.n``."""
+    df = _read(path)
+    return df is not None and len(df) > 0 and "row" in df.columns and int(df["row"].max()) >= w.n
+
+
+def _complete_anchors(path: Path, labels: list[str]) -> bool:
+    """Whether an anchor file holds exactly the anchor runs ``labels`` (base first), none failed.
+
+    A file with a failed run, or written for another list of measure anchors, is run again
+    (its runs come from the run cache where they were made before).
+    """
+    df = _read(path)
+    if df is None or not {"row", "package"} <= set(df.columns):
         return False
-    return len(df) > 0 and "row" in df.columns and int(df["row"].max()) >= last_row
+    return df["row"].tolist() == list(range(len(labels))) and df["package"].fillna("").astype(str).tolist() == labels
 
 
 def files_hash(family: str | Family, directory: str | os.PathLike | None = None) -> str:

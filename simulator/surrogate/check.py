@@ -117,7 +117,7 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     failed = [buildings[i].name for i, r in enumerate(results) if not r.ok]
 
     model, meta = load_model(fam, directory)
-    anc = anchor_for(fam, w, directory, cache=cache) if anchor else None
+    anc = anchor_for(fam, w, directory, cache=cache, workers=workers) if anchor else None
     X = pd.DataFrame([features_of(buildings[i], fam) for i in ok], index=ok)
     t1 = time.perf_counter()
     pred = apply_anchor(model.predict(X, w), anc, X)

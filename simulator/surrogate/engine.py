@@ -224,7 +224,13 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
         hit = _ANCHORS.get(key)
     if hit is not None:
         return hit
+    reference = built_in_reference(model, directory)
     runs = anchor_buildings(fam)
+    if not reference:  # the measure anchors need their runs on the built-in year (the calibration set's)
+        log.warning("no anchor runs of %s on the built-in year in the calibration set (%s): the measure anchors "
+                    "are not used, the base's run alone corrects the surrogate", fam.name,
+                    directory or "the committed dataset")
+        runs = runs[:1]
     base = runs[0][1]
     epw = write_cached_epw(weather)
     t0 = time.perf_counter()
@@ -249,7 +255,7 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     if ok:
         a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0],
                           [runs[k][0] for k in ok], X.iloc[ok], true.iloc[ok], pred.iloc[ok], anchor_ridge(),
-                          reference=built_in_reference(model, directory))
+                          reference=reference)
     log.info("surrogate anchor %s on %s (%d runs): %s", fam.name, weather.name, 1 + len(a.points),
              a.to_dict()["factors"])
     with _ANCHOR_LOCK:
@@ -381,10 +387,19 @@ class SurrogateEngine:
                                             "model_data_sha256": meta.get("data_sha256"),
                                             "intervals_90": intervals,
                                             "interval_calibration": str(full["interval_calibration"]),
-                                            "anchor": anchor.to_dict() if anchor is not None else anchor_note,
+                                            "anchor": _anchor_meta(anchor, x) if anchor is not None else anchor_note,
                                             "peaks": "predicted; hourly series are shaped monthly totals"})
         loads.meta["surrogate_s"] = round(time.perf_counter() - t0, 4)
         return loads
+
+
+def _anchor_meta(anchor, x: pd.DataFrame) -> dict:
+    """The anchor's report plus the factors it applied to this building's annual heating and cooling."""
+    from simulator.surrogate.anchor import MEASURE_COLUMNS
+
+    out = anchor.to_dict()
+    out["building_factors"] = {c: round(float(np.exp(anchor.correction(x, c)[0])), 4) for c in MEASURE_COLUMNS}
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -202,7 +202,7 @@ def _set_anchor(model: SurrogateModel, rows: pd.DataFrame, weather, reference: d
     X = rows[list(fam.feature_names)]
     pred = model.predict(X, weather)
     a = anchor_from(fam.name, str(rows["weather_id"].iloc[0]), fam.base_archetype, rows.iloc[0], pred.iloc[0])
-    if len(rows) > 1:
+    if len(rows) > 1 and reference:  # without the built-in year's runs the base alone, as in use
         a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0],
                           rows["package"].astype(str).tolist()[1:], X.iloc[1:], rows.iloc[1:], pred.iloc[1:],
                           anchor_ridge(), reference=reference)
