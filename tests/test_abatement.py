@@ -134,8 +134,11 @@ def test_compare_weather_choice_moves_every_package_and_gives_intervals(_isolate
     saved, lo, hi = (future[f"Heating saved [%]{s}"] for s in ("", " p05", " p95"))
     assert ((lo <= saved + 1e-9) & (saved <= hi + 1e-9)).all() and (hi - lo).max() > 0
     # the page warns exactly when the weather is not one the surrogate was trained on (SSP5-8.5 2050 is one of
-    # the training weathers since the multi-weather dataset, cb271f2)
-    from simulator.app.compare_view import outside_training
+    # the training weathers since the multi-weather dataset, cb271f2): there it would run the anchor
+    from simulator.app.compare_view import trained_on
+    from simulator.surrogate.weathers import load_weather
 
     warned = any("not trained on this weather" in x.value for x in at.warning)
-    assert warned == bool(outside_training(archetypes.load("old_estate_pre1990"), w))
+    estate = archetypes.load("old_estate_pre1990")
+    assert warned == (not trained_on(estate, w)) and trained_on(estate, w)
+    assert not trained_on(estate, load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14"))  # a year it never saw

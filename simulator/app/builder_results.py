@@ -243,6 +243,6 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
         a = res["anchor"]
         st.caption(t("Anchored: this weather is not one the surrogate was trained on, so it was corrected by "
                      "EnergyPlus runs of the archetype and of it with each single measure", L)
-                   + f" {a['building']}, {a.get('runs', 1)} runs (" + ", ".join(
+                   + f": {a['building']}, {a.get('runs', 1)} runs; " + ", ".join(
             f"{k} ×{v:.2f}" for k, v in a.get("building_factors", a["factors"]).items()
-            if k in ("heating_kwh_m2", "cooling_kwh_m2")) + ")")
+            if k in ("heating_kwh_m2", "cooling_kwh_m2")))

@@ -40,6 +40,14 @@ def heating_savings_intervals(building: Building, choices: list[Choices], weathe
     return savings_interval(model, Xb, Xr, weather, anchor=anchor).reset_index(drop=True)
 
 
+def trained_on(building: Building, weather) -> bool:
+    """True when ``weather`` is one of the surrogate's training years for this building's family (no anchor runs)."""
+    from simulator.surrogate.space import family_of
+    from simulator.surrogate.training import load_model
+
+    return bool(load_model(family_of(building))[0].physics_.is_training_weather(weather))
+
+
 def outside_training(building: Building, weather) -> bool:
     """True when ``weather`` lies outside the surrogate's training weathers for this building's family."""
     from simulator.surrogate.engine import SurrogateEngine

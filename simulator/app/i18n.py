@@ -462,6 +462,8 @@ ZH: dict[str, str] = {
     "Heating saved": "供暖节约",
     "The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of the archetype and of it with each single measure on it (the first time takes 15-20 s), and its intervals carry the uncertainty it has for a new weather.":
         "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正（首次约需 15-20 秒），区间按新气象年的不确定性计。",
+    "This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs of the archetype and of it with each single measure (15-20 s the first time)…":
+        "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定（首次约需 15-20 秒）…",
     "Anchored: this weather is not one the surrogate was trained on, so it was corrected by EnergyPlus runs of the archetype and of it with each single measure":
         "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型及其逐项单一措施的运行校正",
     "Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.app import weather_choice
+from simulator.app import compare_view, weather_choice
 from simulator.app.builder_results import (
     capex_gross_cny,
     chain_range,
@@ -27,10 +27,12 @@ from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
 from simulator.app.presets import default_preset, description, presets_for, short_name, worse_parts
 from simulator.app.state import (
+    building,
     evaluate_choices,
     heating_saving_interval,
     register_upload,
     wait_for_surrogate,
+    weather_for,
 )
 from simulator.app.uploads import MAX_UPLOAD_BYTES, display_name, public_message, too_large_message
 from simulator.exceptions import RetrofitError
@@ -207,7 +209,13 @@ choices = {k: st.session_state[f"b_{k}"] for k in FIELDS}
 st.session_state["choices"] = choices
 ass = assumptions()
 wait_for_surrogate(name, L)
-res = evaluate_choices(name, choices, ass, weather_key)
+if weather_key != weather_choice.BUILT_IN and not compare_view.trained_on(building(name), weather_for(weather_key)):
+    # the first evaluation on such a year runs the surrogate's anchor in EnergyPlus (simulator/surrogate/anchor.py)
+    with st.spinner(t("This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs "
+                      "of the archetype and of it with each single measure (15-20 s the first time)…", L)):
+        res = evaluate_choices(name, choices, ass, weather_key)
+else:
+    res = evaluate_choices(name, choices, ass, weather_key)
 saving = heating_saving_interval(name, choices, weather_key)
 heat_iv = heating_interval(res)
 co2_iv = chain_range(res, "co2_saved_kg", 1e-3)  # [t/a]

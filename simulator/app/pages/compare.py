@@ -60,7 +60,7 @@ wid = st.selectbox(t("Weather", L), weather_choice.builtin_keys(), key="c_weathe
                    format_func=lambda w: weather_choice.label(w, L),
                    help=t("The surrogate predicts every package on this weather year (issue 12: weather is one of "
                           "its inputs); future years are the typical year morphed to the climate scenario.", L))
-if wid != "tianjin" and compare_view.outside_training(building(name), weather_for(wid)):
+if wid != "tianjin" and not compare_view.trained_on(building(name), weather_for(wid)):
     st.warning(t("The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of "
                  "the archetype and of it with each single measure on it (the first time takes 15-20 s), "
                  "and its intervals carry the uncertainty it has for a new weather.", L))
