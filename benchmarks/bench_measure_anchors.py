@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,7 +29,7 @@ from results_io import save  # noqa: E402
 
 from simulator.surrogate import calset  # noqa: E402
 from simulator.surrogate import dataset as ds  # noqa: E402
-from simulator.surrogate.anchor import anchor_from, anchor_reference, apply, with_measures  # noqa: E402
+from simulator.surrogate.anchor import anchor_of_runs, anchor_reference, apply  # noqa: E402
 from simulator.surrogate.space import families, get_family  # noqa: E402
 from simulator.surrogate.training import load_model  # noqa: E402
 from simulator.surrogate.weathers import load_weather  # noqa: E402
@@ -50,7 +49,6 @@ def family_scores(family: str, penalties: list[float]) -> dict:
     model, _ = load_model(fam)
     rows, anchors = calset.load(fam), calset.load(fam, anchors=True)
     names = list(fam.feature_names)
-    span = [f.high - f.low for f in fam.features]
     reference = anchor_reference(model, anchors[anchors["weather_id"] == ds.WEATHER_NAME])
     errs: dict = {}
     for wid in dict.fromkeys(rows["weather_id"]):
@@ -58,13 +56,10 @@ def family_scores(family: str, penalties: list[float]) -> dict:
             continue
         w = load_weather(wid)
         a_rows = anchors[anchors["weather_id"] == wid].sort_values("row").reset_index(drop=True)
-        ax = a_rows[names]
-        apred = pd.concat([model.predict(ax.iloc[:1], w), model.predict(ax.iloc[1:], w)], ignore_index=True)
-        base_anchor = anchor_from(fam.name, wid, fam.base_archetype, a_rows.iloc[0], apred.iloc[0])
+        labels = a_rows["package"].fillna("").astype(str).tolist()
         for name, penalty, ref in variants(penalties):
-            anc = base_anchor if penalty is None else with_measures(
-                base_anchor, names, span, ax.iloc[0], a_rows["package"].fillna("").astype(str).tolist()[1:],
-                ax.iloc[1:], a_rows.iloc[1:], apred.iloc[1:], penalty, reference=reference if ref else None)
+            anc = anchor_of_runs(model, w, wid, fam.base_archetype, labels, a_rows[names], a_rows,
+                                 None if penalty is None else reference if ref else {}, ridge=penalty)
             for arch in fam.archetypes:
                 t = rows[(rows["weather_id"] == wid) & (rows["archetype"] == arch)].sort_values("row")
                 t = t.reset_index(drop=True)

@@ -254,6 +254,34 @@ def with_measures(anchor: Anchor, feature_names, span, base_x: pd.Series, labels
                    energyplus_s=anchor.energyplus_s if energyplus_s is None else float(energyplus_s))
 
 
+def anchor_of_runs(model, weather, weather_id: str, building: str, labels, X: pd.DataFrame, true: pd.DataFrame,
+                   reference: dict[str, dict[str, float]] | None, ridge: float | None = None,
+                   energyplus_s: float = 0.0) -> Anchor:
+    """The anchor from a family's anchor runs on a weather: row 0 the base, the others its measure anchors.
+
+    ``X`` the runs' features, ``true`` their EnergyPlus targets, ``labels`` their measures (row 0's
+    ignored). ``reference`` None: the base alone (no measure anchors); a mapping (possibly empty):
+    the measure anchors with that built-in-year reference (:func:`with_measures`). ``ridge``
+    defaults to :func:`anchor_ridge`. The base is predicted alone, as a single building is in use
+    (the physical estimate runs in float32, and batches of other sizes differ by ~1e-7), so it
+    comes out exactly as EnergyPlus's.
+    """
+    from simulator.surrogate.space import get_family
+
+    fam = get_family(model.family)
+    X = X.reset_index(drop=True)
+    true = true.reset_index(drop=True)
+    pred = model.predict(X.iloc[:1], weather)
+    if len(X) > 1:
+        pred = pd.concat([pred, model.predict(X.iloc[1:], weather)], ignore_index=True)
+    a = anchor_from(fam.name, weather_id, building, true.iloc[0], pred.iloc[0], energyplus_s)
+    if len(X) > 1 and reference is not None:
+        a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0], list(labels)[1:],
+                          X.iloc[1:], true.iloc[1:], pred.iloc[1:], anchor_ridge() if ridge is None else ridge,
+                          reference=reference)
+    return a
+
+
 def apply(pred: pd.DataFrame, anchor: Anchor | None, X: pd.DataFrame | None = None) -> pd.DataFrame:
     """Predictions corrected by an anchor (a new frame; ``anchor`` None returns ``pred`` unchanged).
 

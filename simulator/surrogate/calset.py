@@ -116,46 +116,37 @@ def _all_archetypes() -> list[str]:
 def run_file(archetype: str, w: CalibrationWeather, *, cache=None, workers: int | None = None,
              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """EnergyPlus runs of ``archetype``'s as-is building and ``w.n`` random packages on ``w`` (failed runs left out)."""
-    from simulator.batch import Case, run_batch
-    from simulator.energyplus import engine_version
     from simulator.surrogate.sampling import check_buildings
-    from simulator.surrogate.weathers import epw_path
 
-    fam = family_of_archetype(archetype)
     base, variants = check_buildings(archetype, w.n, w.seed)
-    buildings = [(base, "")] + variants
-    epw = epw_path(w.id)
-    results = run_batch([Case(b, str(epw)) for b, _ in buildings], cache=cache, workers=workers, progress=progress)
-    sha, engine = ds.file_sha256(epw), engine_version()
-    rows = []
-    for i, ((b, label), r) in enumerate(zip(buildings, results, strict=True)):
-        if not r.ok:
-            log.warning("calibration run %s on %s failed: %s", b.name, w.id, r.error)
-            continue
-        rows.append({"archetype": archetype, "package": label, "row": i, **features_of(b, fam),
-                     **ds.targets_of(r.loads), "weather_id": w.id, "weather_sha256": sha, "engine_version": engine})
-    return pd.DataFrame(rows)
+    runs = [("", base)] + [(label, b) for b, label in variants]
+    return _run_rows(family_of_archetype(archetype), archetype, runs, w, cache, workers, progress)
 
 
 def run_anchor_file(family: str | Family, w: CalibrationWeather, *, cache=None, workers: int | None = None,
                     progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """EnergyPlus runs of a family's anchor buildings on ``w`` (row 0 the base; failed runs left out)."""
-    from simulator.batch import Case, run_batch
-    from simulator.energyplus import engine_version
     from simulator.surrogate.anchor import anchor_buildings
-    from simulator.surrogate.weathers import epw_path
 
     fam = get_family(family)
-    runs = anchor_buildings(fam)
+    return _run_rows(fam, fam.base_archetype, anchor_buildings(fam), w, cache, workers, progress)
+
+
+def _run_rows(fam: Family, archetype: str, runs: list, w: CalibrationWeather, cache, workers, progress) -> pd.DataFrame:
+    """One calibration-file row per EnergyPlus run of ``runs`` (``(package label, building)``, row = position)."""
+    from simulator.batch import Case, run_batch
+    from simulator.energyplus import engine_version
+    from simulator.surrogate.weathers import epw_path
+
     epw = epw_path(w.id)
     results = run_batch([Case(b, str(epw)) for _, b in runs], cache=cache, workers=workers, progress=progress)
     sha, engine = ds.file_sha256(epw), engine_version()
     rows = []
     for i, ((label, b), r) in enumerate(zip(runs, results, strict=True)):
         if not r.ok:
-            log.warning("anchor run %s on %s failed: %s", b.name, w.id, r.error)
+            log.warning("calibration run %s on %s failed: %s", b.name, w.id, r.error)
             continue
-        rows.append({"archetype": fam.base_archetype, "package": label, "row": i, **features_of(b, fam),
+        rows.append({"archetype": archetype, "package": label, "row": i, **features_of(b, fam),
                      **ds.targets_of(r.loads), "weather_id": w.id, "weather_sha256": sha, "engine_version": engine})
     return pd.DataFrame(rows)
 

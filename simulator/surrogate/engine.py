@@ -207,12 +207,7 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     """
     from simulator.batch import Case, run_batch
     from simulator.exceptions import EnergyPlusError
-    from simulator.surrogate.anchor import (
-        anchor_buildings,
-        anchor_from,
-        anchor_ridge,
-        with_measures,
-    )
+    from simulator.surrogate.anchor import anchor_buildings, anchor_of_runs
     from weather.library import write_cached_epw
 
     fam = get_family(family)
@@ -240,22 +235,15 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
         raise EnergyPlusError(f"EnergyPlus failed on {base.name} on weather {weather.name!r} "
                               f"(the surrogate's anchor run): {res.error}")
     elapsed = 0.0 if all(r.cached for r in results) else time.perf_counter() - t0
-    ok = [k for k in range(1, len(runs)) if results[k].ok]
     for k in range(1, len(runs)):
         if not results[k].ok:
             log.warning("measure anchor %s of %s on %r failed and is left out: %s", runs[k][0], fam.name,
                         weather.name, results[k].error)
-    X = pd.DataFrame([features_of(b, fam) for _, b in runs])
-    # the base predicted alone, as a single building is in use (the physical estimate runs in float32,
-    # and batches of other sizes differ by ~1e-7): so the base comes out exactly as EnergyPlus's
-    pred = pd.concat([model.predict(X.iloc[:1], weather), model.predict(X.iloc[1:], weather)], ignore_index=True) \
-        if len(X) > 1 else model.predict(X, weather)
-    true = pd.DataFrame([ds.targets_of(r.loads) if r.ok else {} for r in results], columns=pred.columns)
-    a = anchor_from(fam.name, weather.id, base.name, true.iloc[0], pred.iloc[0], elapsed)
-    if ok:
-        a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0],
-                          [runs[k][0] for k in ok], X.iloc[ok], true.iloc[ok], pred.iloc[ok], anchor_ridge(),
-                          reference=reference)
+    ok = [k for k in range(len(runs)) if results[k].ok]
+    X = pd.DataFrame([features_of(runs[k][1], fam) for k in ok])
+    true = pd.DataFrame([ds.targets_of(results[k].loads) for k in ok])
+    a = anchor_of_runs(model, weather, weather.id, base.name, [runs[k][0] for k in ok], X, true,
+                       reference or None, energyplus_s=elapsed)
     log.info("surrogate anchor %s on %s (%d runs): %s", fam.name, weather.name, 1 + len(a.points),
              a.to_dict()["factors"])
     with _ANCHOR_LOCK:

@@ -192,21 +192,17 @@ def calibrate(model: SurrogateModel, X: pd.DataFrame, Y: pd.DataFrame, level: fl
 
 def _set_anchor(model: SurrogateModel, rows: pd.DataFrame, weather, reference: dict | None = None):
     """The :class:`~simulator.surrogate.anchor.Anchor` of a generator year from its anchor runs (row 0: the base)."""
-    from simulator.surrogate.anchor import anchor_from, anchor_ridge, with_measures
+    from simulator.surrogate.anchor import anchor_of_runs
     from simulator.surrogate.space import get_family
 
     fam = get_family(model.family)
     rows = rows.sort_values("row").reset_index(drop=True)
     if not len(rows) or int(rows["row"].iloc[0]) != 0:
         return None
-    X = rows[list(fam.feature_names)]
-    pred = model.predict(X, weather)
-    a = anchor_from(fam.name, str(rows["weather_id"].iloc[0]), fam.base_archetype, rows.iloc[0], pred.iloc[0])
-    if len(rows) > 1 and reference:  # without the built-in year's runs the base alone, as in use
-        a = with_measures(a, fam.feature_names, [f.high - f.low for f in fam.features], X.iloc[0],
-                          rows["package"].astype(str).tolist()[1:], X.iloc[1:], rows.iloc[1:], pred.iloc[1:],
-                          anchor_ridge(), reference=reference)
-    return a
+    # without the built-in year's runs the base alone, as in use (engine.anchor_for)
+    return anchor_of_runs(model, weather, str(rows["weather_id"].iloc[0]), fam.base_archetype,
+                          rows["package"].fillna("").astype(str).tolist(), rows[list(fam.feature_names)], rows,
+                          reference or None)
 
 
 def _calibrate_on_set(model: SurrogateModel, cs: pd.DataFrame, level: float, out: dict,
