@@ -155,7 +155,23 @@ def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     lo, hi = loads.meta["intervals_90"]["heating_kwh_m2"]
     assert lo < true["heating_kwh_m2"] < hi
     # the measure anchors: the base with each single measure of model_assumptions.toml, run on the year
-    assert len(a.measures) >= 6 and a.to_dict()["runs"] == 1 + len(a.measures)
+    assert len(a.measures) >= 6 and a.to_dict()["runs"] == 1 + len(a.measures) + 9
+    # the local check: 9 random packages on the year, their anchored errors scored as the intervals are
+    from simulator.surrogate.intervals import quantile
+    from simulator.surrogate.model import headline_z
+
+    local = A.local_buildings(fam)
+    assert a.local["n"] == len(local) == 9 and set(a.local_q) >= {"heating", "cooling"}
+    lres = run_batch([Case(b, str(write_cached_epw(w))) for _, b in local], cache=session_cache)
+    assert all(r.cached for r in lres)  # anchor_for ran them
+    xl = pd.DataFrame([features_of(b, fam) for _, b in local])
+    tl = pd.DataFrame([ds.targets_of(r.loads) for r in lres])
+    mean, spread, _ = model.predict_z(xl, w)
+    q, tau, _ = quantile(model, "heating", w, anchored=True)
+    score = np.abs(headline_z(tl, "heating") - mean["heating"] - a.correction(xl, "heating_kwh_m2")) / np.sqrt(
+        spread["heating"] ** 2 + tau**2)
+    assert a.local_q["heating"] == pytest.approx(score.max(), rel=1e-9)  # n = 9: the largest of the nine
+    assert a.local["quantile_over_calibration"]["heating"] == pytest.approx(score.max() / q, abs=1e-3)
     # a retrofitted office moves by the anchors' correction at its features, not to its own EnergyPlus value
     r = M.apply(base, M.package("envelope"))
     xr = pd.DataFrame([features_of(r, fam)])
@@ -178,3 +194,57 @@ def test_the_monthly_fast_path_gives_the_same_months():
     h2, c2 = A.apply_monthly(h, c, a)
     np.testing.assert_allclose(h2, full[[f"heating_kwh_m2_m{m:02d}" for m in MONTHS]].to_numpy(), rtol=1e-12)
     np.testing.assert_allclose(c2, full[[f"cooling_kwh_m2_m{m:02d}" for m in MONTHS]].to_numpy(), rtol=1e-12)
+
+
+def test_the_local_check_widens_the_intervals_to_hold_its_own_packages():
+    """An anchor whose local check found errors beyond the calibration set's quantile widens to hold them."""
+    from dataclasses import replace
+
+    from simulator.surrogate import weathers as wx
+    from simulator.surrogate.intervals import local_quantiles, predict_intervals, quantile
+    from simulator.surrogate.model import LOG_OFFSET
+    from simulator.surrogate.space import features_of, get_family
+    from simulator.surrogate.training import load_model
+
+    fam = get_family("office")
+    model, _ = load_model(fam)
+    w = wx.load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14")
+    flat = {"heating": (1.0,) * 12, "cooling": (1.0,) * 12}
+    a = A.Anchor("office", w.id, "public_office", {"heating_kwh_m2": 0.05, "cooling_kwh_m2": -0.02}, flat)
+    X = pd.DataFrame([features_of(b, fam) for _, b in A.local_buildings(fam)])
+    assert len(X) == 9
+    mean, spread, _ = model.predict_z(X, w)
+    q, tau, how = quantile(model, "heating", w, anchored=True)
+    assert how == "anchored"
+    # EnergyPlus "results" 1.5 calibration quantiles above the anchored prediction, alternately below
+    sign = np.where(np.arange(9) % 2 == 0, 1.0, -1.0)
+    z_true = mean["heating"] + 0.05 + sign * 1.5 * q * np.sqrt(spread["heating"] ** 2 + tau**2)
+    qc, tc, _ = quantile(model, "cooling", w, anchored=True)
+    zc = mean["cooling"] - 0.02 + 0.5 * qc * np.sqrt(spread["cooling"] ** 2 + tc**2)
+    true = pd.DataFrame({"heating_kwh_m2": np.exp(z_true) - LOG_OFFSET, "cooling_kwh_m2": np.exp(zc) - LOG_OFFSET})
+    qs, summary = local_quantiles(model, w, a, X, true)
+    assert qs["heating"] == pytest.approx(1.5 * q, rel=1e-6)
+    assert summary["n"] == 9 and summary["quantile_over_calibration"]["heating"] == pytest.approx(1.5, abs=1e-3)
+    plain = predict_intervals(model, X, w, a)
+    wide = predict_intervals(model, X, w, replace(a, local_q=qs, local=summary))
+    t = true["heating_kwh_m2"].to_numpy()
+    # the calibration set's intervals miss every one of them; the widened ones hold each (on their edge)
+    assert not ((plain["heating_kwh_m2_p05"] <= t) & (t <= plain["heating_kwh_m2_p95"])).any()
+    assert ((wide["heating_kwh_m2_p05"] <= t * (1 + 1e-6)) & (t * (1 - 1e-6) <= wide["heating_kwh_m2_p95"])).all()
+    # a local check inside the calibration quantile (cooling at half of it) leaves the intervals as they were
+    assert qs["cooling"] == pytest.approx(0.5 * qc, rel=1e-6)
+    np.testing.assert_allclose(wide["cooling_kwh_m2_p95"], plain["cooling_kwh_m2_p95"], rtol=1e-12)
+    np.testing.assert_allclose(wide["heating_kwh_m2"], plain["heating_kwh_m2"], rtol=1e-12)  # points unchanged
+
+
+def test_local_check_packages_are_fixed_and_inside_the_domain():
+    from simulator.surrogate.space import domain_violations, get_family
+
+    fam = get_family("residential_walkup")
+    one, two = A.local_buildings(fam), A.local_buildings(fam)
+    assert [b.name for _, b in one] == [b.name for _, b in two] and [m for m, _ in one] == [m for m, _ in two]
+    assert len(one) == A.local_settings()[0] == 9
+    # the family's archetypes take turns, and no building leaves the domain
+    assert {b.name.split("-local-")[0] for _, b in one} == set(fam.archetypes)
+    assert not any(domain_violations(b, fam) for _, b in one)
+    assert A.local_buildings(fam, seed=1)[0][0] != one[0][0] or A.local_buildings(fam, seed=1)[1][0] != one[1][0]

@@ -417,7 +417,8 @@ def test_design_loads_are_left_out_when_the_data_lack_them(tmp_path):
 @pytest.mark.slow
 def test_a_dataset_without_the_anchor_runs_anchors_on_the_base_alone(three_weather_model, session_cache, caplog):
     """A user's dataset folder has no calibration set, so no measure anchors' runs on the built-in year: the
-    base's run alone anchors (one EnergyPlus run, the one tests/test_surrogate_anchor.py made on this year)."""
+    base's run alone anchors (one EnergyPlus run, the one tests/test_surrogate_anchor.py made on this year), and
+    the local check's nine packages (made there too) still check it."""
     from simulator.surrogate.engine import anchor_for
 
     d, _, _ = three_weather_model
@@ -425,7 +426,7 @@ def test_a_dataset_without_the_anchor_runs_anchors_on_the_base_alone(three_weath
     with caplog.at_level("WARNING"):
         a = anchor_for("office", w, d, cache=session_cache)
     assert a is not None and a.building == "public_office"
-    assert a.measures == () and a.to_dict()["runs"] == 1
+    assert a.measures == () and a.local["n"] == 9 and a.to_dict()["runs"] == 1 + 9
     assert "the measure anchors are not used" in caplog.text and "office" in caplog.text
 
 

@@ -55,9 +55,17 @@ This module holds the correction and the anchor buildings (no model fitting,
 no EnergyPlus run), so the interval and calibration-set code can use it
 without an import cycle.
 
-The anchor costs one EnergyPlus run of the base and one per measure anchor
-per family and weather (eight or nine runs, 15-20 s on two cores; the run
-cache keeps them); predictions after it stay in milliseconds. Without the
+**Local check.** Beside those runs the anchor runs ``local_check`` random
+packages of the family on the weather (:func:`local_buildings`, nine by
+default): the anchored surrogate's errors on them give a conformal quantile on
+that weather itself (:attr:`Anchor.local_q`), and the intervals there take it
+where it is wider than the calibration set's
+(:func:`simulator.surrogate.intervals.local_quantiles`). They correct nothing.
+
+The anchor costs one EnergyPlus run of the base, one per measure anchor and
+nine for the local check per family and weather (17-18 runs, 34-43 s on two
+cores, ``benchmarks/bench_anchor_cost.py``; the run cache keeps them);
+predictions after it stay in milliseconds. Without the
 measure anchors' runs on the built-in year (a dataset folder without them)
 the base's run alone anchors.
 """
@@ -121,6 +129,13 @@ class Anchor:
         Column -> each measure anchor's log ratio less the base's on the built-in year [-], a
         training year (0 where unknown): the part of the surrogate's error on a measure that it has
         on its own training years too; the fit uses only the change on the new weather.
+    local_q
+        Interval group -> split-conformal quantile of the anchored surrogate's scores on the local
+        check's packages (:func:`simulator.surrogate.intervals.local_quantiles`); the intervals on
+        this weather take the larger of it and the calibration set's quantile. Empty: no local check.
+    local
+        Summary of the local check (number of packages, CV(RMSE) of annual heating and cooling [%],
+        largest error [kWh/m2], each group's quantile against the calibration set's) for reports.
     """
 
     def correction(self, X: pd.DataFrame | None, column: str, n: int | None = None) -> np.ndarray:
@@ -173,6 +188,8 @@ class Anchor:
     span: tuple[float, ...] = ()
     ridge: float = 0.0
     point_reference: dict[str, tuple[float, ...]] = field(default_factory=dict, hash=False)
+    local_q: dict[str, float] = field(default_factory=dict, hash=False)
+    local: dict = field(default_factory=dict, hash=False)
 
     @property
     def factors(self) -> dict[str, float]:
@@ -194,7 +211,8 @@ class Anchor:
     def to_dict(self) -> dict:
         return {"family": self.family, "weather_id": self.weather_id, "building": self.building,
                 "factors": {c: round(f, 4) for c, f in self.factors.items()},
-                "runs": 1 + len(self.points),
+                "runs": 1 + len(self.points) + int(self.local.get("n", 0)),
+                "local_check": dict(self.local),
                 "measure_factors": {c: {m: round(f, 4) for m, f in d.items()} for c, d in self.measure_effects.items()},
                 "energyplus_s": round(self.energyplus_s, 1), "problems": self.problems}
 
@@ -354,6 +372,40 @@ def anchor_buildings(family) -> list[tuple[str, Building]]:
             log.info("measure anchor %s changes no feature of %s; left out", spec, fam.name)
             continue
         out.append((spec, b.replace(name=f"{base.name}-anchor-{spec.split(':')[0]}")))
+    return out
+
+
+def local_settings() -> tuple[int, int]:
+    """Packages and seed of the local check (``model_assumptions.toml [surrogate_anchor] local_check, local_seed``)."""
+    d = load_data("model_assumptions")["surrogate_anchor"]
+    return int(d.get("local_check", 0)), int(d.get("local_seed", 0))
+
+
+def local_buildings(family, n: int | None = None, seed: int | None = None) -> list[tuple[str, Building]]:
+    """The local check's buildings: ``n`` random packages (:func:`~simulator.surrogate.sampling.random_package`).
+
+    The archetypes of the family take turns; a package whose building leaves the family's domain is
+    drawn again. Deterministic in ``seed``, so the run cache keeps them per weather.
+    """
+    import archetypes
+    from buildings import measures as M
+    from simulator.surrogate.sampling import random_package
+    from simulator.surrogate.space import domain_violations, get_family
+
+    fam = get_family(family)
+    n0, s0 = local_settings()
+    n = n0 if n is None else n
+    rng = np.random.default_rng(s0 if seed is None else seed)
+    bases = [archetypes.load(a) for a in fam.archetypes]
+    out: list[tuple[str, Building]] = []
+    tries = 0
+    while len(out) < n and tries < 20 * max(n, 1):
+        base = bases[len(out) % len(bases)]
+        pkg = random_package(rng, base)
+        tries += 1
+        b = M.apply(base, pkg).replace(name=f"{base.name}-local-{len(out):03d}")
+        if not domain_violations(b, fam):
+            out.append((" + ".join(m.label for m in pkg), b))
     return out
 
 

@@ -30,7 +30,10 @@ family's base archetype and its measure anchors (the base with each single
 measure) once in EnergyPlus on it and corrects every prediction of the family
 there by those runs (:mod:`simulator.surrogate.anchor`;
 ``SurrogateEngine(anchor=False)`` skips it; ``loads.meta["anchor"]`` says what
-was done). Every prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
+was done). Beside them it runs the local check (``[surrogate_anchor] local_check``
+random packages of the family on the weather): the anchored surrogate's errors on
+them widen the intervals where this weather needs it
+(:func:`simulator.surrogate.intervals.local_quantiles`). Every prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
 heating and cooling [kWh/m2], peaks and design loads [W/m2];
 :mod:`simulator.surrogate.intervals`).
 
@@ -207,7 +210,7 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     """
     from simulator.batch import Case, run_batch
     from simulator.exceptions import EnergyPlusError
-    from simulator.surrogate.anchor import anchor_buildings, anchor_of_runs
+    from simulator.surrogate.anchor import anchor_buildings, anchor_of_runs, local_buildings
     from weather.library import write_cached_epw
 
     fam = get_family(family)
@@ -227,14 +230,17 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
                     directory or "the committed dataset")
         runs = runs[:1]
     base = runs[0][1]
+    local = local_buildings(fam)
     epw = write_cached_epw(weather)
     t0 = time.perf_counter()
-    results = run_batch([Case(b, str(epw)) for _, b in runs], cache=cache, workers=workers, progress=progress)
+    results = run_batch([Case(b, str(epw)) for _, b in runs + local], cache=cache, workers=workers,
+                        progress=progress)
+    results, local_results = results[: len(runs)], results[len(runs):]
     res = results[0]
     if not res.ok:
         raise EnergyPlusError(f"EnergyPlus failed on {base.name} on weather {weather.name!r} "
                               f"(the surrogate's anchor run): {res.error}")
-    elapsed = 0.0 if all(r.cached for r in results) else time.perf_counter() - t0
+    elapsed = 0.0 if all(r.cached for r in results + local_results) else time.perf_counter() - t0
     for k in range(1, len(runs)):
         if not results[k].ok:
             log.warning("measure anchor %s of %s on %r failed and is left out: %s", runs[k][0], fam.name,
@@ -244,6 +250,7 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     true = pd.DataFrame([ds.targets_of(results[k].loads) for k in ok])
     a = anchor_of_runs(model, weather, weather.id, base.name, [runs[k][0] for k in ok], X, true,
                        reference or None, energyplus_s=elapsed)
+    a = _with_local_check(model, weather, a, fam, local, local_results)
     log.info("surrogate anchor %s on %s (%d runs): %s", fam.name, weather.name, 1 + len(a.points),
              a.to_dict()["factors"])
     with _ANCHOR_LOCK:
@@ -251,6 +258,32 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
             _ANCHORS.pop(next(iter(_ANCHORS)))
         _ANCHORS[key] = a
     return a
+
+
+def _with_local_check(model, weather, anchor, fam, local, results):
+    """``anchor`` with the local check's quantiles (:func:`~simulator.surrogate.intervals.local_quantiles`).
+
+    Failed runs are left out with a logged warning; with fewer than 9 packages left the anchor has
+    no local check (the calibration set's quantile alone), and says so in its summary.
+    """
+    from dataclasses import replace
+
+    from simulator.surrogate.intervals import local_quantiles
+
+    if not local:
+        return anchor
+    ok = [k for k, r in enumerate(results) if r.ok]
+    for k, r in enumerate(results):
+        if not r.ok:
+            log.warning("local check package %s on %r failed and is left out: %s", local[k][1].name,
+                        weather.name, r.error)
+    if len(ok) < 9:
+        return replace(anchor, local={"n": len(ok), "note": f"only {len(ok)} of {len(local)} local check runs "
+                                      "succeeded (9 needed): the calibration set's intervals alone"})
+    X = pd.DataFrame([features_of(local[k][1], fam) for k in ok])
+    true = pd.DataFrame([ds.targets_of(results[k].loads) for k in ok])
+    qs, summary = local_quantiles(model, weather, anchor, X, true)
+    return replace(anchor, local_q=qs, local=summary)
 
 
 class SurrogateEngine:
@@ -331,19 +364,20 @@ class SurrogateEngine:
         problems = domain_problems(_features_of(w), model.physics_.weather_ranges())
         return [f"weather {w.name!r} (id {w.id}): {p}" for p in problems]
 
-    def anchor_of(self, fam, w):
+    def anchor_of(self, fam, w, progress=None):
         """The anchor of a family on a weather (:mod:`simulator.surrogate.anchor`) and a note.
 
         ``(None, why)`` on a training weather, with anchoring off, or when the anchor run
         fails (the failure is logged as a warning naming the weather; the prediction
-        then goes on unanchored, with the ``unseen`` intervals).
+        then goes on unanchored, with the ``unseen`` intervals). ``progress(done, total)``: the
+        anchor's EnergyPlus runs as they finish (none when the anchor is already made).
         """
         if not self.anchor:
             return None, "anchoring off"
         from simulator.exceptions import RetrofitError
 
         try:
-            a = anchor_for(fam, w, self.directory)
+            a = anchor_for(fam, w, self.directory, progress=progress)
         except RetrofitError as exc:
             log.warning("surrogate anchor run on weather %r failed, predictions stay unanchored: %s", w.name, exc)
             return None, f"anchor run failed: {exc}"
