@@ -246,3 +246,11 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
                    + f": {a['building']}, {a.get('runs', 1)} runs; " + ", ".join(
             f"{k} ×{v:.2f}" for k, v in a.get("building_factors", a["factors"]).items()
             if k in ("heating_kwh_m2", "cooling_kwh_m2")))
+        lc = a.get("local_check") or {}
+        if lc.get("quantile_over_calibration"):
+            widen = lc["quantile_over_calibration"]
+            st.caption(t("Local check: EnergyPlus against the anchored surrogate on random packages of this weather; "
+                         "the intervals widen where it found larger errors than the calibration set", L)
+                       + f": n = {lc['n']}, heating CV(RMSE) {lc.get('heating_cvrmse_pct', float('nan')):.1f} %, "
+                       f"cooling {lc.get('cooling_cvrmse_pct', float('nan')):.1f} %; "
+                       + ", ".join(f"{g} ×{max(1.0, f):.2f}" for g, f in widen.items() if g in ("heating", "cooling")))

@@ -168,6 +168,7 @@ ZH: dict[str, str] = {
     "Sweep table": "扫描结果表",
     "Weather file read": "已读取气象文件",
     "EnergyPlus run failed": "EnergyPlus 计算失败",
+    "EnergyPlus runs": "EnergyPlus 计算",
     # calibrate page (simulator/app/pages/calibrate.py, simulator/calibration/charts.py)
     "Calibrate to meters": "按计量数据校准",
     "Describe the building, load its meter data, and find the uncertain inputs that explain the meters (Bayesian calibration with the surrogate, checked in EnergyPlus).": "描述建筑、载入计量数据，找出能解释计量读数的不确定参数（基于代理模型的贝叶斯校准，并以 EnergyPlus 复核）。",
@@ -460,10 +461,12 @@ ZH: dict[str, str] = {
     "The surrogate predicts every package on this weather year (issue 12: weather is one of its inputs); future years are the typical year morphed to the climate scenario.":
         "代理模型在所选气象年上预测每个方案（issue 12：气象是其输入之一）；未来年份为按气候情景变形的典型年。",
     "Heating saved": "供暖节约",
-    "The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of the archetype and of it with each single measure on it (the first time takes 15-20 s), and its intervals carry the uncertainty it has for a new weather.":
-        "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正（首次约需 15-20 秒），区间按新气象年的不确定性计。",
-    "This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs of the archetype and of it with each single measure (15-20 s the first time)…":
-        "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定（首次约需 15-20 秒）…",
+    "The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of the archetype and of it with each single measure on it, and checks itself on nine random packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has for a new weather.":
+        "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正，再以九个随机改造方案在该气象年上自检（首次约需 35-45 秒）；区间按新气象年的不确定性计。",
+    "This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs of the archetype and of it with each single measure, and checked on nine random packages (35-45 s the first time)…":
+        "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定，并以九个随机改造方案自检（首次约需 35-45 秒）…",
+    "Local check: EnergyPlus against the anchored surrogate on random packages of this weather; the intervals widen where it found larger errors than the calibration set":
+        "本地自检：在该气象年上以随机改造方案比较 EnergyPlus 与锚定后的代理模型；若误差大于校准集所见，区间相应放宽",
     "Anchored: this weather is not one the surrogate was trained on, so it was corrected by EnergyPlus runs of the archetype and of it with each single measure":
         "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型及其逐项单一措施的运行校正",
     "Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).":

@@ -211,8 +211,14 @@ ass = assumptions()
 wait_for_surrogate(name, L)
 if weather_key != weather_choice.BUILT_IN and not compare_view.trained_on(building(name), weather_for(weather_key)):
     # the first evaluation on such a year runs the surrogate's anchor in EnergyPlus (simulator/surrogate/anchor.py)
-    with st.spinner(t("This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs "
-                      "of the archetype and of it with each single measure (15-20 s the first time)…", L)):
+    anchor_msg = t("This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs "
+                   "of the archetype and of it with each single measure, and checked on nine random packages "
+                   "(35-45 s the first time)…", L)
+    anchor_bar = st.progress(0.0, text=anchor_msg)
+    compare_view.prepare_anchor(building(name), weather_for(weather_key), lambda done, total: anchor_bar.progress(
+        min(1.0, done / max(total, 1)), text=f"{anchor_msg} {done}/{total}"))
+    anchor_bar.empty()
+    with st.spinner(anchor_msg):
         res = evaluate_choices(name, choices, ass, weather_key)
 else:
     res = evaluate_choices(name, choices, ass, weather_key)

@@ -62,8 +62,13 @@ wid = st.selectbox(t("Weather", L), weather_choice.builtin_keys(), key="c_weathe
                           "its inputs); future years are the typical year morphed to the climate scenario.", L))
 if wid != "tianjin" and not compare_view.trained_on(building(name), weather_for(wid)):
     st.warning(t("The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of "
-                 "the archetype and of it with each single measure on it (the first time takes 15-20 s), "
-                 "and its intervals carry the uncertainty it has for a new weather.", L))
+                 "the archetype and of it with each single measure on it, and checks itself on nine random "
+                 "packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has "
+                 "for a new weather.", L))
+    anchor_bar = st.progress(0.0, text=t("EnergyPlus runs", L))
+    compare_view.prepare_anchor(building(name), weather_for(wid), lambda done, total: anchor_bar.progress(
+        min(1.0, done / max(total, 1)), text=f"{t('EnergyPlus runs', L)} {done}/{total}"))
+    anchor_bar.empty()
 combos = combinations(levels)
 bar = st.progress(0.0, text=f"{len(combos)} {t('Package', L)}")
 rows = []
