@@ -145,7 +145,9 @@ def markdown(data: dict) -> str:
              "CPU time include the EnergyPlus runs (none for runs found in the run cache) and were measured on a "
              "shared machine (1-min load average at the start of each pair). "
              + ("Anchored: EnergyPlus runs of the family's base archetype and of it with each single measure "
-                "(the measure anchors) on the year correct the surrogate (simulator/surrogate/anchor.py)."
+                "(the measure anchors) on the year correct the surrogate (simulator/surrogate/anchor.py); nine random "
+                "packages of the family on the year (the local check, other than the checked ones) widen the load "
+                "intervals where their errors exceed the calibration set's (intervals.local_quantiles)."
                 if s.get("anchor", True) else
                 "Not anchored: the surrogate alone."), "",
              "| archetype | year | " + " | ".join(h for h, _, _ in COLUMNS) + " | targets missed |",
