@@ -105,7 +105,8 @@ def error_spreads(before: list, after: list, weather) -> dict[str, Spread]:
 
     fam = family_of(before[0])
     model, _ = load_model(fam)
-    # the surrogate engine anchors its loads on a weather outside training; the spreads follow it
+    # the surrogate engine anchors its loads on a weather outside training; the spreads follow it (its
+    # local check widens load intervals only, not these savings: intervals.savings_interval)
     anchored = weather is not None and SurrogateEngine(warn=False).anchor_of(fam, weather)[0] is not None
     _, Zb = model.physics_.design(pd.DataFrame([features_of(b, fam) for b in before]), weather)
     _, Za = model.physics_.design(pd.DataFrame([features_of(a, fam) for a in after]), weather)

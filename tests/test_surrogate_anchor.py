@@ -235,6 +235,13 @@ def test_the_local_check_widens_the_intervals_to_hold_its_own_packages():
     assert qs["cooling"] == pytest.approx(0.5 * qc, rel=1e-6)
     np.testing.assert_allclose(wide["cooling_kwh_m2_p95"], plain["cooling_kwh_m2_p95"], rtol=1e-12)
     np.testing.assert_allclose(wide["heating_kwh_m2"], plain["heating_kwh_m2"], rtol=1e-12)  # points unchanged
+    # the savings' intervals keep the in-weather quantile: the local check does not widen them
+    from simulator.surrogate.intervals import savings_interval
+
+    base = pd.DataFrame([features_of(A.local_buildings(fam)[0][1], fam)] * 9)
+    s_plain = savings_interval(model, base, X, w, anchor=a)
+    s_wide = savings_interval(model, base, X, w, anchor=replace(a, local_q=qs, local=summary))
+    np.testing.assert_allclose(s_wide.to_numpy(dtype=float), s_plain.to_numpy(dtype=float), rtol=1e-12)
 
 
 def test_local_check_packages_are_fixed_and_inside_the_domain():
@@ -247,4 +254,13 @@ def test_local_check_packages_are_fixed_and_inside_the_domain():
     # the family's archetypes take turns, and no building leaves the domain
     assert {b.name.split("-local-")[0] for _, b in one} == set(fam.archetypes)
     assert not any(domain_violations(b, fam) for _, b in one)
-    assert A.local_buildings(fam, seed=1)[0][0] != one[0][0] or A.local_buildings(fam, seed=1)[1][0] != one[1][0]
+    # none is a package of the accuracy checks that measure the intervals' coverage (seeds 1, 301-305)
+    from simulator.surrogate.sampling import check_buildings
+
+    for f in ("residential_walkup", "residential_highrise", "office", "school"):
+        fam_f = get_family(f)
+        local = {(b.name.split("-local-")[0], label) for label, b in A.local_buildings(fam_f)}
+        for arch in fam_f.archetypes:
+            for seed in (1, 301, 302, 303, 304, 305):
+                checked = {(arch, label) for _, label in check_buildings(arch, 30, seed)[1]}
+                assert not local & checked, (f, arch, seed)

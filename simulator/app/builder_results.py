@@ -241,16 +241,20 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
     st.caption(f"{res['floor_area_m2']:,.0f} m² · {engine_name(res['engine'], L)}{where} · {res[f'title_{L}']}")
     if res.get("anchor"):
         a = res["anchor"]
+        lc = a.get("local_check") or {}
         st.caption(t("Anchored: this weather is not one the surrogate was trained on, so it was corrected by "
                      "EnergyPlus runs of the archetype and of it with each single measure", L)
-                   + f": {a['building']}, {a.get('runs', 1)} runs; " + ", ".join(
-            f"{k} ×{v:.2f}" for k, v in a.get("building_factors", a["factors"]).items()
+                   + f": {a['building']}, {a.get('runs', 1) - int(lc.get('n', 0))} × EnergyPlus; " + ", ".join(
+            f"{t(k.split('_')[0].title(), L)} ×{v:.2f}" for k, v in a.get("building_factors", a["factors"]).items()
             if k in ("heating_kwh_m2", "cooling_kwh_m2")))
-        lc = a.get("local_check") or {}
         if lc.get("quantile_over_calibration"):
             widen = lc["quantile_over_calibration"]
             st.caption(t("Local check: EnergyPlus against the anchored surrogate on random packages of this weather; "
-                         "the intervals widen where it found larger errors than the calibration set", L)
-                       + f": n = {lc['n']}, heating CV(RMSE) {lc.get('heating_cvrmse_pct', float('nan')):.1f} %, "
-                       f"cooling {lc.get('cooling_cvrmse_pct', float('nan')):.1f} %; "
-                       + ", ".join(f"{g} ×{max(1.0, f):.2f}" for g, f in widen.items() if g in ("heating", "cooling")))
+                         "the load intervals widen where it found larger errors than the calibration set", L)
+                       + f": {lc['n']} × EnergyPlus; CV(RMSE) {t('Heating', L)} "
+                       f"{lc.get('heating_cvrmse_pct', float('nan')):.1f} %, {t('Cooling', L)} "
+                       f"{lc.get('cooling_cvrmse_pct', float('nan')):.1f} %; " + ", ".join(
+                           f"{t(g.title(), L)} ×{max(1.0, f):.2f}" for g, f in widen.items()
+                           if g in ("heating", "cooling")))
+        elif lc.get("note"):
+            st.caption(t("Local check", L) + f": {lc['note']}")

@@ -465,8 +465,9 @@ ZH: dict[str, str] = {
         "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正，再以九个随机改造方案在该气象年上自检（首次约需 35-45 秒）；区间按新气象年的不确定性计。",
     "This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs of the archetype and of it with each single measure, and checked on nine random packages (35-45 s the first time)…":
         "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定，并以九个随机改造方案自检（首次约需 35-45 秒）…",
-    "Local check: EnergyPlus against the anchored surrogate on random packages of this weather; the intervals widen where it found larger errors than the calibration set":
-        "本地自检：在该气象年上以随机改造方案比较 EnergyPlus 与锚定后的代理模型；若误差大于校准集所见，区间相应放宽",
+    "Local check: EnergyPlus against the anchored surrogate on random packages of this weather; the load intervals widen where it found larger errors than the calibration set":
+        "本地自检：在该气象年上以随机改造方案比较 EnergyPlus 与锚定后的代理模型；若误差大于校准集所见，负荷区间相应放宽",
+    "Local check": "本地自检",
     "Anchored: this weather is not one the surrogate was trained on, so it was corrected by EnergyPlus runs of the archetype and of it with each single measure":
         "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型及其逐项单一措施的运行校正",
     "Heating saved: the surrogate's estimate on the chosen weather, with its 90 % interval (p05 to p95: the surrogate's own uncertainty, calibrated against EnergyPlus runs it was not trained on).":

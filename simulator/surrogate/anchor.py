@@ -63,7 +63,7 @@ where it is wider than the calibration set's
 (:func:`simulator.surrogate.intervals.local_quantiles`). They correct nothing.
 
 The anchor costs one EnergyPlus run of the base, one per measure anchor and
-nine for the local check per family and weather (17-18 runs, 34-43 s on two
+nine for the local check per family and weather (17-18 runs, 31-43 s on two
 cores, ``benchmarks/bench_anchor_cost.py``; the run cache keeps them);
 predictions after it stay in milliseconds. Without the
 measure anchors' runs on the built-in year (a dataset folder without them)
@@ -375,10 +375,26 @@ def anchor_buildings(family) -> list[tuple[str, Building]]:
     return out
 
 
+#: Fewest packages for which a 90 % split-conformal quantile exists: ceil((n + 1) 0.9) <= n.
+MIN_LOCAL = 9
+
+
 def local_settings() -> tuple[int, int]:
-    """Packages and seed of the local check (``model_assumptions.toml [surrogate_anchor] local_check, local_seed``)."""
+    """Packages and seed of the local check (``model_assumptions.toml [surrogate_anchor] local_check, local_seed``).
+
+    Raises
+    ------
+    ValidationError
+        If ``local_check`` is neither 0 (no local check) nor at least :data:`MIN_LOCAL`.
+    """
+    from simulator.exceptions import ValidationError
+
     d = load_data("model_assumptions")["surrogate_anchor"]
-    return int(d.get("local_check", 0)), int(d.get("local_seed", 0))
+    n = int(d.get("local_check", 0))
+    if n != 0 and n < MIN_LOCAL:
+        raise ValidationError([f"model_assumptions.toml [surrogate_anchor] local_check: {n} packages give no 90 % "
+                               f"conformal quantile; use 0 (no local check) or at least {MIN_LOCAL}"])
+    return n, int(d.get("local_seed", 0))
 
 
 def local_buildings(family, n: int | None = None, seed: int | None = None) -> list[tuple[str, Building]]:
@@ -389,6 +405,7 @@ def local_buildings(family, n: int | None = None, seed: int | None = None) -> li
     """
     import archetypes
     from buildings import measures as M
+    from simulator.exceptions import ValidationError
     from simulator.surrogate.sampling import random_package
     from simulator.surrogate.space import domain_violations, get_family
 
@@ -403,9 +420,14 @@ def local_buildings(family, n: int | None = None, seed: int | None = None) -> li
         base = bases[len(out) % len(bases)]
         pkg = random_package(rng, base)
         tries += 1
-        b = M.apply(base, pkg).replace(name=f"{base.name}-local-{len(out):03d}")
+        try:
+            b = M.apply(base, pkg).replace(name=f"{base.name}-local-{len(out):03d}")
+        except ValidationError:  # a package that does not apply to this archetype: draw again
+            continue
         if not domain_violations(b, fam):
             out.append((" + ".join(m.label for m in pkg), b))
+    if len(out) < n:
+        log.warning("local check of %s: only %d of %d random packages stayed inside the domain", fam.name, len(out), n)
     return out
 
 

@@ -155,8 +155,8 @@ def predict(building: Building, weather=None, directory: str | os.PathLike | Non
     """The surrogate's prediction of one building on a weather (see :func:`choose_weather`).
 
     ``anchor``: on a weather outside training, correct by EnergyPlus runs of the family's
-    base archetype and its measure anchors (:mod:`simulator.surrogate.anchor`; made once per
-    weather, then cached).
+    base archetype and its measure anchors, and widen the load intervals by the local check's
+    runs where needed (:mod:`simulator.surrogate.anchor`; made once per weather, then cached).
     """
     from simulator.surrogate.engine import SurrogateEngine
 

@@ -187,7 +187,9 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     """The :class:`~simulator.surrogate.anchor.Anchor` of a family on a weather (None on a training weather).
 
     EnergyPlus runs of the family's base archetype and of its measure anchors
-    (:func:`anchor_buildings`) on the weather, compared with the surrogate.
+    (:func:`anchor_buildings`) on the weather, compared with the surrogate, and of the
+    local check's random packages (:func:`~simulator.surrogate.anchor.local_buildings`), which
+    widen the load intervals there where needed (:func:`_with_local_check`).
 
     Parameters
     ----------
@@ -207,6 +209,8 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     ------
     EnergyPlusError
         If EnergyPlus fails on the base building (the message names the weather).
+    ValidationError
+        If the ``[surrogate_anchor]`` settings are invalid (:func:`~simulator.surrogate.anchor.local_settings`).
     """
     from simulator.batch import Case, run_batch
     from simulator.exceptions import EnergyPlusError
@@ -251,8 +255,8 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     a = anchor_of_runs(model, weather, weather.id, base.name, [runs[k][0] for k in ok], X, true,
                        reference or None, energyplus_s=elapsed)
     a = _with_local_check(model, weather, a, fam, local, local_results)
-    log.info("surrogate anchor %s on %s (%d runs): %s", fam.name, weather.name, 1 + len(a.points),
-             a.to_dict()["factors"])
+    log.info("surrogate anchor %s on %s (%d runs, %d of them the local check): %s", fam.name, weather.name,
+             a.to_dict()["runs"], int(a.local.get("n", 0)), a.to_dict()["factors"])
     with _ANCHOR_LOCK:
         if len(_ANCHORS) >= 64:
             _ANCHORS.pop(next(iter(_ANCHORS)))
@@ -268,6 +272,7 @@ def _with_local_check(model, weather, anchor, fam, local, results):
     """
     from dataclasses import replace
 
+    from simulator.surrogate.anchor import MIN_LOCAL
     from simulator.surrogate.intervals import local_quantiles
 
     if not local:
@@ -277,9 +282,9 @@ def _with_local_check(model, weather, anchor, fam, local, results):
         if not r.ok:
             log.warning("local check package %s on %r failed and is left out: %s", local[k][1].name,
                         weather.name, r.error)
-    if len(ok) < 9:
-        return replace(anchor, local={"n": len(ok), "note": f"only {len(ok)} of {len(local)} local check runs "
-                                      "succeeded (9 needed): the calibration set's intervals alone"})
+    if len(ok) < MIN_LOCAL:
+        return replace(anchor, local={"n": len(ok), "note": f"only {len(ok)} local check runs succeeded "
+                                      f"({MIN_LOCAL} needed): the calibration set's intervals alone"})
     X = pd.DataFrame([features_of(local[k][1], fam) for k in ok])
     true = pd.DataFrame([ds.targets_of(results[k].loads) for k in ok])
     qs, summary = local_quantiles(model, weather, anchor, X, true)

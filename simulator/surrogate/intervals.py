@@ -60,8 +60,9 @@ is the figure that counts.
 **The local check** (:func:`local_quantiles`): on a weather outside training the
 anchor (:func:`simulator.surrogate.engine.anchor_for`) also runs nine random
 packages of the family there (``[surrogate_anchor] local_check``) and scores the
-anchored surrogate on them as the ``anchored`` calibration does; the intervals
-on that weather take the larger of the two quantiles. The calibration set's
+anchored surrogate on them as the ``anchored`` calibration does; the load
+intervals on that weather take the larger of the two quantiles (the savings
+intervals do not: below). The calibration set's
 years come from the project's own generator, and a real year can leave larger
 errors than any of them: on the real CSWD and TMYx years the anchored load
 intervals held 72-98 % before this check and 87-100 % with it (README,
@@ -342,7 +343,10 @@ def local_quantiles(model: SurrogateModel, weather, anchor, X: pd.DataFrame,
     project's own weather generator; a real year can differ from all of them (wind, sky, the
     sequence of days) and leave the surrogate's error larger than they did, which only runs on the
     year itself reveal. Returns ``(quantiles, summary)``; the quantile of a group is missing when
-    fewer than 9 packages have finite scores (no 90 % split-conformal quantile exists then).
+    fewer than 9 packages have finite scores (no 90 % split-conformal quantile exists then) or when
+    the model has no ``anchored`` calibration for it (then nothing is widened). Only the load
+    intervals use them: the savings intervals (:func:`savings_interval`) keep the in-weather
+    quantile, as the packages' errors on a weather are largely shared by their baseline.
     """
     from simulator.surrogate.anchor import apply
 
@@ -354,7 +358,9 @@ def local_quantiles(model: SurrogateModel, weather, anchor, X: pd.DataFrame,
         col = TARGET_OF[g]
         if col not in true.columns:
             continue
-        q, tau, _ = quantile(model, g, weather, anchored=True)
+        q, tau, how = quantile(model, g, weather, anchored=True)
+        if how != "anchored":  # the intervals widen only an anchored calibration (predict_intervals)
+            continue
         z = mean[g] + anchor.correction(X, col, len(X))
         sc = np.abs(headline_z(true, g) - z) / np.sqrt(np.maximum(spread[g], 1e-12) ** 2 + tau**2)
         ql = conformal_quantile(sc)
@@ -428,7 +434,9 @@ def savings_interval(model: SurrogateModel, X_base, X_retrofit, weather=None, gr
                      anchor=None) -> pd.DataFrame:
     """Saving ``baseline - retrofit`` [kWh/m2] per row pair with its 90 % interval.
 
-    ``anchor``: as in :func:`predict_intervals`.
+    ``anchor``: corrects both predictions as in :func:`predict_intervals`; its local check
+    (:attr:`~simulator.surrogate.anchor.Anchor.local_q`) does not widen the saving's interval,
+    which takes the in-weather quantile (below).
 
     Returns
     -------

@@ -65,10 +65,10 @@ if wid != "tianjin" and not compare_view.trained_on(building(name), weather_for(
                  "the archetype and of it with each single measure on it, and checks itself on nine random "
                  "packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has "
                  "for a new weather.", L))
-    anchor_bar = st.progress(0.0, text=t("EnergyPlus runs", L))
-    compare_view.prepare_anchor(building(name), weather_for(wid), lambda done, total: anchor_bar.progress(
+    anchor_slot = st.empty()  # a bar only while EnergyPlus runs (none when the anchor is already made)
+    compare_view.prepare_anchor(building(name), weather_for(wid), lambda done, total: anchor_slot.progress(
         min(1.0, done / max(total, 1)), text=f"{t('EnergyPlus runs', L)} {done}/{total}"))
-    anchor_bar.empty()
+    anchor_slot.empty()
 combos = combinations(levels)
 bar = st.progress(0.0, text=f"{len(combos)} {t('Package', L)}")
 rows = []
