@@ -126,10 +126,18 @@ def pair_key(archetype: str, year: str) -> str:
     return f"{archetype} | {year}"
 
 
+def local_check_settings(anchor: bool) -> list[int] | None:
+    """The anchor's local check (packages, seed) a pair was measured with (None unanchored)."""
+    from simulator.surrogate.anchor import local_settings
+
+    return list(local_settings()) if anchor else None
+
+
 def is_done(entry: dict | None, n: int, seed: int, data_sha: str, anchor: bool = True) -> bool:
-    """True if ``entry`` is a finished pair for these packages, this dataset and this anchoring."""
+    """True if ``entry`` is a finished pair for these packages, this dataset, this anchoring and local check."""
     return bool(entry) and "summary" in entry and entry.get("n_requested") == n and entry.get("seed") == seed \
-        and entry.get("data_sha256") == data_sha and entry.get("anchor", False) == anchor
+        and entry.get("data_sha256") == data_sha and entry.get("anchor", False) == anchor \
+        and entry.get("local_check") == local_check_settings(anchor)
 
 
 def markdown(data: dict) -> str:
@@ -197,7 +205,8 @@ def run_pair(archetype: str, year: str, epw: Path, args, data_sha: str, model_lo
         bar.close()
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     return {"archetype": archetype, "year": year, "file": epw.name, "n_requested": args.n, "seed": args.seed,
-            "data_sha256": data_sha, "anchor": args.anchor, "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "data_sha256": data_sha, "anchor": args.anchor, "local_check": local_check_settings(args.anchor),
+            "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "summary": {**summary(rep), "wall_s": round(wall, 1), "cpu_s": round(cpu, 1) if forked else None,
                         "load_average_1min": round(load, 2), "model_load_s": round(model_load_s, 1)},
             "check": rep}
@@ -256,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         for year, epw in files.items():
             key = pair_key(a, year)
             if is_done(data["pairs"].get(key), args.n, args.seed, data_sha, args.anchor):
-                print(f"{key}: done before (same n, seed and dataset), skipped")
+                print(f"{key}: done before (same n, seed, dataset and local check), skipped")
                 continue
             try:
                 if model_load_s is None:  # train (or read the cached model) outside the pair's timing
