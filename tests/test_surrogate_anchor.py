@@ -183,6 +183,29 @@ def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     assert unanchored.heating_kwh / area == pytest.approx(raw, rel=1e-9)
 
 
+@pytest.mark.slow
+def test_cli_anchor_reports_the_anchor_and_its_local_check(session_cache, capsys):
+    """``retrofit surrogate anchor``: the office's anchor on the year above (its runs are in the cache by now)."""
+    import json
+
+    from simulator import cli
+    from simulator.surrogate import weathers as wx
+    from weather.library import write_cached_epw
+
+    epw = write_cached_epw(wx.load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14"))
+    code = cli.main(["surrogate", "anchor", "--weather", str(epw), "--family", "office", "--cache",
+                     str(session_cache.path), "--json", "-q"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    d = out["families"]["office"]
+    assert d["building"] == "public_office" and d["local_check"]["n"] == 9
+    assert d["runs"] == 1 + len(d["measure_factors"]["heating_kwh_m2"]) + 9
+    assert set(d["local_check"]["quantile_over_calibration"]) >= {"heating", "cooling"}
+    # the built-in year is a training weather: nothing to run
+    assert cli.main(["surrogate", "anchor", "--weather", "tianjin", "--family", "office", "-q"]) == 0
+    assert "a training weather of the surrogate, no anchor needed" in capsys.readouterr().out
+
+
 def test_the_monthly_fast_path_gives_the_same_months():
     pred = pd.Series(_row(50.0, 20.0, {1: 30.0, 2: 20.0}, {7: 20.0}))
     true = pd.Series(_row(60.0, 25.0, {1: 40.0, 2: 20.0}, {6: 5.0, 7: 20.0}))

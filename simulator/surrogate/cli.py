@@ -7,6 +7,7 @@
     retrofit surrogate weathers [--commands] [--json]
     retrofit surrogate train [--family NAME|all] [--compare] [--json]
     retrofit surrogate check --archetype old_estate_pre1990 --n 30 --seed 1 [--json]
+    retrofit surrogate anchor --weather FILE [--family NAME|all] [--workers 2] [--json]
     retrofit surrogate space [--json]
 
 Handlers return an exit code; library errors (:class:`~simulator.exceptions.RetrofitError`)
@@ -137,6 +138,45 @@ def cmd_check(args) -> int:
     return 0 if all(rep["targets_met"].values()) else 1
 
 
+def cmd_anchor(args) -> int:
+    """Make (or read from the run cache) the anchors of the families on a weather and report them."""
+    from simulator.energyplus import resolve_weather
+    from simulator.surrogate.engine import anchor_for
+    from weather.library import resolve
+
+    w = resolve_weather(str(resolve(args.weather)))[0]
+    out: dict = {"weather": {"name": w.name, "id": w.id}, "families": {}}
+    for fam in _families(args.family):
+        bar, update = _bar(f"EnergyPlus anchor {fam}", args.quiet)
+        try:
+            a = anchor_for(fam, w, args.data_dir, cache=args.cache, progress=update, workers=args.workers)
+        finally:
+            if bar is not None:
+                bar.close()
+        out["families"][fam] = a.to_dict() if a is not None else None
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"weather {w.name} ({w.id})")
+    for fam, d in out["families"].items():
+        if d is None:
+            print(f"{fam}: a training weather of the surrogate, no anchor needed")
+            continue
+        lc = d.get("local_check") or {}
+        print(f"{fam}: anchored on {d['building']}, {d['runs']} EnergyPlus runs ({d['energyplus_s']:.1f} s; "
+              "0 when all came from the run cache)")
+        print("  factors at the base building: " + ", ".join(f"{k} x{v:.3f}" for k, v in d["factors"].items()))
+        if lc.get("quantile_over_calibration"):
+            print(f"  local check on {lc['n']} random packages: heating CV(RMSE) {lc.get('heating_cvrmse_pct', 0):.2f} %, "
+                  f"cooling {lc.get('cooling_cvrmse_pct', 0):.2f} %; load intervals x"
+                  + ", x".join(f"{max(1.0, f):.2f} {g}" for g, f in lc["quantile_over_calibration"].items()))
+        elif lc.get("note"):
+            print(f"  local check: {lc['note']}")
+        for problem in d.get("problems", []):
+            print(f"  problem: {problem}")
+    return 0
+
+
 def _print_check(rep: dict) -> None:
     print(f"{rep['archetype']} ({rep['family']}): {rep['n']} random packages, seed {rep['seed']}, "
           f"{rep['n_failed']} failed, {rep['n_out_of_domain']} out of domain")
@@ -244,6 +284,18 @@ def add_parser(subparsers) -> None:
                         "simulator/surrogate/anchor.py)")
     common(c, runs=True)
     c.set_defaults(func=cmd_check)
+
+    an = sub.add_parser("anchor", help="run the surrogate's anchor and local check on a weather year it was not "
+                                       "trained on (once; the run cache keeps them) and report them")
+    an.add_argument("--weather", required=True, help="EPW file (or built-in name)")
+    an.add_argument("--family", default="all", help="family name, comma-separated names, or all (default)")
+    an.add_argument("--data-dir", default=None, help="dataset folder of the model (default: the committed one)")
+    an.add_argument("--workers", type=number_arg("--workers", 1, MAX_WORKERS, integer=True), default=None,
+                    help="process-pool size (default: all cores)")
+    an.add_argument("--cache", default=None, help="run-cache file (default ~/.cache/hongqiao-retrofit/runs.sqlite)")
+    an.add_argument("--json", action="store_true", help="print JSON")
+    an.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    an.set_defaults(func=cmd_anchor)
 
     sp = sub.add_parser("space", help="the feature space of every family")
     sp.add_argument("--json", action="store_true", help="print JSON")
