@@ -40,20 +40,6 @@ def heating_savings_intervals(building: Building, choices: list[Choices], weathe
     return savings_interval(model, Xb, Xr, weather, anchor=anchor).reset_index(drop=True)
 
 
-def prepare_anchor(building: Building, weather, progress=None) -> None:
-    """Make the surrogate's anchor for this building's family on ``weather`` now, reporting ``progress(done, total)``.
-
-    The anchor's EnergyPlus runs (17-18 the first time a family meets a weather it was not trained
-    on; :mod:`simulator.surrogate.anchor`) are kept in memory and in the run cache, so the
-    evaluation that follows finds them. A failure is logged and the surrogate goes on unanchored,
-    as in :meth:`~simulator.surrogate.engine.SurrogateEngine.anchor_of`.
-    """
-    from simulator.surrogate.engine import SurrogateEngine
-    from simulator.surrogate.space import family_of
-
-    SurrogateEngine(warn=False).anchor_of(family_of(building), weather, progress=progress)
-
-
 def trained_on(building: Building, weather) -> bool:
     """True when ``weather`` is one of the surrogate's training years for this building's family (no anchor runs)."""
     from simulator.surrogate.space import family_of

@@ -4,7 +4,8 @@ The surrogate engine and the weather are loaded once per server process
 (``st.cache_resource``; never mutated). The surrogate's models are loaded -
 or, on a fresh server without ``make run``'s pre-training, trained - in one
 background thread from the first visit on (:func:`warmup`); a page that needs
-a model not yet ready says so while it waits (:func:`wait_for_surrogate`). Evaluations are cached as plain dicts
+a model not yet ready says so while it waits (:func:`wait_for_surrogate`), and the first
+visit on a weather outside training shows the anchor's EnergyPlus runs (:func:`make_anchor`). Evaluations are cached as plain dicts
 (``st.cache_data``), keyed by archetype, choices and assumptions, so every
 session gets its own copy and no session's inputs reach another.
 """
@@ -113,6 +114,24 @@ def wait_for_surrogate(archetype: str, lang: str, timeout_s: float = 900.0) -> N
                "about 10-30 s); the results appear as soon as it is ready.", lang), icon=":material/hourglass_top:")
     event.wait(timeout_s)
     box.empty()
+
+
+def make_anchor(archetype: str, weather, text: str) -> None:
+    """Make the surrogate's anchor of the archetype's family on ``weather`` now, with a progress bar.
+
+    The anchor's EnergyPlus runs (17-18 the first time a family meets a weather it was not trained
+    on; :mod:`simulator.surrogate.anchor`) are kept in memory and in the run cache, so the
+    evaluation that follows finds them; the bar (``text done/total``) shows only while runs are
+    made. A failure is logged and the surrogate goes on unanchored
+    (:meth:`~simulator.surrogate.engine.SurrogateEngine.anchor_of`).
+    """
+    from simulator.surrogate.engine import SurrogateEngine
+    from simulator.surrogate.space import family_of
+
+    slot = st.empty()
+    SurrogateEngine(warn=False).anchor_of(family_of(building(archetype)), weather, progress=lambda done, total: (
+        slot.progress(min(1.0, done / max(total, 1)), text=f"{text} {done}/{total}")))
+    slot.empty()
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)

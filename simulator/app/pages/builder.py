@@ -30,6 +30,7 @@ from simulator.app.state import (
     building,
     evaluate_choices,
     heating_saving_interval,
+    make_anchor,
     register_upload,
     wait_for_surrogate,
     weather_for,
@@ -214,10 +215,7 @@ if weather_key != weather_choice.BUILT_IN and not compare_view.trained_on(buildi
     anchor_msg = t("This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs "
                    "of the archetype and of it with each single measure, and checked on nine random packages "
                    "(35-45 s the first time)…", L)
-    anchor_slot = st.empty()  # a bar only while EnergyPlus runs (none when the anchor is already made)
-    compare_view.prepare_anchor(building(name), weather_for(weather_key), lambda done, total: anchor_slot.progress(
-        min(1.0, done / max(total, 1)), text=f"{anchor_msg} {done}/{total}"))
-    anchor_slot.empty()
+    make_anchor(name, weather_for(weather_key), anchor_msg)
     with st.spinner(anchor_msg):
         res = evaluate_choices(name, choices, ass, weather_key)
 else:

@@ -18,7 +18,13 @@ from simulator.app.choices import (
 from simulator.app.i18n import t, wan_cny
 from simulator.app.main import archetype_title, assumptions, lang
 from simulator.app.options import restore
-from simulator.app.state import building, evaluate_choices, wait_for_surrogate, weather_for
+from simulator.app.state import (
+    building,
+    evaluate_choices,
+    make_anchor,
+    wait_for_surrogate,
+    weather_for,
+)
 
 L = lang()
 name = st.session_state.get("archetype", "old_estate_pre1990")
@@ -65,10 +71,7 @@ if wid != "tianjin" and not compare_view.trained_on(building(name), weather_for(
                  "the archetype and of it with each single measure on it, and checks itself on nine random "
                  "packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has "
                  "for a new weather.", L))
-    anchor_slot = st.empty()  # a bar only while EnergyPlus runs (none when the anchor is already made)
-    compare_view.prepare_anchor(building(name), weather_for(wid), lambda done, total: anchor_slot.progress(
-        min(1.0, done / max(total, 1)), text=f"{t('EnergyPlus runs', L)} {done}/{total}"))
-    anchor_slot.empty()
+    make_anchor(name, weather_for(wid), t("EnergyPlus runs", L))
 combos = combinations(levels)
 bar = st.progress(0.0, text=f"{len(combos)} {t('Package', L)}")
 rows = []
