@@ -127,10 +127,10 @@ def pair_key(archetype: str, year: str) -> str:
 
 
 def local_check_settings(anchor: bool) -> list[int] | None:
-    """The anchor's local check (packages, seed) a pair was measured with (None unanchored)."""
-    from simulator.surrogate.anchor import local_settings
+    """The anchor's local check (packages, seed, weight in the fit) a pair was measured with (None unanchored)."""
+    from simulator.surrogate.anchor import local_settings, local_weight
 
-    return list(local_settings()) if anchor else None
+    return [*local_settings(), local_weight()] if anchor else None
 
 
 def is_done(entry: dict | None, n: int, seed: int, data_sha: str, anchor: bool = True) -> bool:
@@ -154,8 +154,9 @@ def markdown(data: dict) -> str:
              "shared machine (1-min load average at the start of each pair). "
              + ("Anchored: EnergyPlus runs of the family's base archetype and of it with each single measure "
                 "(the measure anchors) on the year correct the surrogate (simulator/surrogate/anchor.py); nine random "
-                "packages of the family on the year (the local check, other than the checked ones) widen the load "
-                "intervals where their errors exceed the calibration set's (intervals.local_quantiles)."
+                "packages of the family on the year (the local check, other than the checked ones) join the per-measure "
+                "fit at weight local_weight (anchor.with_local) and, each scored on the fit without it, widen the "
+                "load intervals where their errors exceed the calibration set's (intervals.local_quantiles)."
                 if s.get("anchor", True) else
                 "Not anchored: the surrogate alone."), "",
              "| archetype | year | " + " | ".join(h for h, _, _ in COLUMNS) + " | targets missed |",

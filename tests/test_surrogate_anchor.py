@@ -106,6 +106,61 @@ def test_measure_anchors_correct_each_package_per_feature_change():
     assert 0.1 < shrunk[1] < 0.3 and 0.0 < shrunk[2] < 0.1
 
 
+def test_local_packages_join_the_measure_fit_at_their_weight():
+    """The local check's packages enter the ridge fit as weighted rows; the base stays exact; leave-one-out drops one."""
+    a = _measure_anchor(ridge=0.1)
+    pred = pd.DataFrame([pd.Series(_row(50.0, 20.0, {1: 50.0}, {7: 20.0}))] * 3)
+    X = pd.DataFrame({"a": [1.0, 0.5, 1.0], "b": [1.0, 0.0, 0.5]})
+    true = pred.copy()
+    ratios = np.array([0.6, 0.4, -0.2])  # log ratios on heating, far from the measure anchors' additive 0.3 + 0.0
+    true["heating_kwh_m2"] = 50.1 * np.exp(ratios) - 0.1
+    fitted = A.with_local(a, X, true, pred, 0.25)
+    assert fitted.local_weight == 0.25 and len(fitted.local_points) == 3
+    # the same weighted ridge solved in its primal form, independently of the anchor's dual form
+    D = np.array([[1.0, 0.0], [0.0, 1.0]] + [[1.0, 1.0], [0.5, 0.0], [1.0, 0.5]])
+    e = np.array([0.2, -0.1] + list(ratios - 0.1))
+    wt = np.array([1.0, 1.0, 0.25, 0.25, 0.25])
+    beta = np.linalg.solve(D.T @ (wt[:, None] * D) + 0.1 * np.eye(2), D.T @ (wt * e))
+    Q = pd.DataFrame({"a": [0.0, 1.0, 0.3], "b": [0.0, 1.0, 0.7]})
+    np.testing.assert_allclose(fitted.correction(Q, "heating_kwh_m2"), 0.1 + Q.to_numpy() @ beta, atol=1e-12)
+    assert fitted.correction(Q, "heating_kwh_m2")[0] == pytest.approx(0.1, abs=1e-12)  # exact at the base
+    # the packages pull the fit: at (1, 1) the measure anchors alone say less than the package's 0.6
+    assert a.correction(Q, "heating_kwh_m2")[1] < fitted.correction(Q, "heating_kwh_m2")[1]
+    # weight 0 or no measure anchors: nothing changes
+    assert A.with_local(a, X, true, pred, 0.0) is a
+    bare = A.anchor_from("office", "w", "b", pred.iloc[0], pred.iloc[0])
+    assert A.with_local(bare, X, true, pred, 0.25) is bare
+    # leave-one-out: without package 1 the fit is that of packages 0 and 2
+    loo = fitted.without_local(1)
+    ref = A.with_local(a, X.iloc[[0, 2]], true.iloc[[0, 2]], pred.iloc[[0, 2]], 0.25)
+    np.testing.assert_allclose(loo.correction(Q, "heating_kwh_m2"), ref.correction(Q, "heating_kwh_m2"), atol=1e-12)
+    bad = true.copy()
+    bad.loc[0, "cooling_kwh_m2"] = float("nan")
+    with pytest.raises(ValueError, match="cooling_kwh_m2"):
+        A.with_local(a, X, bad, pred, 0.25)
+
+
+def test_local_weight_outside_zero_to_one_is_refused(monkeypatch):
+    from simulator.exceptions import ValidationError
+
+    real = A.load_data
+    setting = {}
+
+    def fake(kind, *args, **kw):
+        d = real(kind, *args, **kw)
+        if kind == "model_assumptions":
+            d["surrogate_anchor"]["local_weight"] = setting["value"]
+        return d
+
+    monkeypatch.setattr(A, "load_data", fake)
+    for bad in (-0.1, 1.5, "much", float("nan")):
+        setting["value"] = bad
+        with pytest.raises(ValidationError, match=r"model_assumptions.toml \[surrogate_anchor\] local_weight"):
+            A.local_weight()
+    setting["value"] = 0.3
+    assert A.local_weight() == 0.3
+
+
 def test_anchor_buildings_are_the_base_and_each_measure_that_changes_a_feature():
     from simulator.surrogate.space import features_of, get_family
 
@@ -168,9 +223,13 @@ def test_the_anchor_run_makes_the_base_exact_on_a_new_weather(session_cache):
     tl = pd.DataFrame([ds.targets_of(r.loads) for r in lres])
     mean, spread, _ = model.predict_z(xl, w)
     q, tau, _ = quantile(model, "heating", w, anchored=True)
-    score = np.abs(headline_z(tl, "heating") - mean["heating"] - a.correction(xl, "heating_kwh_m2")) / np.sqrt(
-        spread["heating"] ** 2 + tau**2)
+    # the nine also join the per-measure fit (at local_weight), so each is scored on the fit without it
+    assert len(a.local_points) == 9 and a.local_weight == A.local_weight() > 0
+    loo = np.array([a.without_local(k).correction(xl.iloc[[k]], "heating_kwh_m2")[0] for k in range(9)])
+    score = np.abs(headline_z(tl, "heating") - mean["heating"] - loo) / np.sqrt(spread["heating"] ** 2 + tau**2)
     assert a.local_q["heating"] == pytest.approx(score.max(), rel=1e-9)  # n = 9: the largest of the nine
+    in_fit = np.abs(headline_z(tl, "heating") - mean["heating"] - a.correction(xl, "heating_kwh_m2"))
+    assert not np.allclose(in_fit, np.abs(headline_z(tl, "heating") - mean["heating"] - loo))
     assert a.local["quantile_over_calibration"]["heating"] == pytest.approx(score.max() / q, abs=1e-3)
     # a retrofitted office moves by the anchors' correction at its features, not to its own EnergyPlus value
     r = M.apply(base, M.package("envelope"))

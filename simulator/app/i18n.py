@@ -461,12 +461,12 @@ ZH: dict[str, str] = {
     "The surrogate predicts every package on this weather year (issue 12: weather is one of its inputs); future years are the typical year morphed to the climate scenario.":
         "代理模型在所选气象年上预测每个方案（issue 12：气象是其输入之一）；未来年份为按气候情景变形的典型年。",
     "Heating saved": "供暖节约",
-    "The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of the archetype and of it with each single measure on it, and checks itself on nine random packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has for a new weather.":
-        "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正，再以九个随机改造方案在该气象年上自检（首次约需 35-45 秒）；区间按新气象年的不确定性计。",
-    "This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs of the archetype and of it with each single measure, and checked on nine random packages (35-45 s the first time)…":
-        "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定，并以九个随机改造方案自检（首次约需 35-45 秒）…",
-    "Local check: EnergyPlus against the anchored surrogate on random packages of this weather; the load intervals widen where it found larger errors than the calibration set":
-        "本地自检：在该气象年上以随机改造方案比较 EnergyPlus 与锚定后的代理模型；若误差大于校准集所见，负荷区间相应放宽",
+    "The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of the archetype and of it with each single measure on it, and checks and refines itself on nine random packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has for a new weather.":
+        "代理模型未用该气象年训练：它先用 EnergyPlus 对该原型及其逐项单一措施在此气象年上运行并据此校正，再以九个随机改造方案在该气象年上自检并细化校正（首次约需 35-45 秒）；区间按新气象年的不确定性计。",
+    "This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs of the archetype and of it with each single measure, and checked and refined on nine random packages (35-45 s the first time)…":
+        "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定，并以九个随机改造方案自检、细化（首次约需 35-45 秒）…",
+    "Local check: random packages of this weather run in EnergyPlus refine the per-measure correction; each scored on the correction fitted without it, they widen the load intervals where they erred more than the calibration set":
+        "本地自检：在该气象年上以 EnergyPlus 运行随机改造方案，用于细化逐项措施校正；每个方案以不含其自身的校正评分，若误差大于校准集所见，负荷区间相应放宽",
     "Local check": "本地自检",
     "Anchored: this weather is not one the surrogate was trained on, so it was corrected by EnergyPlus runs of the archetype and of it with each single measure":
         "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型及其逐项单一措施的运行校正",

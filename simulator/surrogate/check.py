@@ -86,8 +86,8 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
     anchor
         On a weather that is not a training year, correct the surrogate by EnergyPlus runs
         of the family's base archetype and its measure anchors on it (:mod:`simulator.surrogate.anchor`;
-        the runs go through ``cache``), and widen the load intervals by its local check's nine other
-        random packages where needed. The report says whether it did (``weather.anchor``, with
+        the runs go through ``cache``); its local check's nine other random packages join the
+        per-measure fit and widen the load intervals where needed. The report says whether it did (``weather.anchor``, with
         ``local_check``).
 
     Returns

@@ -167,7 +167,9 @@ def cmd_anchor(args) -> int:
               "0 when all came from the run cache)")
         print("  factors at the base building: " + ", ".join(f"{k} x{v:.3f}" for k, v in d["factors"].items()))
         if lc.get("quantile_over_calibration"):
-            print(f"  local check on {lc['n']} random packages: heating CV(RMSE) {lc.get('heating_cvrmse_pct', 0):.2f} %, "
+            fit = (f" (in the per-measure fit at weight {lc['weight_in_fit']:g}; each scored on the fit without it)"
+                   if lc.get("weight_in_fit") else "")
+            print(f"  local check on {lc['n']} random packages{fit}: heating CV(RMSE) {lc.get('heating_cvrmse_pct', 0):.2f} %, "
                   f"cooling {lc.get('cooling_cvrmse_pct', 0):.2f} %; load intervals x"
                   + ", x".join(f"{max(1.0, f):.2f} {g}" for g, f in lc["quantile_over_calibration"].items()))
         elif lc.get("note"):

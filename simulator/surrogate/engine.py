@@ -31,8 +31,9 @@ measure) once in EnergyPlus on it and corrects every prediction of the family
 there by those runs (:mod:`simulator.surrogate.anchor`;
 ``SurrogateEngine(anchor=False)`` skips it; ``loads.meta["anchor"]`` says what
 was done). Beside them it runs the local check (``[surrogate_anchor] local_check``
-random packages of the family on the weather): the anchored surrogate's errors on
-them widen the intervals where this weather needs it
+random packages of the family on the weather): they join the per-measure fit of
+the correction at a tenth of a measure anchor's weight, and the anchored
+surrogate's leave-one-out errors on them widen the intervals where this weather needs it
 (:func:`simulator.surrogate.intervals.local_quantiles`). Every prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
 heating and cooling [kWh/m2], peaks and design loads [W/m2];
 :mod:`simulator.surrogate.intervals`).
@@ -189,7 +190,7 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     EnergyPlus runs of the family's base archetype and of its measure anchors
     (:func:`anchor_buildings`) on the weather, compared with the surrogate, and of the
     local check's random packages (:func:`~simulator.surrogate.anchor.local_buildings`), which
-    widen the load intervals there where needed (:func:`_with_local_check`).
+    join the per-measure fit and widen the load intervals there where needed (:func:`_with_local_check`).
 
     Parameters
     ----------
@@ -265,14 +266,16 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
 
 
 def _with_local_check(model, weather, anchor, fam, local, results):
-    """``anchor`` with the local check's quantiles (:func:`~simulator.surrogate.intervals.local_quantiles`).
+    """``anchor`` fitted also on the local check's packages (:func:`~simulator.surrogate.anchor.with_local`,
+    at :func:`~simulator.surrogate.anchor.local_weight`) with their leave-one-out quantiles
+    (:func:`~simulator.surrogate.intervals.local_quantiles`).
 
     Failed runs are left out with a logged warning; with fewer than 9 packages left the anchor has
     no local check (the calibration set's quantile alone), and says so in its summary.
     """
     from dataclasses import replace
 
-    from simulator.surrogate.anchor import MIN_LOCAL
+    from simulator.surrogate.anchor import MEASURE_COLUMNS, MIN_LOCAL, local_weight, with_local
     from simulator.surrogate.intervals import local_quantiles
 
     if not local:
@@ -287,8 +290,14 @@ def _with_local_check(model, weather, anchor, fam, local, results):
                                       f"({MIN_LOCAL} needed): the calibration set's intervals alone"})
     X = pd.DataFrame([features_of(local[k][1], fam) for k in ok])
     true = pd.DataFrame([ds.targets_of(results[k].loads) for k in ok])
-    qs, summary = local_quantiles(model, weather, anchor, X, true)
-    return replace(anchor, local_q=qs, local=summary)
+    finite = np.isfinite(true[list(MEASURE_COLUMNS)].to_numpy(dtype=float)).all(axis=1)
+    pred = model.predict(X, weather)
+    finite &= np.isfinite(pred[list(MEASURE_COLUMNS)].to_numpy(dtype=float)).all(axis=1)
+    fitted = with_local(anchor, X[finite], true[finite], pred[finite], local_weight())
+    if fitted is not anchor and not finite.all():  # the leave-one-out scores need the fit's packages alone
+        X, true = X[finite], true[finite]
+    qs, summary = local_quantiles(model, weather, fitted, X, true)
+    return replace(fitted, local_q=qs, local=summary)
 
 
 class SurrogateEngine:

@@ -59,8 +59,10 @@ is the figure that counts.
 
 **The local check** (:func:`local_quantiles`): on a weather outside training the
 anchor (:func:`simulator.surrogate.engine.anchor_for`) also runs nine random
-packages of the family there (``[surrogate_anchor] local_check``) and scores the
-anchored surrogate on them as the ``anchored`` calibration does; the load
+packages of the family there (``[surrogate_anchor] local_check``), which also join
+the anchor's per-measure fit (at ``local_weight``), and scores the anchored
+surrogate on each, fitted without it (leave-one-out), as the ``anchored``
+calibration does; the load
 intervals on that weather take the larger of the two quantiles (the savings
 intervals do not: below). The calibration set's
 years come from the project's own generator, and a real year can leave larger
@@ -347,11 +349,28 @@ def local_quantiles(model: SurrogateModel, weather, anchor, X: pd.DataFrame,
     the model has no ``anchored`` calibration for it (then nothing is widened). Only the load
     intervals use them: the savings intervals (:func:`savings_interval`) keep the in-weather
     quantile, as the packages' errors on a weather are largely shared by their baseline.
+
+    When the anchor's per-measure fit took these packages (:func:`~simulator.surrogate.anchor.with_local`;
+    ``anchor.local_points`` one per row of ``X``, in order), each is scored, and its CV(RMSE) taken,
+    on the anchor fitted without it (leave-one-out), so the quantile and the summary are those of
+    packages the fit did not see (the jackknife form of a conformal quantile, Barber et al. 2021,
+    Ann. Statist. 49:486).
     """
     from simulator.surrogate.anchor import apply
 
     X = X.reset_index(drop=True)
     true = true.reset_index(drop=True)
+    loo = bool(anchor.local_points)
+    if loo and len(anchor.local_points) != len(X):
+        raise ValueError(f"local_quantiles: the anchor's fit took {len(anchor.local_points)} local packages, "
+                         f"{len(X)} given")
+    fits = [anchor.without_local(k) for k in range(len(X))] if loo else [anchor] * len(X)
+
+    def correction(col: str) -> np.ndarray:
+        if not loo:
+            return anchor.correction(X, col, len(X))
+        return np.array([fits[k].correction(X.iloc[[k]], col, 1)[0] for k in range(len(X))])
+
     mean, spread, _ = model.predict_z(X, weather)
     qs, vs = {}, {}
     for g in model.interval_groups():
@@ -361,14 +380,16 @@ def local_quantiles(model: SurrogateModel, weather, anchor, X: pd.DataFrame,
         q, tau, how = quantile(model, g, weather, anchored=True)
         if how != "anchored":  # the intervals widen only an anchored calibration (predict_intervals)
             continue
-        z = mean[g] + anchor.correction(X, col, len(X))
+        z = mean[g] + correction(col)
         sc = np.abs(headline_z(true, g) - z) / np.sqrt(np.maximum(spread[g], 1e-12) ** 2 + tau**2)
         ql = conformal_quantile(sc)
         if np.isfinite(ql):
             qs[g] = ql
             vs[g] = round(ql / q, 3) if q > 0 else float("inf")
-    pred = apply(model.predict(X, weather), anchor, X)
-    summary: dict = {"n": len(X), "quantile_over_calibration": vs}
+    raw = model.predict(X, weather)
+    pred = pd.concat([apply(raw.iloc[[k]], fits[k], X.iloc[[k]]) for k in range(len(X))]) if loo else apply(raw, anchor, X)
+    summary: dict = {"n": len(X), "quantile_over_calibration": vs,
+                     "weight_in_fit": float(anchor.local_weight) if loo else 0.0}
     for col in ("heating_kwh_m2", "cooling_kwh_m2"):
         t, p = true[col].to_numpy(dtype=float), pred[col].to_numpy(dtype=float)
         ok = np.isfinite(t) & np.isfinite(p)

@@ -213,8 +213,8 @@ wait_for_surrogate(name, L)
 if weather_key != weather_choice.BUILT_IN and not compare_view.trained_on(building(name), weather_for(weather_key)):
     # the first evaluation on such a year runs the surrogate's anchor in EnergyPlus (simulator/surrogate/anchor.py)
     anchor_msg = t("This weather year is not one the surrogate was trained on: it is anchored on EnergyPlus runs "
-                   "of the archetype and of it with each single measure, and checked on nine random packages "
-                   "(35-45 s the first time)…", L)
+                   "of the archetype and of it with each single measure, and checked and refined on nine random "
+                   "packages (35-45 s the first time)…", L)
     make_anchor(name, weather_for(weather_key), anchor_msg)
     with st.spinner(anchor_msg):
         res = evaluate_choices(name, choices, ass, weather_key)

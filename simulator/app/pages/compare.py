@@ -68,8 +68,8 @@ wid = st.selectbox(t("Weather", L), weather_choice.builtin_keys(), key="c_weathe
                           "its inputs); future years are the typical year morphed to the climate scenario.", L))
 if wid != "tianjin" and not compare_view.trained_on(building(name), weather_for(wid)):
     st.warning(t("The surrogate was not trained on this weather year: it corrects itself by EnergyPlus runs of "
-                 "the archetype and of it with each single measure on it, and checks itself on nine random "
-                 "packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has "
+                 "the archetype and of it with each single measure on it, and checks and refines itself on nine "
+                 "random packages there (the first time takes 35-45 s); its intervals carry the uncertainty it has "
                  "for a new weather.", L))
     make_anchor(name, weather_for(wid), t("EnergyPlus runs", L))
 combos = combinations(levels)

@@ -1,0 +1,118 @@
+"""The local check's weight in the measure anchors' fit, chosen on the calibration set (issue 12).
+
+On a weather the surrogate was not trained on, the anchor also runs nine random
+packages there (the local check, :mod:`simulator.surrogate.anchor`). Besides
+scoring the intervals, they can join the measure anchors' ridge fit at a weight
+``w`` against a measure anchor's 1 (``[surrogate_anchor] local_weight`` in
+``simulator/data/model_assumptions.toml``). This benchmark measures what that
+does on the calibration set's six generator years (never trained on; the real
+CSWD and TMYx years are not read): each year's packages of a family are split
+at random into nine local ones (the family's archetypes in turn, as in use)
+and the rest, the anchor is fitted with the nine at each weight, and the rest
+are scored: savings error p95 (percentage points of the EnergyPlus baseline)
+and RMS error of log annual heating [%] per archetype, pooled over years and
+splits. No EnergyPlus run: everything is read from the committed calibration
+set. Saves ``benchmarks/results/local_weight.json``.
+
+    .venv/bin/python benchmarks/bench_local_weight.py [--splits 40] [--weights 0.03,0.05,0.1,0.2,1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results_io import save  # noqa: E402
+
+from simulator.surrogate import calset  # noqa: E402
+from simulator.surrogate import dataset as ds  # noqa: E402
+from simulator.surrogate.anchor import (  # noqa: E402
+    MIN_LOCAL,
+    anchor_of_runs,
+    anchor_reference,
+    apply,
+    with_local,
+)
+from simulator.surrogate.space import families, get_family  # noqa: E402
+from simulator.surrogate.training import load_model  # noqa: E402
+from simulator.surrogate.weathers import load_weather  # noqa: E402
+
+
+def family_errors(family: str, weights: list[float], splits: int, rng: np.random.Generator) -> dict:
+    """Archetype -> weight (0: the measure anchors alone) -> {"savings_pp": [...], "log_heating": [...]}."""
+    fam = get_family(family)
+    model, _ = load_model(fam)
+    rows, anchors = calset.load(fam), calset.load(fam, anchors=True)
+    names = list(fam.feature_names)
+    reference = anchor_reference(model, anchors[anchors["weather_id"] == ds.WEATHER_NAME])
+    errs: dict = {}
+    for wid in dict.fromkeys(rows["weather_id"]):
+        if wid == ds.WEATHER_NAME:
+            continue
+        w = load_weather(wid)
+        a_rows = anchors[anchors["weather_id"] == wid].sort_values("row").reset_index(drop=True)
+        labels = a_rows["package"].fillna("").astype(str).tolist()
+        anc = anchor_of_runs(model, w, wid, fam.base_archetype, labels, a_rows[names], a_rows, reference)
+        per = {}
+        for arch in fam.archetypes:
+            t = rows[(rows["weather_id"] == wid) & (rows["archetype"] == arch)].sort_values("row").reset_index(drop=True)
+            per[arch] = (t, model.predict(t[names], w))
+        for _ in range(splits):
+            perm = {a: list(rng.permutation(np.arange(1, len(per[a][0])))) for a in fam.archetypes}
+            local: dict = {a: [] for a in fam.archetypes}
+            for k in range(MIN_LOCAL):
+                a = fam.archetypes[k % len(fam.archetypes)]
+                local[a].append(perm[a].pop())
+            pick = [(per[a][0].iloc[local[a]], per[a][1].iloc[local[a]]) for a in fam.archetypes]
+            tl = pd.concat([t for t, _ in pick], ignore_index=True)
+            pl = pd.concat([p for _, p in pick], ignore_index=True)
+            fits = {wt: with_local(anc, tl[names], tl, pl, wt) for wt in [0.0, *weights]}
+            for arch in fam.archetypes:
+                t, p0 = per[arch]
+                test = [i for i in range(1, len(t)) if i not in local[arch]]
+                for wt, a in fits.items():
+                    p = apply(p0, a, t[names])
+                    st = t["heating_kwh_m2"].iloc[0] - t["heating_kwh_m2"].iloc[test]
+                    sp = p["heating_kwh_m2"].iloc[0] - p["heating_kwh_m2"].iloc[test]
+                    e = errs.setdefault(arch, {}).setdefault(wt, {"savings_pp": [], "log_heating": []})
+                    e["savings_pp"] += list(np.abs(100.0 * (sp - st) / t["heating_kwh_m2"].iloc[0]))
+                    e["log_heating"] += list(np.log(p["heating_kwh_m2"].iloc[test] + 0.1)
+                                             - np.log(t["heating_kwh_m2"].iloc[test] + 0.1))
+    return errs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--splits", type=int, default=40, help="random local/test splits per year and family")
+    ap.add_argument("--weights", default="0.03,0.05,0.1,0.2,1", help="comma-separated weights to compare")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+    weights = [float(x) for x in args.weights.split(",")]
+    rng = np.random.default_rng(args.seed)
+    errs: dict = {}
+    for fam in families():
+        errs.update(family_errors(fam, weights, args.splits, rng))
+    scores = {arch: {f"{wt:g}": {"n": len(e["savings_pp"]),
+                                 "savings_error_pp_p95": round(float(np.percentile(e["savings_pp"], 95)), 3),
+                                 "heating_log_rms_pct": round(float(100 * np.sqrt(np.mean(np.square(e["log_heating"])))), 2)}
+                     for wt, e in by.items()} for arch, by in errs.items()}
+    keys = [f"{wt:g}" for wt in [0.0, *weights]]
+    sums = {k: round(sum(scores[a][k]["savings_error_pp_p95"] for a in scores), 2) for k in keys}
+    for k in keys:
+        name = "measure anchors alone" if k == "0" else f"local weight {k}"
+        print(f"{name:22s} sum of savings p95 {sums[k]:6.2f} pp | "
+              + " ".join(f"{a} {scores[a][k]['savings_error_pp_p95']:.2f} pp / {scores[a][k]['heating_log_rms_pct']:.2f} %"
+                         for a in scores))
+    save("local_weight.json", {"per_archetype": scores, "sum_savings_error_pp_p95": sums, "weights": weights,
+                               "splits": args.splits, "seed": args.seed}, show={"sum_savings_error_pp_p95": sums})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
