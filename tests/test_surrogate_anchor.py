@@ -326,6 +326,46 @@ def test_the_local_check_widens_the_intervals_to_hold_its_own_packages():
     np.testing.assert_allclose(s_wide.to_numpy(dtype=float), s_plain.to_numpy(dtype=float), rtol=1e-12)
 
 
+def test_local_packages_in_the_fit_are_scored_leave_one_out():
+    """With the local packages in the per-measure fit, each one's score is that of the fit without it, per group."""
+    from simulator.surrogate import weathers as wx
+    from simulator.surrogate.intervals import local_quantiles, quantile
+    from simulator.surrogate.model import LOG_OFFSET, headline_z
+    from simulator.surrogate.space import features_of, get_family
+    from simulator.surrogate.training import load_model
+
+    fam = get_family("office")
+    model, _ = load_model(fam)
+    w = wx.load_weather("synthetic:dt=+0.5:ghi=1.05:seed=14")
+    runs = A.anchor_buildings(fam)
+    X = pd.DataFrame([features_of(b, fam) for _, b in runs])
+    pred = model.predict(X, w)
+    true = pred.copy()  # synthetic "EnergyPlus": each measure anchor off by its own factor
+    true["heating_kwh_m2"] = (pred["heating_kwh_m2"] + LOG_OFFSET) * np.exp(0.05 + 0.03 * np.arange(len(X))) - LOG_OFFSET
+    a = A.anchor_of_runs(model, w, w.id, "public_office", [m for m, _ in runs], X, true, {})
+    assert len(a.points) >= 6
+    xl = pd.DataFrame([features_of(b, fam) for _, b in A.local_buildings(fam)])
+    pl = model.predict(xl, w)
+    tl = pl.copy()
+    rng = np.random.default_rng(3)
+    for c in ("heating_kwh_m2", "cooling_kwh_m2"):
+        tl[c] = (pl[c] + LOG_OFFSET) * np.exp(rng.normal(0.05, 0.04, len(xl))) - LOG_OFFSET
+    fitted = A.with_local(a, xl, tl, pl, 0.1)
+    qs, summary = local_quantiles(model, w, fitted, xl, tl)
+    assert summary["weight_in_fit"] == 0.1 and summary["n"] == 9
+    mean, spread, _ = model.predict_z(xl, w)
+    for g, col in (("heating", "heating_kwh_m2"), ("cooling", "cooling_kwh_m2")):
+        q, tau, how = quantile(model, g, w, anchored=True)
+        assert how == "anchored"
+        loo = np.array([fitted.without_local(k).correction(xl.iloc[[k]], col)[0] for k in range(9)])
+        score = np.abs(headline_z(tl, g) - mean[g] - loo) / np.sqrt(spread[g] ** 2 + tau**2)
+        assert qs[g] == pytest.approx(score.max(), rel=1e-9)
+        in_fit = np.abs(headline_z(tl, g) - mean[g] - fitted.correction(xl, col)) / np.sqrt(spread[g] ** 2 + tau**2)
+        assert in_fit.max() < score.max()  # a package the fit saw looks better than it is: why leave-one-out
+    with pytest.raises(ValueError, match="9 local packages, 8 given"):
+        local_quantiles(model, w, fitted, xl.iloc[:8], tl.iloc[:8])
+
+
 def test_local_check_packages_are_fixed_and_inside_the_domain():
     from simulator.surrogate.space import domain_violations, get_family
 

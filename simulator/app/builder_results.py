@@ -249,9 +249,12 @@ def results_panel(name: str, choices: dict[str, Any], ass: dict[str, Any], res: 
             if k in ("heating_kwh_m2", "cooling_kwh_m2")))
         if lc.get("quantile_over_calibration"):
             widen = lc["quantile_over_calibration"]
-            st.caption(t("Local check: random packages of this weather run in EnergyPlus refine the per-measure correction; "
-                         "each scored on the correction fitted without it, they widen the load intervals where they erred "
-                         "more than the calibration set", L)
+            what = (t("Local check: random packages of this weather run in EnergyPlus refine the per-measure correction; "
+                      "each scored on the correction fitted without it, they widen the load intervals where they erred "
+                      "more than the calibration set", L) if lc.get("weight_in_fit") else
+                    t("Local check: EnergyPlus against the anchored surrogate on random packages of this weather; "
+                      "the load intervals widen where it found larger errors than the calibration set", L))
+            st.caption(what
                        + f": {lc['n']} × EnergyPlus; CV(RMSE) {t('Heating', L)} "
                        f"{lc.get('heating_cvrmse_pct', float('nan')):.1f} %, {t('Cooling', L)} "
                        f"{lc.get('cooling_cvrmse_pct', float('nan')):.1f} %; " + ", ".join(

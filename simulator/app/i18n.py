@@ -467,6 +467,8 @@ ZH: dict[str, str] = {
         "代理模型未用该气象年训练：正以 EnergyPlus 对原型及其逐项单一措施的运行为其锚定，并以九个随机改造方案自检、细化（首次约需 35-45 秒）…",
     "Local check: random packages of this weather run in EnergyPlus refine the per-measure correction; each scored on the correction fitted without it, they widen the load intervals where they erred more than the calibration set":
         "本地自检：在该气象年上以 EnergyPlus 运行随机改造方案，用于细化逐项措施校正；每个方案以不含其自身的校正评分，若误差大于校准集所见，负荷区间相应放宽",
+    "Local check: EnergyPlus against the anchored surrogate on random packages of this weather; the load intervals widen where it found larger errors than the calibration set":
+        "本地自检：在该气象年上以随机改造方案比较 EnergyPlus 与锚定后的代理模型；若误差大于校准集所见，负荷区间相应放宽",
     "Local check": "本地自检",
     "Anchored: this weather is not one the surrogate was trained on, so it was corrected by EnergyPlus runs of the archetype and of it with each single measure":
         "已锚定：代理模型未用该气象年训练，已按 EnergyPlus 对原型及其逐项单一措施的运行校正",

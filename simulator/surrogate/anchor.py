@@ -136,8 +136,8 @@ class Anchor:
         training year (0 where unknown): the part of the surrogate's error on a measure that it has
         on its own training years too; the fit uses only the change on the new weather.
     local_q
-        Interval group -> split-conformal quantile of the anchored surrogate's scores on the local
-        check's packages (:func:`simulator.surrogate.intervals.local_quantiles`); the intervals on
+        Interval group -> conformal quantile of the anchored surrogate's scores on the local check's
+        packages (each scored leave-one-out when they are in the per-measure fit) (:func:`simulator.surrogate.intervals.local_quantiles`); the intervals on
         this weather take the larger of it and the calibration set's quantile. Empty: no local check.
     local
         Summary of the local check (number of packages, CV(RMSE) of annual heating and cooling [%],
@@ -311,7 +311,8 @@ def with_local(anchor: Anchor, X: pd.DataFrame, true: pd.DataFrame, pred: pd.Dat
     finite). A package's log ratio less the base's is what the fit matches at its feature change,
     as a measure anchor's is; unlike a measure anchor it has no built-in-year reference (the
     packages are not run on the built-in year; there the surrogate's error on a package is its
-    training residual, ~1-2 %). Without measure anchors (no fit) or at ``weight`` 0 the anchor is
+    training residual, ~1-2 %, which the fit then takes as part of what the weather changes: noise
+    the small weight keeps small). Without measure anchors (no fit) or at ``weight`` 0 the anchor is
     returned unchanged.
     """
     from dataclasses import replace
@@ -467,10 +468,7 @@ def local_weight() -> float:
     from simulator.exceptions import ValidationError
 
     v = load_data("model_assumptions")["surrogate_anchor"].get("local_weight", 0.0)
-    try:
-        w = float(v)
-    except (TypeError, ValueError):
-        w = float("nan")
+    w = float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else float("nan")
     if not 0.0 <= w <= 1.0:
         raise ValidationError([f"model_assumptions.toml [surrogate_anchor] local_weight: {v!r} is not a number "
                                f"from 0 (the local check corrects nothing) to 1 (as much as a measure anchor)"])

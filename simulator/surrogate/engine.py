@@ -32,7 +32,7 @@ there by those runs (:mod:`simulator.surrogate.anchor`;
 ``SurrogateEngine(anchor=False)`` skips it; ``loads.meta["anchor"]`` says what
 was done). Beside them it runs the local check (``[surrogate_anchor] local_check``
 random packages of the family on the weather): they join the per-measure fit of
-the correction at a tenth of a measure anchor's weight, and the anchored
+the correction at ``[surrogate_anchor] local_weight`` of a measure anchor's weight, and the anchored
 surrogate's leave-one-out errors on them widen the intervals where this weather needs it
 (:func:`simulator.surrogate.intervals.local_quantiles`). Every prediction carries 90 % intervals (``loads.meta["intervals_90"]``: annual
 heating and cooling [kWh/m2], peaks and design loads [W/m2];
@@ -211,11 +211,17 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
     EnergyPlusError
         If EnergyPlus fails on the base building (the message names the weather).
     ValidationError
-        If the ``[surrogate_anchor]`` settings are invalid (:func:`~simulator.surrogate.anchor.local_settings`).
+        If the ``[surrogate_anchor]`` settings are invalid (:func:`~simulator.surrogate.anchor.local_settings`,
+        :func:`~simulator.surrogate.anchor.local_weight`), before any run.
     """
     from simulator.batch import Case, run_batch
     from simulator.exceptions import EnergyPlusError
-    from simulator.surrogate.anchor import anchor_buildings, anchor_of_runs, local_buildings
+    from simulator.surrogate.anchor import (
+        anchor_buildings,
+        anchor_of_runs,
+        local_buildings,
+        local_weight,
+    )
     from weather.library import write_cached_epw
 
     fam = get_family(family)
@@ -236,6 +242,7 @@ def anchor_for(family, weather, directory=None, cache=None, progress=None, worke
         runs = runs[:1]
     base = runs[0][1]
     local = local_buildings(fam)
+    local_weight()  # a bad setting is refused before any run (ValidationError)
     epw = write_cached_epw(weather)
     t0 = time.perf_counter()
     results = run_batch([Case(b, str(epw)) for _, b in runs + local], cache=cache, workers=workers,
@@ -297,6 +304,9 @@ def _with_local_check(model, weather, anchor, fam, local, results):
     if fitted is not anchor and not finite.all():  # the leave-one-out scores need the fit's packages alone
         X, true = X[finite], true[finite]
     qs, summary = local_quantiles(model, weather, fitted, X, true)
+    if len(X) < MIN_LOCAL:
+        summary["note"] = (f"only {len(X)} local check runs have finite loads ({MIN_LOCAL} needed): the "
+                           f"calibration set's intervals alone")
     return replace(fitted, local_q=qs, local=summary)
 
 

@@ -35,7 +35,10 @@ Calibrations per group (:func:`calibrate`):
     (the anchor run is of the base itself, so this is the harder case), and
     ``tau`` is the RMS of the per-weather mean of what is left. The base alone
     (no measure anchors: the training weathers have none); the calibration set
-    below replaces it with the anchoring used in practice.
+    below replaces it with the anchoring used in practice (the base and its measure
+    anchors; not the local check's packages, which are not run on the calibration
+    set's years: the quantile measures an anchor without them, a conservative bias
+    where they help).
 
 Every fold keeps the test rows' buildings out of training on every weather
 (:func:`building_folds`): the training design is crossed (the same building
@@ -354,7 +357,9 @@ def local_quantiles(model: SurrogateModel, weather, anchor, X: pd.DataFrame,
     ``anchor.local_points`` one per row of ``X``, in order), each is scored, and its CV(RMSE) taken,
     on the anchor fitted without it (leave-one-out), so the quantile and the summary are those of
     packages the fit did not see (the jackknife form of a conformal quantile, Barber et al. 2021,
-    Ann. Statist. 49:486).
+    Ann. Statist. 49:486; the plain jackknife used here, unlike their jackknife+, has no
+    finite-sample guarantee, but each score is of a fit on eight packages where the correction in
+    use has nine, so it errs wide).
     """
     from simulator.surrogate.anchor import apply
 
