@@ -112,7 +112,7 @@ def test_local_packages_join_the_measure_fit_at_their_weight():
     pred = pd.DataFrame([pd.Series(_row(50.0, 20.0, {1: 50.0}, {7: 20.0}))] * 3)
     X = pd.DataFrame({"a": [1.0, 0.5, 1.0], "b": [1.0, 0.0, 0.5]})
     true = pred.copy()
-    ratios = np.array([0.6, 0.4, -0.2])  # log ratios on heating, far from the measure anchors' additive 0.3 + 0.0
+    ratios = np.array([0.5, 0.4, 0.3])  # log ratios on heating, far from the measure anchors' additive 0.3 + 0.0
     true["heating_kwh_m2"] = 50.1 * np.exp(ratios) - 0.1
     fitted = A.with_local(a, X, true, pred, 0.25)
     assert fitted.local_weight == 0.25 and len(fitted.local_points) == 3
@@ -124,7 +124,7 @@ def test_local_packages_join_the_measure_fit_at_their_weight():
     Q = pd.DataFrame({"a": [0.0, 1.0, 0.3], "b": [0.0, 1.0, 0.7]})
     np.testing.assert_allclose(fitted.correction(Q, "heating_kwh_m2"), 0.1 + Q.to_numpy() @ beta, atol=1e-12)
     assert fitted.correction(Q, "heating_kwh_m2")[0] == pytest.approx(0.1, abs=1e-12)  # exact at the base
-    # the packages pull the fit: at (1, 1) the measure anchors alone say less than the package's 0.6
+    # the packages pull the fit: at (1, 1) the measure anchors alone say less than the package's 0.5
     assert a.correction(Q, "heating_kwh_m2")[1] < fitted.correction(Q, "heating_kwh_m2")[1]
     # weight 0 or no measure anchors: nothing changes
     assert A.with_local(a, X, true, pred, 0.0) is a
@@ -134,6 +134,11 @@ def test_local_packages_join_the_measure_fit_at_their_weight():
     loo = fitted.without_local(1)
     ref = A.with_local(a, X.iloc[[0, 2]], true.iloc[[0, 2]], pred.iloc[[0, 2]], 0.25)
     np.testing.assert_allclose(loo.correction(Q, "heating_kwh_m2"), ref.correction(Q, "heating_kwh_m2"), atol=1e-12)
+    assert not fitted.problems  # every package within x1.5 of the base's ratio
+    far = true.copy()
+    far.loc[1, "heating_kwh_m2"] = 50.1 * np.exp(0.1 + np.log(1.6)) - 0.1  # x1.6 beyond the base's ratio
+    (p,) = A.with_local(a, X, far, pred, 0.25).problems
+    assert "local check package's heating_kwh_m2 is off by x1.60" in p and "prefer EnergyPlus" in p
     bad = true.copy()
     bad.loc[0, "cooling_kwh_m2"] = float("nan")
     with pytest.raises(ValueError, match="cooling_kwh_m2"):

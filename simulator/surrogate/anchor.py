@@ -237,6 +237,12 @@ class Anchor:
                 f"/{MAX_FACTOR:g}): the surrogate misjudges that measure on this weather; prefer EnergyPlus"
                 for c, d in self.measure_effects.items() for m, f in d.items()
                 if not 1.0 / MAX_FACTOR <= f <= MAX_FACTOR]
+        for c, rs in self.local_log_ratio.items():  # the local packages in the fit: the worst one per output
+            f = float(np.exp(max((r - self.log_ratio.get(c, 0.0) for r in rs), key=abs, default=0.0)))
+            if not 1.0 / MAX_FACTOR <= f <= MAX_FACTOR:
+                out.append(f"a local check package's {c} is off by x{f:.2f} more than the base's (beyond "
+                           f"x{MAX_FACTOR:g} or /{MAX_FACTOR:g}): the surrogate misjudges packages on this weather; "
+                           f"prefer EnergyPlus")
         return out
 
     def to_dict(self) -> dict:
