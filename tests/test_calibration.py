@@ -332,6 +332,55 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, cal
     assert json.loads(json.dumps(d))  # the JSON is plain data
 
 
+def test_refinement_corrects_the_surrogate_by_energyplus_at_the_first_posterior_mean(synthetic_csv):
+    """``refine="always"``: the factors are EnergyPlus over the surrogate at the first posterior mean, then a second pass."""
+    from simulator.calibration import messages as cal_msg
+    from simulator.calibration.calibrate import Options, apply_parameters, calibrate
+    from simulator.energyplus import EnergyPlusEngine
+    from simulator.surrogate.engine import SurrogateEngine
+
+    opts = Options(n_walkers=32, n_steps=200, burn=100, seed=2, weather_method="surrogate", refine="always")
+    result = calibrate("old_estate_pre1990", synthetic_csv, meter_name="synthetic.csv", options=opts)
+    d = result.to_dict()
+    r = d["refinement"]
+    assert r["reason"] == "asked" and {"mcmc_refined", "energyplus_refined"} <= set(d["timings_s"])
+    first = r["first_pass"]["posterior_mean"]
+    b = apply_parameters(result.building, list(first), list(first.values()))
+    w = result.plan.metered
+    ep = EnergyPlusEngine().simulate(b, w)  # at the rounded first-pass mean
+    sur = SurrogateEngine(warn=False).simulate(b, w)
+    assert r["factors"]["heating"] == pytest.approx(ep.heating_kwh / sur.heating_kwh, rel=1e-3)
+    assert r["factors"]["cooling"] == pytest.approx(ep.cooling_kwh / sur.cooling_kwh, rel=1e-3)
+    assert r["factors"]["heating"] != pytest.approx(1.0, abs=1e-4)  # the surrogate is not exact there
+    # the second pass is what the result reports; the first pass's check is kept beside it
+    assert set(r["first_pass"]["energyplus"]) == set(d["metrics"]["energyplus"]) == {"heat", "electricity"}
+    assert d["posterior"]["heating_setpoint_c"]["mean"] != pytest.approx(first["heating_setpoint_c"], abs=1e-6)
+    from simulator.calibration.calibrate import calibrated_toml
+
+    assert "[meta.calibration.refinement]" in calibrated_toml(result)  # the calibrated file says so
+    (note,) = [x for x in d["warnings"] if x.startswith("refined once")]
+    assert cal_msg.parse(note)[0] == cal_msg.REFINED
+    assert json.loads(json.dumps(d))
+
+
+def test_refinement_runs_only_where_it_can_help():
+    from types import SimpleNamespace
+
+    from simulator.calibration.calibrate import Options, _should_refine, calibrate
+    from simulator.exceptions import ValidationError
+
+    met, missed = SimpleNamespace(calibrated=True), SimpleNamespace(calibrated=False)
+    on_weather, normalised = SimpleNamespace(normalise=False), SimpleNamespace(normalise=True)
+    assert _should_refine("auto", on_weather, {"heat": met, "electricity": missed})
+    assert not _should_refine("auto", on_weather, {"heat": met, "electricity": met})
+    assert _should_refine("always", on_weather, {"heat": met})
+    assert not _should_refine("never", on_weather, {"heat": missed})
+    assert not _should_refine("always", normalised, {"heat": missed})  # degree-days: another weather than EnergyPlus's
+    assert not _should_refine("always", on_weather, {})  # no EnergyPlus check
+    with pytest.raises(ValidationError, match="refine 'sometimes'"):
+        calibrate("old_estate_pre1990", b"month,heat_kwh\n1,5\n2,6\n", options=Options(refine="sometimes"))
+
+
 def test_auto_weather_method_uses_the_surrogate_only_inside_its_training_weathers(tianjin):
     """``auto``: the surrogate on a metered year inside its training weathers, degree-days outside (named)."""
     from simulator.calibration.calibrate import choose_plan, plan_from_temperatures

@@ -270,6 +270,7 @@ ZH: dict[str, str] = {
     cal_msg.WEATHER_OUTSIDE: "计量期气象超出代理模型训练气象的范围，其预测属外推（请参看 EnergyPlus 复核）：{features}",
     cal_msg.SHORT_CHAIN: "马尔可夫链（保留 {kept} 步，有效样本数 {ess}）短于 {factor} 个自相关时间（{tau} 步），或有效样本少于 {ess_min}：请增加步数",
     cal_msg.RHAT: "分半 R-hat 为 {rhat}，不低于 {limit}：各游走者结果不一致；请增加步数",
+    cal_msg.REFINED: "已细化一次：首次后验均值的 EnergyPlus 校核 CV(RMSE) / NMBE 为 {before}；代理模型按该处 EnergyPlus 与其之比校正（供暖 ×{heating}，制冷 ×{cooling}），后验重新抽样：EnergyPlus 校核现为 {after}",
     cal_msg.AT_BOUND: "“{name}”的后验分布落在取值范围 {low}..{high} 的边界（先验或代理模型的训练范围）：计量数据要求的值超出了模型允许的范围",
     cal_msg.IGNORED_COLUMN: "列 {column} 不是计量数据列，已忽略",
     cal_msg.PARTLY_COVERED: "{meter}：只覆盖部分天数的月份 {months} 已舍去",

@@ -154,6 +154,10 @@ class ForwardModel:
     surrogate
         The family's fitted surrogate model, loaded once for the sampler's thousands of calls
         (None: loaded on each call).
+    correction
+        Factors on the surrogate's heating and cooling loads [-] (``(1, 1)``: none): the
+        EnergyPlus-to-surrogate ratio at a first posterior mean, when the calibration refines
+        (:func:`simulator.calibration.calibrate.refine_factors`).
     """
 
     family: Family
@@ -167,6 +171,7 @@ class ForwardModel:
     heating_electricity: Any = None  # electric.HeatingElectricity of a heat pump / electric storage, else None
     anchor: Any = None
     surrogate: Any = None
+    correction: tuple[float, float] = (1.0, 1.0)
 
     @property
     def names(self) -> list[str]:
@@ -198,6 +203,7 @@ class ForwardModel:
         """Monthly heat and electricity at the meters [kWh], each shape (n, 12)."""
         X = self.features(theta)
         heat_m2, cool_m2 = monthly_kwh_m2(self.family, X, self.weather, self.anchor, self.surrogate)
+        heat_m2, cool_m2 = heat_m2 * self.correction[0], cool_m2 * self.correction[1]
         a = self.floor_area_m2
         heat = heat_m2 * a / self.efficiency(theta)[:, None]
         elec = (X["lighting_w_m2"].to_numpy()[:, None] * self.lighting_h[None, :]

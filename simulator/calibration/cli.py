@@ -86,7 +86,8 @@ def cmd_calibrate(args) -> int:
     from simulator.calibration.calibrate import Options, calibrate, calibrated_toml
 
     opts = Options(n_walkers=args.walkers, n_steps=args.steps, burn=args.burn, seed=args.seed,
-                   energyplus=not args.no_energyplus, package=args.package, weather_method=args.weather_method)
+                   energyplus=not args.no_energyplus, package=args.package, weather_method=args.weather_method,
+                   refine=args.refine)
     bar, update = _progress(args.quiet or args.json)
     try:
         result = calibrate(args.archetype, Path(args.meter), weather_path=args.weather, heat_meter=args.heat_meter,
@@ -144,6 +145,10 @@ def add_parser(sub) -> None:
                         "('surrogate'), or its heat is degree-day normalised to the built-in year ('degree-days', an "
                         "approximation); 'auto' (default): the surrogate when the year lies inside its training "
                         "weathers, else degree-days")
+    c.add_argument("--refine", default="auto", choices=["auto", "always", "never"],
+                   help="one refinement pass: the surrogate corrected by EnergyPlus's ratio to it at the posterior "
+                        "mean and the posterior sampled again ('auto', default: when the EnergyPlus check misses "
+                        "ASHRAE Guideline 14)")
     c.add_argument("--heat-meter", default="building", choices=["building", "substation"],
                    help="where the heat is metered (substation adds the network efficiency parameter)")
     c.add_argument("--floor-area-m2", type=float, default=None, help="floor area the meters serve [m2]")

@@ -32,6 +32,9 @@ WEATHER_OUTSIDE = ("the weather of the metered period lies outside the surrogate
 SHORT_CHAIN = ("the chain ({kept} kept steps, ESS {ess}) is shorter than {factor} autocorrelation times ({tau} steps) "
                "or has fewer than {ess_min} effective samples: run longer")
 RHAT = "split R-hat {rhat} >= {limit}: walkers disagree; run longer"
+REFINED = ("refined once: the EnergyPlus check of the first posterior mean gave CV(RMSE) / NMBE {before}; the "
+           "surrogate was corrected by EnergyPlus's ratio to it there (heating x{heating}, cooling x{cooling}) and "
+           "the posterior sampled again: EnergyPlus check now {after}")
 AT_BOUND = ("posterior of {name} sits at a bound of its support {low}..{high} (prior or surrogate range): the meters "
             "ask for more than the model allows")
 IGNORED_COLUMN = "column {column} is not a meter column and was ignored"
@@ -47,7 +50,7 @@ ELECTRIC_CONFOUNDED = ("the heating is in the electricity meter: {parameter} and
 
 TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, ON_METERED_WEATHER,
              TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED,
-             ELECTRIC_CONFOUNDED)
+             ELECTRIC_CONFOUNDED, REFINED)
 
 
 # --------------------------------------------------------------------------- meter-file problems (meters.py)
