@@ -317,6 +317,7 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, cal
     assert 0.15 <= dg["acceptance_fraction"] <= 0.6 and dg["rhat_max"] < 1.1
     # the uncalibrated archetype misses the meters (the hidden building is warmer and leakier)
     assert not d["metrics"]["uncalibrated_surrogate"]["heat"]["calibrated"]
+    assert d["refinement"] is None  # the first EnergyPlus check met Guideline 14: nothing to refine
     # savings: the posterior narrows the prior's 90 % interval
     s = d["savings"]
     assert s["interval_width_ratio_after_before"] < 1.0
@@ -332,6 +333,7 @@ def test_synthetic_truth_is_recovered_and_guideline_14_is_met(synthetic_csv, cal
     assert json.loads(json.dumps(d))  # the JSON is plain data
 
 
+@pytest.mark.slow
 def test_refinement_corrects_the_surrogate_by_energyplus_at_the_first_posterior_mean(synthetic_csv):
     """``refine="always"``: the factors are EnergyPlus over the surrogate at the first posterior mean, then a second pass."""
     from simulator.calibration import messages as cal_msg
@@ -354,6 +356,7 @@ def test_refinement_corrects_the_surrogate_by_energyplus_at_the_first_posterior_
     assert r["factors"]["heating"] != pytest.approx(1.0, abs=1e-4)  # the surrogate is not exact there
     # the second pass is what the result reports; the first pass's check is kept beside it
     assert set(r["first_pass"]["energyplus"]) == set(d["metrics"]["energyplus"]) == {"heat", "electricity"}
+    assert r["kept"] == "refined" and d["metrics"]["energyplus"] != r["first_pass"]["energyplus"]
     assert d["posterior"]["heating_setpoint_c"]["mean"] != pytest.approx(first["heating_setpoint_c"], abs=1e-6)
     from simulator.calibration.calibrate import calibrated_toml
 
@@ -361,6 +364,34 @@ def test_refinement_corrects_the_surrogate_by_energyplus_at_the_first_posterior_
     (note,) = [x for x in d["warnings"] if x.startswith("refined once")]
     assert cal_msg.parse(note)[0] == cal_msg.REFINED
     assert json.loads(json.dumps(d))
+
+
+def test_refine_factors_are_energyplus_over_the_corrected_surrogate():
+    """Per m2 of the EnergyPlus building, stacked on a correction already there; near-zero loads keep theirs."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from simulator.calibration import bayes
+    from simulator.calibration.calibrate import refine_factors
+    from simulator.calibration.priors import load_priors, support
+    from simulator.surrogate.space import family_of, features_of
+
+    b = archetypes.load("old_estate_pre1990")
+    fam = family_of(b)
+    base = features_of(b, fam)
+    priors = tuple(support(p, base, fam.ranges()) for p in load_priors()[0].values() if p.mode != "meter")
+    model = bayes.forward_model(b, fam, base, priors, 2.0 * b.floor_area_m2)  # metered area: not the ratio's
+    theta = np.array([21.0, 0.9, 1.1, 1.1])
+    heat_m2, _ = bayes.monthly_kwh_m2(fam, model.features(theta[None, :]))
+    loads = SimpleNamespace(floor_area_m2=500.0, monthly_heating_kwh=heat_m2[0] * 500.0 * 1.08,
+                            monthly_cooling_kwh=np.zeros(12))
+    fh, fc = refine_factors(model, theta, loads)
+    assert fh == pytest.approx(1.08, rel=1e-9) and fc == 1.0  # no cooling in EnergyPlus: a ratio of ~0 is noise
+    # on a model already corrected by x1.08 the same run asks for nothing more: the factors stack
+    assert refine_factors(replace(model, correction=(fh, 1.0)), theta, loads) == pytest.approx((1.08, 1.0), rel=1e-9)
+    h2, _ = replace(model, correction=(fh, 1.0)).predict(theta[None, :])
+    h1, _ = model.predict(theta[None, :])
+    np.testing.assert_allclose(h2, 1.08 * h1, rtol=1e-12)
 
 
 def test_refinement_runs_only_where_it_can_help():

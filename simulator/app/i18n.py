@@ -271,6 +271,8 @@ ZH: dict[str, str] = {
     cal_msg.SHORT_CHAIN: "马尔可夫链（保留 {kept} 步，有效样本数 {ess}）短于 {factor} 个自相关时间（{tau} 步），或有效样本少于 {ess_min}：请增加步数",
     cal_msg.RHAT: "分半 R-hat 为 {rhat}，不低于 {limit}：各游走者结果不一致；请增加步数",
     cal_msg.REFINED: "已细化一次：首次后验均值的 EnergyPlus 校核 CV(RMSE) / NMBE 为 {before}；代理模型按该处 EnergyPlus 与其之比校正（供暖 ×{heating}，制冷 ×{cooling}），后验重新抽样：EnergyPlus 校核现为 {after}",
+    cal_msg.REFINE_REFUSED: "未细化：后验均值处 EnergyPlus 与代理模型之差为供暖 ×{heating}、制冷 ×{cooling}（超出 ×{limit}）：单一校正无法承载；报告首次结果，且此建筑与气象下不宜信任代理模型",
+    cal_msg.REFINE_NOT_KEPT: "细化后的结果满足 Guideline 14 的计量项少于首次：报告首次结果（细化结果见 refinement.refined_pass）",
     cal_msg.AT_BOUND: "“{name}”的后验分布落在取值范围 {low}..{high} 的边界（先验或代理模型的训练范围）：计量数据要求的值超出了模型允许的范围",
     cal_msg.IGNORED_COLUMN: "列 {column} 不是计量数据列，已忽略",
     cal_msg.PARTLY_COVERED: "{meter}：只覆盖部分天数的月份 {months} 已舍去",

@@ -48,9 +48,15 @@ ELECTRIC_CONFOUNDED = ("the heating is in the electricity meter: {parameter} and
                        "of its mean wide), not the heat demand ({demand} % wide) and the system efficiency apart - a heat "
                        "meter on the heat output separates them")
 
+REFINE_REFUSED = ("no refinement: EnergyPlus differs from the surrogate at the posterior mean by heating x{heating}, "
+                  "cooling x{cooling} (beyond x{limit}): too far for one correction; the first pass is reported, and "
+                  "the surrogate should not be trusted for this building and weather")
+REFINE_NOT_KEPT = ("the refined pass met Guideline 14 on fewer meters than the first: the first pass is reported "
+                   "(the refined one is under refinement.refined_pass)")
+
 TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, ON_METERED_WEATHER,
              TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED,
-             ELECTRIC_CONFOUNDED, REFINED)
+             ELECTRIC_CONFOUNDED, REFINED, REFINE_REFUSED, REFINE_NOT_KEPT)
 
 
 # --------------------------------------------------------------------------- meter-file problems (meters.py)
