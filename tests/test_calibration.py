@@ -410,6 +410,12 @@ def test_refinement_runs_only_where_it_can_help():
     assert not _should_refine("always", on_weather, {})  # no EnergyPlus check
     with pytest.raises(ValidationError, match="refine 'sometimes'"):
         calibrate("old_estate_pre1990", b"month,heat_kwh\n1,5\n2,6\n", options=Options(refine="sometimes"))
+    # asked for but impossible: said, not silently skipped
+    from simulator.calibration import messages as cal_msg
+
+    r = calibrate("old_estate_pre1990", b"month,heat_kwh\n1,50000\n2,40000\n3,20000\n",
+                  options=Options(n_walkers=16, n_steps=40, burn=10, energyplus=False, refine="always"))
+    assert r.refinement is None and cal_msg.REFINE_NO_ENERGYPLUS in r.warnings
 
 
 def test_auto_weather_method_uses_the_surrogate_only_inside_its_training_weathers(tianjin):

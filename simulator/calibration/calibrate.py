@@ -606,13 +606,18 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
         say(0.74, "refining: the surrogate corrected by EnergyPlus at the posterior mean, sampling again")
         model = dataclasses.replace(model, correction=factors)
     warnings += pass_notes
+    if options.refine == "always" and (plan.normalise or not options.energyplus):
+        warnings.append(msg.REFINE_NO_DEGREE_DAYS if plan.normalise else msg.REFINE_NO_ENERGYPLUS)
     if refinement is not None:
         first = refinement["first_pass"]["energyplus"]
         second = {k: v.to_dict() for k, v in (m_e if refinement["kept"] == "refined" else this[9]).items()}
+        def fig(m: dict, key: str) -> str:
+            return f"{m[key]['cvrmse_pct']:.1f} % / {m[key]['nmbe_pct']:+.1f} %" if key in m else "-"
+
         warnings.append(msg.REFINED.format(
             heating=f"{refinement['factors']['heating']:.3f}", cooling=f"{refinement['factors']['cooling']:.3f}",
-            before="; ".join(f"{k} {v['cvrmse_pct']:.1f} % / {v['nmbe_pct']:+.1f} %" for k, v in first.items()),
-            after="; ".join(f"{k} {v['cvrmse_pct']:.1f} % / {v['nmbe_pct']:+.1f} %" for k, v in second.items())))
+            heat_before=fig(first, "heat"), electricity_before=fig(first, "electricity"),
+            heat_after=fig(second, "heat"), electricity_after=fig(second, "electricity")))
         if refinement["kept"] == "first":
             refinement["refined_pass"] = {"energyplus": second}
             warnings.append(msg.REFINE_NOT_KEPT)

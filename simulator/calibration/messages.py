@@ -32,9 +32,13 @@ WEATHER_OUTSIDE = ("the weather of the metered period lies outside the surrogate
 SHORT_CHAIN = ("the chain ({kept} kept steps, ESS {ess}) is shorter than {factor} autocorrelation times ({tau} steps) "
                "or has fewer than {ess_min} effective samples: run longer")
 RHAT = "split R-hat {rhat} >= {limit}: walkers disagree; run longer"
-REFINED = ("refined once: the EnergyPlus check of the first posterior mean gave CV(RMSE) / NMBE {before}; the "
-           "surrogate was corrected by EnergyPlus's ratio to it there (heating x{heating}, cooling x{cooling}) and "
-           "the posterior sampled again: EnergyPlus check now {after}")
+REFINED = ("refined once: the EnergyPlus check of the first posterior mean gave CV(RMSE) / NMBE heat {heat_before}, "
+           "electricity {electricity_before}; the surrogate was corrected by EnergyPlus's ratio to it there (heating "
+           "x{heating}, cooling x{cooling}) and the posterior sampled again: EnergyPlus check now heat {heat_after}, "
+           "electricity {electricity_after}")
+REFINE_NO_DEGREE_DAYS = ("refine 'always' was asked but cannot run: the heat was degree-day normalised, so "
+                         "EnergyPlus and the surrogate ran on different weathers")
+REFINE_NO_ENERGYPLUS = "refine 'always' was asked but cannot run: the EnergyPlus check is off"
 AT_BOUND = ("posterior of {name} sits at a bound of its support {low}..{high} (prior or surrogate range): the meters "
             "ask for more than the model allows")
 IGNORED_COLUMN = "column {column} is not a meter column and was ignored"
@@ -56,7 +60,8 @@ REFINE_NOT_KEPT = ("the refined pass met Guideline 14 on fewer meters than the f
 
 TEMPLATES = (NO_FLOOR_AREA, NO_WEATHER, EPW_NORMALISED, TEMPERATURES_NORMALISED, ON_METERED_WEATHER,
              TEMPERATURES_MORPHED, WEATHER_OUTSIDE, AUTO_DEGREE_DAYS, SHORT_CHAIN, RHAT, AT_BOUND, IGNORED_COLUMN, PARTLY_COVERED,
-             ELECTRIC_CONFOUNDED, REFINED, REFINE_REFUSED, REFINE_NOT_KEPT)
+             ELECTRIC_CONFOUNDED, REFINED, REFINE_REFUSED, REFINE_NOT_KEPT,
+             REFINE_NO_DEGREE_DAYS, REFINE_NO_ENERGYPLUS)
 
 
 # --------------------------------------------------------------------------- meter-file problems (meters.py)
