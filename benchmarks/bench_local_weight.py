@@ -31,41 +31,20 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_measure_anchors import add_errors, generator_years  # noqa: E402
 from results_io import save  # noqa: E402
 
-from simulator.surrogate import calset  # noqa: E402
-from simulator.surrogate import dataset as ds  # noqa: E402
-from simulator.surrogate.anchor import (  # noqa: E402
-    MIN_LOCAL,
-    anchor_of_runs,
-    anchor_reference,
-    apply,
-    with_local,
-)
-from simulator.surrogate.space import families, get_family  # noqa: E402
-from simulator.surrogate.training import load_model  # noqa: E402
-from simulator.surrogate.weathers import load_weather  # noqa: E402
+from simulator.surrogate.anchor import MIN_LOCAL, anchor_of_runs, apply, with_local  # noqa: E402
+from simulator.surrogate.space import families  # noqa: E402
 
 
 def family_errors(family: str, weights: list[float], splits: int, rng: np.random.Generator) -> dict:
     """Archetype -> weight (0: the measure anchors alone) -> {"savings_pp": [...], "log_heating": [...]}."""
-    fam = get_family(family)
-    model, _ = load_model(fam)
-    rows, anchors = calset.load(fam), calset.load(fam, anchors=True)
-    names = list(fam.feature_names)
-    reference = anchor_reference(model, anchors[anchors["weather_id"] == ds.WEATHER_NAME])
     errs: dict = {}
-    for wid in dict.fromkeys(rows["weather_id"]):
-        if wid == ds.WEATHER_NAME:
-            continue
-        w = load_weather(wid)
-        a_rows = anchors[anchors["weather_id"] == wid].sort_values("row").reset_index(drop=True)
-        labels = a_rows["package"].fillna("").astype(str).tolist()
-        anc = anchor_of_runs(model, w, wid, fam.base_archetype, labels, a_rows[names], a_rows, reference)
-        per = {}
-        for arch in fam.archetypes:
-            t = rows[(rows["weather_id"] == wid) & (rows["archetype"] == arch)].sort_values("row").reset_index(drop=True)
-            per[arch] = (t, model.predict(t[names], w))
+    for fam, model, reference, w, a_rows, labels, packages in generator_years(family):
+        names = list(fam.feature_names)
+        anc = anchor_of_runs(model, w, w.id, fam.base_archetype, labels, a_rows[names], a_rows, reference)
+        per = {arch: (t, model.predict(t[names], w)) for arch, t in packages.items()}
         for _ in range(splits):
             perm = {a: list(rng.permutation(np.arange(1, len(per[a][0])))) for a in fam.archetypes}
             local: dict = {a: [] for a in fam.archetypes}
@@ -80,13 +59,7 @@ def family_errors(family: str, weights: list[float], splits: int, rng: np.random
                 t, p0 = per[arch]
                 test = [i for i in range(1, len(t)) if i not in local[arch]]
                 for wt, a in fits.items():
-                    p = apply(p0, a, t[names])
-                    st = t["heating_kwh_m2"].iloc[0] - t["heating_kwh_m2"].iloc[test]
-                    sp = p["heating_kwh_m2"].iloc[0] - p["heating_kwh_m2"].iloc[test]
-                    e = errs.setdefault(arch, {}).setdefault(wt, {"savings_pp": [], "log_heating": []})
-                    e["savings_pp"] += list(np.abs(100.0 * (sp - st) / t["heating_kwh_m2"].iloc[0]))
-                    e["log_heating"] += list(np.log(p["heating_kwh_m2"].iloc[test] + 0.1)
-                                             - np.log(t["heating_kwh_m2"].iloc[test] + 0.1))
+                    add_errors(errs.setdefault(arch, {}).setdefault(wt, {}), t, apply(p0, a, t[names]), test)
     return errs
 
 

@@ -43,33 +43,48 @@ def variants(penalties: list[float]) -> list[tuple[str, float | None, bool]]:
     return out
 
 
-def family_scores(family: str, penalties: list[float]) -> dict:
-    """Per archetype and variant: savings error p95 [pp] and RMS log heating error [%] on the generator years."""
+def generator_years(family: str):
+    """The family's calibration-set generator years (the built-in year left out), read from the committed set.
+
+    Yields ``(fam, model, reference, weather, anchor_rows, labels, packages)``: the family, its model,
+    the built-in year's measure-anchor reference, the year's weather, its anchor runs (row 0 the base)
+    and their measure labels, and archetype -> the year's package rows (row 0 the archetype as is).
+    """
     fam = get_family(family)
     model, _ = load_model(fam)
     rows, anchors = calset.load(fam), calset.load(fam, anchors=True)
-    names = list(fam.feature_names)
     reference = anchor_reference(model, anchors[anchors["weather_id"] == ds.WEATHER_NAME])
-    errs: dict = {}
     for wid in dict.fromkeys(rows["weather_id"]):
         if wid == ds.WEATHER_NAME:
             continue
-        w = load_weather(wid)
         a_rows = anchors[anchors["weather_id"] == wid].sort_values("row").reset_index(drop=True)
-        labels = a_rows["package"].fillna("").astype(str).tolist()
+        packages = {arch: rows[(rows["weather_id"] == wid) & (rows["archetype"] == arch)].sort_values("row")
+                    .reset_index(drop=True) for arch in fam.archetypes}
+        yield (fam, model, reference, load_weather(wid), a_rows, a_rows["package"].fillna("").astype(str).tolist(),
+               packages)
+
+
+def add_errors(e: dict, true, pred, idx) -> None:
+    """Append rows ``idx``'s heating savings errors [pp of row 0's EnergyPlus heating] and log heating errors to ``e``."""
+    base = true["heating_kwh_m2"].iloc[0]
+    st = base - true["heating_kwh_m2"].iloc[idx]
+    sp = pred["heating_kwh_m2"].iloc[0] - pred["heating_kwh_m2"].iloc[idx]
+    e.setdefault("savings_pp", []).extend(np.abs(100.0 * (sp - st) / base))
+    e.setdefault("log_heating", []).extend(np.log(pred["heating_kwh_m2"].iloc[idx] + 0.1)
+                                           - np.log(true["heating_kwh_m2"].iloc[idx] + 0.1))
+
+
+def family_scores(family: str, penalties: list[float]) -> dict:
+    """Per archetype and variant: savings error p95 [pp] and RMS log heating error [%] on the generator years."""
+    errs: dict = {}
+    for fam, model, reference, w, a_rows, labels, packages in generator_years(family):
+        names = list(fam.feature_names)
         for name, penalty, ref in variants(penalties):
-            anc = anchor_of_runs(model, w, wid, fam.base_archetype, labels, a_rows[names], a_rows,
+            anc = anchor_of_runs(model, w, w.id, fam.base_archetype, labels, a_rows[names], a_rows,
                                  None if penalty is None else reference if ref else {}, ridge=penalty)
-            for arch in fam.archetypes:
-                t = rows[(rows["weather_id"] == wid) & (rows["archetype"] == arch)].sort_values("row")
-                t = t.reset_index(drop=True)
+            for arch, t in packages.items():
                 p = apply(model.predict(t[names], w), anc, t[names])
-                st = t["heating_kwh_m2"].iloc[0] - t["heating_kwh_m2"].iloc[1:]
-                sp = p["heating_kwh_m2"].iloc[0] - p["heating_kwh_m2"].iloc[1:]
-                e = errs.setdefault(arch, {}).setdefault(name, {"savings_pp": [], "log_heating": []})
-                e["savings_pp"] += list(np.abs(100.0 * (sp - st) / t["heating_kwh_m2"].iloc[0]))
-                e["log_heating"] += list(np.log(p["heating_kwh_m2"].iloc[1:] + 0.1)
-                                         - np.log(t["heating_kwh_m2"].iloc[1:] + 0.1))
+                add_errors(errs.setdefault(arch, {}).setdefault(name, {}), t, p, slice(1, None))
     return {arch: {name: {"n": len(e["savings_pp"]),
                           "savings_error_pp_p95": round(float(np.percentile(e["savings_pp"], 95)), 3),
                           "heating_log_rms_pct": round(float(100.0 * np.sqrt(np.mean(np.square(e["log_heating"])))), 2)}

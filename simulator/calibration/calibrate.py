@@ -534,6 +534,8 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
     m_0 = _g14_all(heat_ref, meter.electricity_kwh, heat_0, elec_0)
     refinement = None
     first_state: tuple = ()  # the first pass's results while the refined pass runs
+    first_m_e: dict[str, metrics.G14] = {}
+    refined_m_e: dict[str, metrics.G14] = {}
     for attempt in (0, 1):
         pass_notes: list[str] = []
         start, span = (0.05, 0.65) if attempt == 0 else (0.75, 0.12)
@@ -578,9 +580,9 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
                                                ep_loads)
             timings["energyplus" if attempt == 0 else "energyplus_refined"] = time.perf_counter() - t1
             m_e = _g14_all(meter.heat_kwh, meter.electricity_kwh, heat_e, elec_e)
-        this = (post, pass_notes, heat_s, elec_s, m_s, summ, system, heat_e, elec_e, m_e, model)
         if attempt == 1:
-            if _met(m_e) < _met(first_state[9]):  # the refined pass meets Guideline 14 on fewer meters: keep the first
+            refined_m_e = m_e
+            if _met(m_e) < _met(first_m_e):  # the refined pass meets Guideline 14 on fewer meters: keep the first
                 (post, pass_notes, heat_s, elec_s, m_s, summ, system, heat_e, elec_e, m_e, model) = first_state
                 refinement["kept"] = "first"
             break
@@ -591,7 +593,8 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
             pass_notes.append(msg.REFINE_REFUSED.format(heating=f"{factors[0]:.3f}", cooling=f"{factors[1]:.3f}",
                                                         limit=f"{MAX_REFINE_FACTOR:g}"))
             break
-        first_state = this
+        first_state = (post, pass_notes, heat_s, elec_s, m_s, summ, system, heat_e, elec_e, m_e, model)
+        first_m_e = m_e
         refinement = {"reason": "asked" if options.refine == "always" else
                       "the EnergyPlus check of the first posterior mean missed ASHRAE Guideline 14",
                       "factors": {"heating": round(factors[0], 4), "cooling": round(factors[1], 4)},
@@ -610,7 +613,7 @@ def calibrate(archetype: str | Path, meter_file, *, meter_name: str | None = Non
         warnings.append(msg.REFINE_NO_DEGREE_DAYS if plan.normalise else msg.REFINE_NO_ENERGYPLUS)
     if refinement is not None:
         first = refinement["first_pass"]["energyplus"]
-        second = {k: v.to_dict() for k, v in (m_e if refinement["kept"] == "refined" else this[9]).items()}
+        second = {k: v.to_dict() for k, v in refined_m_e.items()}
         def fig(m: dict, key: str) -> str:
             return f"{m[key]['cvrmse_pct']:.1f} % / {m[key]['nmbe_pct']:+.1f} %" if key in m else "-"
 
