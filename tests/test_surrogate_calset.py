@@ -113,3 +113,51 @@ def test_the_model_takes_its_quantiles_from_the_committed_calibration_set():
     assert set(anchors["weather_id"]) == {w.id for w in calset.plan()}  # the built-in year: the reference
     for _, rows in anchors.groupby("weather_id"):
         assert sorted(rows["row"]) == list(range(len(anchor_buildings(fam))))
+
+
+def test_the_anchored_quantile_scores_the_anchor_as_in_use_with_the_local_check_in_its_fit():
+    """On a generator year the calibration fits the anchor with nine of the year's packages (as the engine
+    does with its local check) and scores only the others; the nine move the correction."""
+    from simulator.surrogate.anchor import local_settings, local_weight
+    from simulator.surrogate.intervals import LOCAL_SPLITS, _anchored_fits, _set_anchor
+    from simulator.surrogate.training import load_model
+    from simulator.surrogate.weathers import load_weather
+
+    fam = get_family("residential_walkup")
+    rows, anchors = calset.load(fam), calset.load(fam, anchors=True)
+    if rows.empty or anchors.empty:
+        pytest.skip("no calibration set committed")
+    n_local, weight = local_settings()[0], local_weight()
+    if n_local == 0 or weight <= 0:
+        pytest.skip("the local check does not join the anchor's fit in model_assumptions.toml")
+    model, _ = load_model(fam)
+    wid = next(w for w in dict.fromkeys(rows["weather_id"]) if w != ds.WEATHER_NAME)
+    year = rows[rows["weather_id"] == wid].reset_index(drop=True)
+    weather = load_weather(wid)
+    from simulator.surrogate.anchor import anchor_reference
+
+    ref = anchor_reference(model, anchors[anchors["weather_id"] == ds.WEATHER_NAME])
+    anc = _set_anchor(model, anchors[anchors["weather_id"] == wid], weather, ref)
+    X = year[list(fam.feature_names)]
+    base = np.flatnonzero((year["archetype"] == fam.base_archetype) & (year["row"] == 0))
+    fits = _anchored_fits(model, year, X, weather, anc, base, 0)
+    assert len(fits) == LOCAL_SPLITS
+    as_is = set(np.flatnonzero(year["row"] == 0))
+    for fit, keep in fits:
+        assert len(fit.local_points) == n_local and fit.local_weight == weight
+        local = np.flatnonzero(~keep)
+        assert base[0] in local and len(local) == n_local + 1  # the base and the nine are never scored
+        picked = [i for i in local if i != base[0]]
+        assert not as_is & set(picked)  # packages, never an archetype as is
+        # the archetypes take turns, as local_buildings draws them
+        counts = year.iloc[picked]["archetype"].value_counts()
+        assert counts.max() - counts.min() <= 1 and len(counts) == len(fam.archetypes)
+        np.testing.assert_allclose(np.asarray(fit.local_points), X.iloc[picked].to_numpy(dtype=float), rtol=1e-9)
+    moved = [np.max(np.abs(f.correction(X, "heating_kwh_m2") - anc.correction(X, "heating_kwh_m2"))) for f, _ in fits]
+    assert min(moved) > 1e-4  # the nine are in the fit, not only left out of the scores
+    assert len({tuple(np.flatnonzero(~k)) for _, k in fits}) > LOCAL_SPLITS // 2  # different draws
+    # the model's anchored quantile pools exactly these scores over every generator year
+    n_years = len({w for w in rows["weather_id"] if w != ds.WEATHER_NAME})
+    per_year = [len(r) - 1 - n_local for w, r in rows.groupby("weather_id") if w != ds.WEATHER_NAME]
+    assert n_years >= 2
+    assert model.calibration_["heating"]["n_set_anchored"] == LOCAL_SPLITS * sum(per_year)

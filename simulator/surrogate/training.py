@@ -244,7 +244,7 @@ def load_model(family: str | Family, directory=None, retrain: bool = False) -> t
 
 def training_data_hash(family: str | Family, directory=None, calset_sha: str | None = None) -> str:
     """SHA-256 of what a model is fitted and calibrated on: the datasets and, if any, the calibration set
-    (with the anchor's measures and penalty, which score its anchored quantile).
+    (with the anchor's measures, penalty and local check, which score its anchored quantile).
 
     ``calset_sha``: :func:`simulator.surrogate.calset.files_hash` when the caller has it already.
     """
@@ -256,12 +256,18 @@ def training_data_hash(family: str | Family, directory=None, calset_sha: str | N
         hit = _HASHES.get(key)
         if hit is not None:
             return hit
-    from simulator.surrogate.anchor import anchor_measures, anchor_ridge
+    from simulator.surrogate.anchor import (
+        anchor_measures,
+        anchor_ridge,
+        local_settings,
+        local_weight,
+    )
 
     data = ds.data_hash_all(family, directory)
     extra = calset.files_hash(family, directory) if calset_sha is None else calset_sha
-    if extra:  # the anchored quantile is scored with the anchor's measures and penalty: they name the model too
-        extra = f"{extra}\0anchor:{'|'.join(anchor_measures())}:{anchor_ridge()!r}"
+    if extra:  # the anchored quantile is scored with the anchor's measures, penalty and local check: they name the model too
+        extra = (f"{extra}\0anchor:{'|'.join(anchor_measures())}:{anchor_ridge()!r}"
+                 f":local:{local_settings()[0]}:{local_weight()!r}")
     out = data if not extra else hashlib.sha256(f"{data}\0{extra}".encode()).hexdigest()
     if key is not None:
         if len(_HASHES) >= 64:
