@@ -24,7 +24,8 @@ correct every prediction of the family); ``--no-anchor`` measures the surrogate 
 Figures per pair: heating, cooling and pooled monthly heating CV(RMSE) [%],
 heating-savings error p95 [pp of the EnergyPlus baseline], design-heating R2,
 share of EnergyPlus results inside the 90 % intervals (annual loads pooled, and
-the heating savings), the weather-domain problems and packages outside the
+the heating savings), the share of packages ``--engine auto`` would run in
+EnergyPlus (an annual load's interval too wide), the weather-domain problems and packages outside the
 design space, wall time [s] and CPU time [s] of this process and its children
 (the EnergyPlus runs; runs found in the run cache cost none; training or reading the
 model is timed apart, ``model_load_s``). Timing depends
@@ -65,6 +66,7 @@ COLUMNS = (
     ("design heating R2", "design_heating_r2", "{:.3f}"),
     ("90 % coverage loads %", "interval_coverage_90_loads_pct", "{:.0f}"),
     ("90 % coverage savings %", "interval_coverage_90_savings_pct", "{:.0f}"),
+    ("--engine auto to EnergyPlus %", "auto_energyplus_pct", "{:.0f}"),
     ("domain warnings", "domain_warnings", "{:d}"),
     ("wall s", "wall_s", "{:.0f}"),
     ("CPU s", "cpu_s", "{:.0f}"),
@@ -92,6 +94,7 @@ def summary(rep: dict) -> dict:
         "design_heating_r2": rep.get("design_heating_r2"),
         "interval_coverage_90_loads_pct": None if loads_cov is None else 100.0 * loads_cov,
         "interval_coverage_90_savings_pct": None if sav_cov is None else 100.0 * sav_cov,
+        "auto_energyplus_pct": None if rep.get("auto_energyplus_share") is None else 100.0 * rep["auto_energyplus_share"],
         "domain_problems": problems,
         "n_out_of_domain_packages": rep.get("n_out_of_domain", 0),
         "domain_warnings": len(problems) + int(rep.get("n_out_of_domain", 0) or 0),
@@ -156,7 +159,9 @@ def markdown(data: dict) -> str:
                 "(the measure anchors) on the year correct the surrogate (simulator/surrogate/anchor.py); nine random "
                 "packages of the family on the year (the local check, other than the checked ones) join the per-measure "
                 "fit at weight local_weight (anchor.with_local) and, each scored on the fit without it, widen the "
-                "load intervals where their errors exceed the calibration set's (intervals.local_quantiles)."
+                "load intervals where their errors exceed the calibration set's (intervals.local_quantiles). "
+                "--engine auto to EnergyPlus: packages whose annual heating or cooling interval is wider than "
+                "+/- 5 % and 1 kWh/m2 (engine.too_wide), which auto would run in EnergyPlus."
                 if s.get("anchor", True) else
                 "Not anchored: the surrogate alone."), "",
              "| archetype | year | " + " | ".join(h for h, _, _ in COLUMNS) + " | targets missed |",

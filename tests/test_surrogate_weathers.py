@@ -466,6 +466,21 @@ def test_auto_engine_falls_back_where_the_interval_is_wide(three_weather_model):
     assert len(reasons) == 1 and "heating_kwh_m2" in reasons[0]
 
 
+def test_the_auto_rule_needs_both_a_relative_and_an_absolute_width():
+    from simulator.surrogate.engine import (
+        AUTO_MAX_HALF_WIDTH_PCT,
+        AUTO_MIN_HALF_WIDTH_KWH_M2,
+        too_wide,
+    )
+
+    assert (AUTO_MAX_HALF_WIDTH_PCT, AUTO_MIN_HALF_WIDTH_KWH_M2) == (5.0, 1.0)  # the figures below assume them
+    assert too_wide(40.0, 37.0, 43.0)  # +/- 3 kWh/m2 = 7.5 %
+    assert not too_wide(40.0, 38.5, 41.5)  # +/- 1.5 kWh/m2 = 3.75 %
+    assert not too_wide(5.0, 4.2, 5.8)  # +/- 16 % but only 0.8 kWh/m2: a near-zero load
+    assert too_wide(0.0, 0.0, 2.5)  # nothing predicted, 1.25 kWh/m2 either way
+    assert not too_wide(0.0, 0.0, 1.0)
+
+
 def test_active_learning_picks_unseen_points_where_the_model_is_least_sure(three_weather_model):
     from simulator.surrogate.active import active_points
     from simulator.surrogate.sampling import design
@@ -550,6 +565,7 @@ def test_check_on_another_weather_reports_the_weather_and_interval_coverage(sess
     for key in ("heating_r2", "heating_cvrmse", "savings_error_pp_p95", "targets_met", "packages"):
         assert key in rep  # the keys of issue 5 stay
     assert 0.0 <= rep["interval_coverage_90"] <= 1.0
+    assert rep["auto_energyplus_share"] in (0.0, 0.5, 1.0)  # two packages, each sent to EnergyPlus or not
     assert set(rep["interval_coverage_90_by_output"]) == {"heating_kwh_m2", "cooling_kwh_m2", "peak_heating_w_m2",
                                                           "peak_cooling_w_m2", "heating_savings_kwh_m2",
                                                           "design_heating_w_m2", "design_cooling_w_m2"}

@@ -21,8 +21,10 @@ surrogate and compares:
 * intervals (issue 12): the share of EnergyPlus results inside the
   surrogate's 90 % intervals (``interval_coverage_90``: annual heating and
   cooling of every package pooled; per output and for the heating savings in
-  ``interval_coverage_90_by_output``), the intervals' mean half width, and
-  every near-zero load (below :data:`NEAR_ZERO_KWH_M2`) with its absolute
+  ``interval_coverage_90_by_output``), the intervals' mean half width, the
+  share of packages ``--engine auto`` would run in EnergyPlus because an
+  annual load's interval is too wide (``auto_energyplus_share``,
+  :func:`simulator.surrogate.engine.too_wide`), and every near-zero load (below :data:`NEAR_ZERO_KWH_M2`) with its absolute
   error and whether its interval holds it.
 
 ``weather`` runs the packages on another weather year (a path to an EPW file,
@@ -203,7 +205,10 @@ def check_accuracy(archetype: str, n: int = 30, seed: int = 1, *, cache=None, wo
 
 def _interval_report(model, X: pd.DataFrame, true: pd.DataFrame, ivl: pd.DataFrame, variants_idx: list[int],
                      w, anc=None) -> dict:
-    """Coverage of the 90 % intervals, their width, and the near-zero loads (see the module docstring)."""
+    """Coverage of the 90 % intervals, their width, the share ``--engine auto`` would run in EnergyPlus, and the
+    near-zero loads (see the module docstring)."""
+    from simulator.surrogate.engine import too_wide
+
     t, p = true.loc[variants_idx], ivl.loc[variants_idx]
     inside, by_output, half = [], {}, {}
     for col in TARGET_OF.values():
@@ -230,9 +235,15 @@ def _interval_report(model, X: pd.DataFrame, true: pd.DataFrame, ivl: pd.DataFra
                              "abs_error_kwh_m2": abs(float(ivl.loc[i, col]) - v),
                              "interval_kwh_m2": [float(ivl.loc[i, f"{col}_p05"]), float(ivl.loc[i, f"{col}_p95"])],
                              "covered": bool(ivl.loc[i, f"{col}_p05"] <= v <= ivl.loc[i, f"{col}_p95"])})
+    # the packages --engine auto would send to EnergyPlus (annual heating or cooling interval too wide;
+    # the domain is reported apart: out_of_domain)
+    wide = [i for i in variants_idx
+            if any(too_wide(float(ivl.loc[i, c]), float(ivl.loc[i, f"{c}_p05"]), float(ivl.loc[i, f"{c}_p95"]))
+                   for c in ("heating_kwh_m2", "cooling_kwh_m2") if f"{c}_p05" in ivl.columns)]
     return {"interval_coverage_90": float(np.concatenate(inside).mean()),
             "interval_coverage_90_by_output": by_output,
             "interval_half_width_mean_pct": half,
+            "auto_energyplus_share": len(wide) / len(variants_idx) if variants_idx else float("nan"),
             "near_zero_loads": near}
 
 

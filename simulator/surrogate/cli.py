@@ -196,6 +196,11 @@ def _print_check(rep: dict) -> None:
           + (f"; anchored on {rep['weather']['anchor']['building']} (factors "
              + ", ".join(f"{k} x{v:.3f}" for k, v in rep["weather"]["anchor"]["factors"].items()) + ")"
              if rep["weather"].get("anchor") else ""))
+    if "auto_energyplus_share" in rep:
+        from simulator.surrogate.engine import AUTO_MAX_HALF_WIDTH_PCT, AUTO_MIN_HALF_WIDTH_KWH_M2
+
+        print(f"--engine auto would run EnergyPlus for {100 * rep['auto_energyplus_share']:.0f} % of the packages "
+              f"(annual load interval wider than +/- {AUTO_MAX_HALF_WIDTH_PCT:g} % and {AUTO_MIN_HALF_WIDTH_KWH_M2:g} kWh/m2)")
     for z in rep["near_zero_loads"]:
         print(f"  near zero: {z['output']} {z['energyplus_kwh_m2']:.2f} kWh/m2, error {z['abs_error_kwh_m2']:.2f} kWh/m2, "
               f"interval {z['interval_kwh_m2'][0]:.2f}..{z['interval_kwh_m2'][1]:.2f} ({'holds' if z['covered'] else 'misses'})")

@@ -96,6 +96,17 @@ AUTO_MAX_HALF_WIDTH_PCT = 5.0
 AUTO_MIN_HALF_WIDTH_KWH_M2 = 1.0
 
 
+def too_wide(total_kwh_m2: float, lo_kwh_m2: float, hi_kwh_m2: float) -> bool:
+    """Whether a 90 % interval of an annual load sends ``--engine auto`` to EnergyPlus.
+
+    Half width above :data:`AUTO_MIN_HALF_WIDTH_KWH_M2` and above :data:`AUTO_MAX_HALF_WIDTH_PCT` of
+    the prediction (any half width above the floor where the prediction is not positive).
+    """
+    half = (hi_kwh_m2 - lo_kwh_m2) / 2.0
+    return bool(half > AUTO_MIN_HALF_WIDTH_KWH_M2
+                and (total_kwh_m2 <= 0 or 100.0 * half / total_kwh_m2 > AUTO_MAX_HALF_WIDTH_PCT))
+
+
 def fallback_reasons(loads: Loads) -> list[str]:
     """Why a surrogate result should be run in EnergyPlus instead (empty: keep it).
 
@@ -107,8 +118,7 @@ def fallback_reasons(loads: Loads) -> list[str]:
     area = loads.floor_area_m2
     for col, total in (("heating_kwh_m2", loads.heating_kwh / area), ("cooling_kwh_m2", loads.cooling_kwh / area)):
         lo, hi = meta.get("intervals_90", {}).get(col, (total, total))
-        half = (hi - lo) / 2.0
-        if half > AUTO_MIN_HALF_WIDTH_KWH_M2 and (total <= 0 or 100.0 * half / total > AUTO_MAX_HALF_WIDTH_PCT):
+        if too_wide(total, lo, hi):
             out.append(f"the surrogate's 90 % interval of {col} is {lo:.1f} .. {hi:.1f} kWh/m2 around {total:.1f} "
                        f"(wider than +/- {AUTO_MAX_HALF_WIDTH_PCT:g} %)")
     return out
