@@ -161,3 +161,16 @@ def test_the_anchored_quantile_scores_the_anchor_as_in_use_with_the_local_check_
     per_year = [len(r) - 1 - n_local for w, r in rows.groupby("weather_id") if w != ds.WEATHER_NAME]
     assert n_years >= 2
     assert model.calibration_["heating"]["n_set_anchored"] == LOCAL_SPLITS * sum(per_year)
+
+
+def test_the_local_quantile_rescales_the_calibration_by_the_local_scores_rms():
+    from simulator.surrogate.intervals import scaled_quantile
+
+    nine = np.array([0.5, -1.0, 2.0, 0.1, 1.5, -0.3, 0.8, 1.2, -2.5])
+    rms = float(np.sqrt(np.mean(nine**2)))  # 1.3
+    assert scaled_quantile(1.6, np.abs(nine), 1.0) == pytest.approx(1.6 * rms)
+    assert scaled_quantile(1.6, np.abs(nine), 2.0) == pytest.approx(1.6)  # smaller errors: never narrower
+    assert scaled_quantile(1.6, np.abs(nine[:8]), 1.0) == float("inf")  # 8 scores: no 90 % quantile
+    with_nan = np.append(np.abs(nine[:8]), np.nan)
+    assert scaled_quantile(1.6, with_nan, 1.0) == float("inf")  # only finite scores count
+    assert scaled_quantile(1.6, np.abs(nine), float("nan")) == pytest.approx(2.5)  # no recorded scale: the largest

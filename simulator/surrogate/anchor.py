@@ -64,9 +64,9 @@ clean single-measure run, but it shows what the measure anchors miss (on the
 calibration set's generator years the sum over the five archetypes of the
 savings error p95 fell from 15.5 to 13.3 pp, ``benchmarks/bench_local_weight.py``).
 The anchored surrogate's errors on them, each on the fit without it
-(leave-one-out), give a conformal quantile on that weather itself
-(:attr:`Anchor.local_q`), and the intervals there take it where it is wider
-than the calibration set's (:func:`simulator.surrogate.intervals.local_quantiles`).
+(leave-one-out), rescale the calibration set's quantile on that weather
+itself where they are larger than the calibration set's (:attr:`Anchor.local_q`,
+:func:`simulator.surrogate.intervals.local_quantiles`).
 
 The anchor costs one EnergyPlus run of the base, one per measure anchor and
 nine for the local check per family and weather (17-18 runs, 31-43 s on two
@@ -136,9 +136,11 @@ class Anchor:
         training year (0 where unknown): the part of the surrogate's error on a measure that it has
         on its own training years too; the fit uses only the change on the new weather.
     local_q
-        Interval group -> conformal quantile of the anchored surrogate's scores on the local check's
-        packages (each scored leave-one-out when they are in the per-measure fit) (:func:`simulator.surrogate.intervals.local_quantiles`); the intervals on
-        this weather take the larger of it and the calibration set's quantile. Empty: no local check.
+        Interval group -> the calibration set's quantile scaled by the RMS of the anchored surrogate's
+        scores on the local check's packages over the calibration scores' RMS, never below it (each
+        package scored leave-one-out when they are in the per-measure fit;
+        :func:`simulator.surrogate.intervals.local_quantiles`); the intervals on this weather take it.
+        Empty: no local check.
     local
         Summary of the local check (number of packages, CV(RMSE) of annual heating and cooling [%],
         largest error [kWh/m2], each group's quantile against the calibration set's) for reports.

@@ -114,8 +114,8 @@ from simulator.surrogate.space import get_family
 
 log = logging.getLogger(__name__)
 
-#: Bumped when the model's structure or its stored form changes (invalidates caches).
-MODEL_FORMAT = "9"
+#: Bumped when the model's structure, its stored form or what its calibration records changes (invalidates caches).
+MODEL_FORMAT = "10"
 #: Groups whose headline output gets an interval (annual heating and cooling, the peaks; the design
 #: loads too where the model has them, :meth:`SurrogateModel.interval_groups`).
 INTERVAL_GROUPS = ("heating", "cooling", "peak_heating", "peak_cooling")
