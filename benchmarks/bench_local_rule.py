@@ -30,6 +30,8 @@ tested against each rule's interval:
 Figures per family and rule: the mean coverage over years and draws, its 10th
 and 90th percentiles, and the share of draws with a coverage below 85 % and
 above 95 %; and the mean half-width factor against the calibration quantile.
+The other interval groups (the peaks and the design loads), which take the
+same rule in use, are scored too: their mean coverage per group.
 No EnergyPlus run. Saves ``benchmarks/results/local_rule.json``.
 
     .venv/bin/python benchmarks/bench_local_rule.py
@@ -64,10 +66,9 @@ GROUPS = ("heating", "cooling")
 RULES = ("calibration", "larger of two", "local", "scaled")
 
 
-def year_scores(family: str) -> tuple[list[dict], dict]:
-    """Per generator year: per draw and group, (test scores, the nine local leave-one-out scores)."""
+def year_scores(family: str) -> list[dict]:
+    """Per generator year: per draw and interval group, (test scores, the nine local leave-one-out scores)."""
     years = []
-    model = None
     for fam, model, reference, w, a_rows, labels, packages in generator_years(family):
         names = list(fam.feature_names)
         anc = anchor_of_runs(model, w, w.id, fam.base_archetype, labels, a_rows[names], a_rows, reference)
@@ -79,7 +80,7 @@ def year_scores(family: str) -> tuple[list[dict], dict]:
         for fit, keep in _anchored_fits(model, rows, X, w, anc, base, 1000 + len(years)):
             local = [i for i in np.flatnonzero(~keep) if i != base[0]]
             d = {}
-            for g in GROUPS:
+            for g in model.interval_groups():
                 tau = model.calibration_[g].get("tau_anchored", 0.0)
                 e = headline_z(rows, g) - mean[g]
                 s = np.sqrt(np.maximum(spread[g], 1e-12) ** 2 + tau**2)
@@ -89,21 +90,23 @@ def year_scores(family: str) -> tuple[list[dict], dict]:
                 d[g] = (test, loo)
             draws.append(d)
         years.append({"weather": w.id, "draws": draws})
-    return years, {"model": model}
+    return years
 
 
 def evaluate(years: list[dict]) -> dict:
-    """Rule -> coverage figures over years and draws (heating and cooling pooled per draw)."""
+    """Rule -> coverage figures over years and draws (heating and cooling pooled per draw; each group's mean apart)."""
+    groups = list(years[0]["draws"][0])
     cov = {r: [] for r in RULES}
     factor = {r: [] for r in RULES}
+    per_group = {r: {g: [] for g in groups} for r in RULES}
     for y, year in enumerate(years):
         others = [o for j, o in enumerate(years) if j != y]
-        cal = {g: np.concatenate([d[g][0] for o in others for d in o["draws"]]) for g in GROUPS}
-        q_cal = {g: conformal_quantile(cal[g]) for g in GROUPS}
-        rms_cal = {g: float(np.sqrt(np.mean(cal[g] ** 2))) for g in GROUPS}
+        cal = {g: np.concatenate([d[g][0] for o in others for d in o["draws"]]) for g in groups}
+        q_cal = {g: conformal_quantile(cal[g]) for g in groups}
+        rms_cal = {g: float(np.sqrt(np.mean(cal[g] ** 2))) for g in groups}
         for d in year["draws"]:
             q = {}
-            for g in GROUPS:
+            for g in groups:
                 test, loo = d[g]
                 q_loc = conformal_quantile(loo)
                 q[g] = {"calibration": q_cal[g], "larger of two": max(q_cal[g], q_loc), "local": q_loc,
@@ -112,6 +115,8 @@ def evaluate(years: list[dict]) -> dict:
                 hits = np.concatenate([d[g][0] <= q[g][r] for g in GROUPS])
                 cov[r].append(float(hits.mean()))
                 factor[r].append(float(np.mean([q[g][r] / q_cal[g] for g in GROUPS])))
+                for g in groups:
+                    per_group[r][g].append(float(np.mean(d[g][0] <= q[g][r])))
     out = {}
     for r in RULES:
         c = np.array(cov[r])
@@ -120,7 +125,8 @@ def evaluate(years: list[dict]) -> dict:
                   "coverage_p90_pct": round(100 * float(np.percentile(c, 90)), 1),
                   "draws_below_85_pct": round(100 * float((c < 0.85).mean()), 1),
                   "draws_above_95_pct": round(100 * float((c > 0.95).mean()), 1),
-                  "half_width_factor_mean": round(float(np.mean(factor[r])), 3)}
+                  "half_width_factor_mean": round(float(np.mean(factor[r])), 3),
+                  "coverage_mean_pct_by_group": {g: round(100 * float(np.mean(v)), 1) for g, v in per_group[r].items()}}
     return out
 
 
@@ -129,12 +135,12 @@ def main(argv=None) -> int:
     ap.parse_args(argv)
     results = {}
     for fam in families():
-        years, _ = year_scores(fam)
-        results[fam] = evaluate(years)
+        results[fam] = evaluate(year_scores(fam))
         for r, f in results[fam].items():
             print(f"{fam:22s} {r:14s} coverage {f['coverage_mean_pct']:5.1f} % (p10 {f['coverage_p10_pct']:5.1f}, "
                   f"p90 {f['coverage_p90_pct']:5.1f}; draws < 85 %: {f['draws_below_85_pct']:4.1f} %, "
-                  f"> 95 %: {f['draws_above_95_pct']:4.1f} %), half width x{f['half_width_factor_mean']:.2f}")
+                  f"> 95 %: {f['draws_above_95_pct']:4.1f} %), half width x{f['half_width_factor_mean']:.2f}; by group "
+                  + ", ".join(f"{g} {v:.1f}" for g, v in f["coverage_mean_pct_by_group"].items()))
     save("local_rule.json", {"per_family": results, "draws_per_year": LOCAL_SPLITS, "rules": list(RULES)},
          show={})
     return 0

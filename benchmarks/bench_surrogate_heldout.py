@@ -137,10 +137,13 @@ def local_check_settings(anchor: bool) -> list[int] | None:
 
 
 def is_done(entry: dict | None, n: int, seed: int, data_sha: str, anchor: bool = True) -> bool:
-    """True if ``entry`` is a finished pair for these packages, this dataset, this anchoring and local check."""
+    """True if ``entry`` is a finished pair for these packages, this dataset, this anchoring and local check,
+    and this model format (a change of the model or of its interval rule bumps it)."""
+    from simulator.surrogate.model import MODEL_FORMAT
+
     return bool(entry) and "summary" in entry and entry.get("n_requested") == n and entry.get("seed") == seed \
         and entry.get("data_sha256") == data_sha and entry.get("anchor", False) == anchor \
-        and entry.get("local_check") == local_check_settings(anchor)
+        and entry.get("local_check") == local_check_settings(anchor) and entry.get("model_format") == MODEL_FORMAT
 
 
 def markdown(data: dict) -> str:
@@ -158,8 +161,9 @@ def markdown(data: dict) -> str:
              + ("Anchored: EnergyPlus runs of the family's base archetype and of it with each single measure "
                 "(the measure anchors) on the year correct the surrogate (simulator/surrogate/anchor.py); nine random "
                 "packages of the family on the year (the local check, other than the checked ones) join the per-measure "
-                "fit at weight local_weight (anchor.with_local) and, each scored on the fit without it, widen the "
-                "load intervals where their errors exceed the calibration set's (intervals.local_quantiles). "
+                "fit at weight local_weight (anchor.with_local) and, each scored on the fit without it, rescale the "
+                "calibration set's load quantile by the RMS of their scores over the calibration scores', never "
+                "below it (intervals.scaled_quantile). "
                 "--engine auto to EnergyPlus: packages whose annual heating or cooling interval is wider than "
                 "+/- 5 % and 1 kWh/m2 (engine.too_wide), which auto would run in EnergyPlus."
                 if s.get("anchor", True) else
@@ -191,6 +195,7 @@ def run_pair(archetype: str, year: str, epw: Path, args, data_sha: str, model_lo
     from tqdm import tqdm
 
     from simulator.surrogate.check import check_accuracy
+    from simulator.surrogate.model import MODEL_FORMAT
 
     load = os.getloadavg()[0]
     # the batch runner forks its EnergyPlus workers only while this process has one thread (else they
@@ -212,7 +217,7 @@ def run_pair(archetype: str, year: str, epw: Path, args, data_sha: str, model_lo
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     return {"archetype": archetype, "year": year, "file": epw.name, "n_requested": args.n, "seed": args.seed,
             "data_sha256": data_sha, "anchor": args.anchor, "local_check": local_check_settings(args.anchor),
-            "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "model_format": MODEL_FORMAT, "finished": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "summary": {**summary(rep), "wall_s": round(wall, 1), "cpu_s": round(cpu, 1) if forked else None,
                         "load_average_1min": round(load, 2), "model_load_s": round(model_load_s, 1)},
             "check": rep}

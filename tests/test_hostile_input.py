@@ -311,6 +311,27 @@ def test_planted_pickle_never_runs_and_a_bad_file_is_reported(tmp_path, small_mo
     tr_._memo.cache_clear()
 
 
+def test_a_model_of_an_older_format_is_retrained_not_kept_aside(small_models, monkeypatch, caplog):
+    """A cached model written by another version (MODEL_FORMAT) is stale, not broken: retrained, no file kept aside."""
+    fam, d, models = small_models
+    path = ps_._cache_file(fam, d)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model, meta = tr_.load_model(fam, d)
+    with monkeypatch.context() as m:
+        m.setattr(ps_, "MODEL_FORMAT", "older")
+        ps_.save_model(model, meta, path)
+    with pytest.raises(ps_.OtherModelFormat, match="'older'"):
+        ps_.read_model(path, fam)
+    before = set(path.parent.iterdir())
+    tr_._memo.cache_clear()
+    with caplog.at_level(logging.INFO, logger="simulator.surrogate.model"):
+        again, _ = tr_.load_model(fam, d)
+    assert any("stale" in r.getMessage() and "'older'" in r.getMessage() for r in caplog.records)
+    assert set(path.parent.iterdir()) == before  # overwritten in place: no file moved aside (.unreadable-*)
+    ps_.read_model(path, fam)  # now of this format
+    tr_._memo.cache_clear()
+
+
 def test_tampered_arrays_are_refused(tmp_path, small_models):
     fam, _, models = small_models
     model, meta = models["mixed"]

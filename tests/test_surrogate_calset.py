@@ -163,6 +163,44 @@ def test_the_anchored_quantile_scores_the_anchor_as_in_use_with_the_local_check_
     assert model.calibration_["heating"]["n_set_anchored"] == LOCAL_SPLITS * sum(per_year)
 
 
+def test_the_anchored_quantile_and_scale_are_those_of_the_pooled_draws():
+    """Recomputed from the committed rows: the office's anchored quantile and RMS (the local check's scale) pool
+    every generator year's draws, each scoring only the packages outside the fit."""
+    from simulator.surrogate.anchor import anchor_reference
+    from simulator.surrogate.intervals import TARGET_OF, _anchored_fits, _set_anchor
+    from simulator.surrogate.training import load_model
+    from simulator.surrogate.weathers import load_weather
+
+    fam = get_family("office")
+    rows, anchors = calset.load(fam), calset.load(fam, anchors=True)
+    if rows.empty or anchors.empty:
+        pytest.skip("no calibration set committed")
+    model, _ = load_model(fam)
+    ref = anchor_reference(model, anchors[anchors["weather_id"] == ds.WEATHER_NAME])
+    scores = {"heating": [], "cooling": []}
+    n_year = 0
+    for wid, year in rows.groupby("weather_id", sort=False):
+        if wid == ds.WEATHER_NAME:
+            continue
+        year = year.reset_index(drop=True)
+        w = load_weather(wid)
+        X = year[list(fam.feature_names)]
+        mean, spread, _ = model.predict_z(X, w)
+        anc = _set_anchor(model, anchors[anchors["weather_id"] == wid], w, ref)
+        base = np.flatnonzero(((year["archetype"] == fam.base_archetype) & (year["row"] == 0)).to_numpy())
+        for fit, keep in _anchored_fits(model, year, X, w, anc, base, n_year):
+            for g in scores:
+                tau = model.calibration_[g]["tau_anchored"]
+                e = headline_z(year, g) - mean[g] - fit.correction(X, TARGET_OF[g])
+                scores[g].append(np.abs(e[keep]) / np.sqrt(np.maximum(spread[g][keep], 1e-12) ** 2 + tau**2))
+        n_year += 1
+    for g, parts in scores.items():
+        pooled = np.concatenate(parts)
+        cal = model.calibration_[g]
+        assert cal["anchored"] == pytest.approx(conformal_quantile(pooled), rel=1e-9)
+        assert cal["rms_anchored"] == pytest.approx(float(np.sqrt(np.mean(pooled**2))), rel=1e-9)
+
+
 def test_the_local_quantile_rescales_the_calibration_by_the_local_scores_rms():
     from simulator.surrogate.intervals import scaled_quantile
 

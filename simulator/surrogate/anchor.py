@@ -183,6 +183,17 @@ class Anchor:
             e = np.concatenate([e, sw * (np.asarray(self.local_log_ratio[column]) - self.log_ratio.get(column, 0.0))])
         return D.T @ np.linalg.solve(D @ D.T + self.ridge * np.eye(len(D)), e)
 
+    def at_base(self, X: pd.DataFrame) -> np.ndarray:
+        """Whether each row of ``X`` is the anchor's base building (its features, to 1e-9): there the
+        anchored prediction of every corrected output is the base's EnergyPlus run on this weather.
+
+        All False for an anchor that did not record the base's features (no measure anchors).
+        """
+        if not self.base_point or not self.feature_names or not set(self.feature_names) <= set(X.columns):
+            return np.zeros(len(X), dtype=bool)
+        v = np.asarray(X[list(self.feature_names)], dtype=float)
+        return np.isclose(v, np.asarray(self.base_point, dtype=float), rtol=1e-9, atol=1e-12).all(axis=1)
+
     def without_local(self, k: int) -> Anchor:
         """This anchor with the local check's package ``k`` left out of the fit (its leave-one-out score)."""
         from dataclasses import replace

@@ -23,7 +23,8 @@ surrogate and compares:
   cooling of every package pooled; per output and for the heating savings in
   ``interval_coverage_90_by_output``), the intervals' mean half width, the
   share of packages ``--engine auto`` would run in EnergyPlus because an
-  annual load's interval is too wide (``auto_energyplus_share``,
+  annual load's interval of the package or of the archetype as is (the pair
+  auto judges) is too wide (``auto_energyplus_share``,
   :func:`simulator.surrogate.engine.too_wide`), and every near-zero load (below :data:`NEAR_ZERO_KWH_M2`) with its absolute
   error and whether its interval holds it.
 
@@ -235,11 +236,17 @@ def _interval_report(model, X: pd.DataFrame, true: pd.DataFrame, ivl: pd.DataFra
                              "abs_error_kwh_m2": abs(float(ivl.loc[i, col]) - v),
                              "interval_kwh_m2": [float(ivl.loc[i, f"{col}_p05"]), float(ivl.loc[i, f"{col}_p95"])],
                              "covered": bool(ivl.loc[i, f"{col}_p05"] <= v <= ivl.loc[i, f"{col}_p95"])})
-    # the packages --engine auto would send to EnergyPlus (annual heating or cooling interval too wide;
-    # the domain is reported apart: out_of_domain)
-    wide = [i for i in variants_idx
-            if any(too_wide(float(ivl.loc[i, c]), float(ivl.loc[i, f"{c}_p05"]), float(ivl.loc[i, f"{c}_p95"]))
-                   for c in ("heating_kwh_m2", "cooling_kwh_m2") if f"{c}_p05" in ivl.columns)]
+    # the packages --engine auto would send to EnergyPlus: an annual heating or cooling interval too wide,
+    # of the package or of the archetype as is, as auto_pair judges a pair, unless the building is the
+    # anchor's base (fallback_reasons; the domain is reported apart: out_of_domain)
+    def wide_at(i) -> bool:
+        return any(too_wide(float(ivl.loc[i, c]), float(ivl.loc[i, f"{c}_p05"]), float(ivl.loc[i, f"{c}_p95"]))
+                   for c in ("heating_kwh_m2", "cooling_kwh_m2") if f"{c}_p05" in ivl.columns)
+
+    exact = anc.at_base(X) if anc is not None else np.zeros(len(X), dtype=bool)  # the anchor's own run
+    exact = dict(zip(X.index, exact, strict=True))
+    base_wide = wide_at(0) and not exact[0]
+    wide = [i for i in variants_idx if base_wide or (wide_at(i) and not exact[i])]
     return {"interval_coverage_90": float(np.concatenate(inside).mean()),
             "interval_coverage_90_by_output": by_output,
             "interval_half_width_mean_pct": half,

@@ -111,11 +111,16 @@ def fallback_reasons(loads: Loads) -> list[str]:
     """Why a surrogate result should be run in EnergyPlus instead (empty: keep it).
 
     Out of the domain, or a 90 % interval of annual heating or cooling wider
-    than :data:`AUTO_MAX_HALF_WIDTH_PCT` (and :data:`AUTO_MIN_HALF_WIDTH_KWH_M2`).
+    than :data:`AUTO_MAX_HALF_WIDTH_PCT` (and :data:`AUTO_MIN_HALF_WIDTH_KWH_M2`), except for the
+    anchor's own base building, whose annual loads are its EnergyPlus run on the weather
+    (``meta["anchor"]["exact"]``; the interval shown stays the model's).
     """
     meta = loads.meta if isinstance(loads.meta, dict) else {}
     out = [f"outside the surrogate's domain: {v}" for v in meta.get("domain_violations", [])]
     area = loads.floor_area_m2
+    anchor = meta.get("anchor")
+    if isinstance(anchor, dict) and anchor.get("exact"):
+        return out
     for col, total in (("heating_kwh_m2", loads.heating_kwh / area), ("cooling_kwh_m2", loads.cooling_kwh / area)):
         lo, hi = meta.get("intervals_90", {}).get(col, (total, total))
         if too_wide(total, lo, hi):
@@ -455,6 +460,8 @@ def _anchor_meta(anchor, x: pd.DataFrame) -> dict:
 
     out = anchor.to_dict()
     out["building_factors"] = {c: round(float(np.exp(anchor.correction(x, c)[0])), 4) for c in MEASURE_COLUMNS}
+    # the base building itself: its annual loads are the anchor's EnergyPlus run (fallback_reasons)
+    out["exact"] = bool(anchor.at_base(x)[0])
     return out
 
 

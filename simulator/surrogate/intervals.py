@@ -287,9 +287,10 @@ def _anchored_fits(model: SurrogateModel, rows: pd.DataFrame, X: pd.DataFrame, w
                    seed: int) -> list[tuple[object, np.ndarray]]:
     """The anchored predictors of one calibration year and the rows each is scored on, as in use.
 
-    Without measure anchors (``anchor`` None: the base's row alone corrects) or without a local check
-    that joins the fit (``[surrogate_anchor] local_check`` 0 or ``local_weight`` 0): one pair, the
-    anchor and every row but the family base's as-is row (``base``). Otherwise, as the engine does
+    Without a local check that joins the fit (``[surrogate_anchor] local_check`` 0 or ``local_weight``
+    0): one pair, the anchor and every row but the family base's as-is row (``base``). With one, but
+    no measure anchors on this year (``anchor`` None: the base's row alone corrects) or too few
+    packages: that pair :data:`LOCAL_SPLITS` times, so the year weighs as much as the others. Otherwise, as the engine does
     on a new weather (:func:`simulator.surrogate.engine.anchor_for`), the anchor's per-measure fit also
     takes nine packages of the year (the family's archetypes in turn, none an archetype as is), which
     are then left out of the scores: :data:`LOCAL_SPLITS` random draws of them (deterministic in
@@ -304,13 +305,15 @@ def _anchored_fits(model: SurrogateModel, rows: pd.DataFrame, X: pd.DataFrame, w
     every = np.arange(len(rows)) != base[0]
     n_local, _ = local_settings()
     weight = local_weight()
-    if anchor is None or not anchor.points or n_local == 0 or weight <= 0:
+    if n_local == 0 or weight <= 0:
         return [(anchor, every)]
+    pools = {a: np.flatnonzero(((rows["archetype"] == a) & (rows["row"] != 0)).to_numpy())
+             for a in get_family(model.family).archetypes}
+    order = [a for a in pools if len(pools[a])]
+    if anchor is None or not anchor.points or sum(len(pools[a]) for a in order) < n_local + 1:
+        # no fit to take the packages (or too few): the year's scores as they are, weighed as the other years'
+        return [(anchor, every)] * LOCAL_SPLITS
     rng = np.random.default_rng(seed)
-    pools = {a: np.flatnonzero(((rows["archetype"] == a) & (rows["row"] != 0)).to_numpy()) for a in dict.fromkeys(rows["archetype"])}
-    order = [a for a in get_family(model.family).archetypes if a in pools]
-    if sum(len(p) for p in pools.values()) < n_local + 1:
-        return [(anchor, every)]
     pred = model.predict(X, weather)
     out = []
     for _ in range(LOCAL_SPLITS):

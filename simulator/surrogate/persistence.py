@@ -104,10 +104,15 @@ def model_from_state(state: dict, arrays) -> tuple[SurrogateModel, dict]:
             return [dec(v) for v in x]
         return x
 
-    if not isinstance(state, dict) or state.get("format") != MODEL_FORMAT:
-        raise ValidationError([f"model file format {state.get('format') if isinstance(state, dict) else None!r}, "
-                               f"expected {MODEL_FORMAT!r}"])
+    if not isinstance(state, dict):
+        raise ValidationError([f"model file holds no model state, expected format {MODEL_FORMAT!r}"])
+    if state.get("format") != MODEL_FORMAT:
+        raise OtherModelFormat([f"model file format {state.get('format')!r}, expected {MODEL_FORMAT!r}"])
     return SurrogateModel._from_state(dec(state["model"])), state["metadata"]
+
+
+class OtherModelFormat(ValidationError):
+    """A readable model file of another :data:`~simulator.surrogate.model.MODEL_FORMAT` (stale, not broken)."""
 
 
 def read_model(path: Path, family: Family | None = None) -> tuple[SurrogateModel, dict]:

@@ -34,6 +34,7 @@ from simulator.surrogate.model import (
     refit_fixed,
 )
 from simulator.surrogate.persistence import (
+    OtherModelFormat,
     _cache_file,
     _move_aside,
     read_model,
@@ -315,6 +316,8 @@ def _load_or_train(name: str, directory: str | None, data_sha: str, retrain: boo
     if path.is_file() and not retrain:
         try:
             model, meta = read_model(path, fam)
+        except OtherModelFormat as exc:  # written by another version of this code: stale, overwritten below
+            log.info("cached %s model is stale (%s): retraining", name, exc.problems[0])
         except Exception as exc:  # noqa: BLE001 - any fault in a data file: report, keep it aside, retrain
             aside = _move_aside(path)
             log.warning("cached surrogate model %s cannot be read (%s: %s); %s; retraining",
