@@ -56,6 +56,7 @@ from simulator.surrogate.intervals import (  # noqa: E402
     LOCAL_SPLITS,
     TARGET_OF,
     _anchored_fits,
+    _rms,
     conformal_quantile,
     scaled_quantile,
 )
@@ -103,7 +104,7 @@ def evaluate(years: list[dict]) -> dict:
         others = [o for j, o in enumerate(years) if j != y]
         cal = {g: np.concatenate([d[g][0] for o in others for d in o["draws"]]) for g in groups}
         q_cal = {g: conformal_quantile(cal[g]) for g in groups}
-        rms_cal = {g: float(np.sqrt(np.mean(cal[g] ** 2))) for g in groups}
+        rms_cal = {g: _rms(cal[g]) for g in groups}  # as the calibration records it
         for d in year["draws"]:
             q = {}
             for g in groups:

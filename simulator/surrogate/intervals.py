@@ -423,7 +423,7 @@ def scaled_quantile(q_cal: float, scores: np.ndarray, rms_cal: float) -> float:
         return float("inf")
     if not (np.isfinite(rms_cal) and rms_cal > 0):
         return own
-    return float(q_cal * max(1.0, float(np.sqrt(np.mean(sc**2))) / rms_cal))
+    return float(q_cal * max(1.0, _rms(sc) / rms_cal))
 
 
 def local_quantiles(model: SurrogateModel, weather, anchor, X: pd.DataFrame,
