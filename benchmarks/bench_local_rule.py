@@ -28,9 +28,9 @@ tested against each rule's interval:
     :func:`simulator.surrogate.intervals.scaled_quantile`, the rule kept);
 ``scaled both ways``
     the same ratio without the floor: narrower than the calibration where the
-    nine scores are smaller than the calibration's (tried against the real
-    years' coverage above 95 % on six of ten archetype-years; not kept: see
-    the README).
+    nine scores are smaller than the calibration's (looked for because the
+    real years' load coverage was above 95 % on six of ten archetype-years,
+    though the floor binds on few of them; not kept: see the README).
 
 Figures per family and rule: the mean coverage over years and draws, its 10th
 and 90th percentiles, and the share of draws with a coverage below 85 % and
