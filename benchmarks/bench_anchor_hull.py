@@ -37,7 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_measure_anchors import add_errors, generator_years  # noqa: E402
 from results_io import save  # noqa: E402
 
-from simulator.surrogate.anchor import MIN_LOCAL, Anchor, anchor_of_runs, apply, local_weight, with_local  # noqa: E402
+from simulator.surrogate.anchor import (  # noqa: E402
+    MIN_LOCAL,
+    Anchor,
+    anchor_of_runs,
+    apply,
+    local_weight,
+    with_local,
+)
 from simulator.surrogate.space import families  # noqa: E402
 
 VARIANTS = ("extrapolate", "within runs", "within anchors")

@@ -292,7 +292,9 @@ def estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
         is cooler on balance) [kWh/m2]; ``phys_design_heating_w_m2``: steady-state loss at the
         99.6 % design dry bulb, no gains [W/m2].
     """
-    parts = [_estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential) for i in range(0, len(X), CHUNK_ROWS)]
+    from simulator.surrogate.regressors import map_blocks
+
+    parts = map_blocks(lambda i: _estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential), range(0, len(X), CHUNK_ROWS))
     if not parts:
         return _estimate(X, clim, residential)
     return pd.concat(parts) if len(parts) > 1 else parts[0]
