@@ -25,24 +25,23 @@ from simulator.exceptions import UnknownNameError, ValidationError
 #: Regressor kinds (:func:`make_regressor`).
 KINDS = ("gp", "hgb", "mlp")
 #: Rows per block of GP prediction [-]: 64 rows by ~1,500 training points (0.75 MB) stay in cache
-#: (10,000 rows x 6 groups on this 2-core machine: 1.56 s at 64, 1.75 s at 256, 2.79 s at 1,024).
+#: (10,000 walk-up packages on one thread, 2-core machine: 2.64 s at 64 rows, 4.13 s at 256;
+#: ``benchmarks/bench_predict_blocks.py``).
 PREDICT_CHUNK = 64
-#: Threads over the blocks of a batch prediction [-] (each block alone on its thread, BLAS on one
-#: thread: the numbers do not depend on it): 1.75x faster with 2 on the 2-core machine. Small
-#: batches (one block: the app's single building, the calibration sampler's walkers) stay on the
-#: caller's thread.
-PREDICT_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
-@cache
-def _predict_pool():
-    from concurrent.futures import ThreadPoolExecutor
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use (affinity, containers' cpusets)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
-    return ThreadPoolExecutor(PREDICT_THREADS, thread_name_prefix="surrogate-predict")
 
-
-# a forked child (a process pool's worker) has none of the parent's threads: it starts its own pool
-os.register_at_fork(after_in_child=_predict_pool.cache_clear)
+#: Threads over the blocks of a batch prediction [-]: the usable CPUs, at most 4 (each block alone
+#: on its thread, BLAS and the tree predictor on one thread: the numbers do not depend on it;
+#: 1.4-2.3x faster with 2 on the 2-core machine). Small batches (one block: the app's single
+#: building, the calibration sampler's walkers) stay on the caller's thread.
+PREDICT_THREADS = max(1, min(4, _usable_cpus()))
 
 
 def map_blocks(fn, items) -> list:
@@ -54,7 +53,12 @@ def map_blocks(fn, items) -> list:
     """
     items = list(items)
     if len(items) > 1 and PREDICT_THREADS > 1:
-        return list(_predict_pool().map(fn, items))
+        from concurrent.futures import ThreadPoolExecutor
+
+        # a pool per call (starting threads costs microseconds): no thread outlives the prediction, so a
+        # later EnergyPlus batch still sees one thread and forks (simulator.batch), and nothing is shared
+        with ThreadPoolExecutor(min(PREDICT_THREADS, len(items)), thread_name_prefix="surrogate-predict") as pool:
+            return list(pool.map(fn, items))
     return [fn(x) for x in items]
 #: Training points the GP's predictive spread is conditioned on (a fixed random subset when there are
 #: more): the spread of a GP posterior on fewer points is wider, never narrower, and the conformal
@@ -91,6 +95,7 @@ def single_threaded():
     global _limit_users, _limiter
     with _LIMIT_LOCK:
         if _limit_users == 0:
+            _blas_control_here()
             _limiter = _threadpools().limit(limits=1)
         _limit_users += 1
     try:
@@ -99,8 +104,26 @@ def single_threaded():
         with _LIMIT_LOCK:
             _limit_users -= 1
             if _limit_users == 0 and _limiter is not None:
+                _blas_control_here()
                 _limiter.restore_original_limits()
                 _limiter = None
+
+
+def _blas_control_here() -> None:
+    """Let this thread set OpenBLAS's process-wide thread count (call under ``_LIMIT_LOCK``).
+
+    threadpoolctl (3.6 and later) lets only one "controlling" thread change a pthreads OpenBLAS: the
+    first that ever did, while it lives; any other thread's limit and restore do nothing. Here every
+    change goes through :func:`single_threaded` under one lock, whichever thread enters first or
+    leaves last, so that thread takes control (older threadpoolctl: nothing to do).
+    """
+    try:
+        from threadpoolctl import OpenBLASController
+    except ImportError:
+        return
+    clear = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
 
 
 # --------------------------------------------------------------------------- regressors
@@ -405,7 +428,8 @@ class PerColumnHGB(RegressorMixin, BaseEstimator):
         if X.ndim != 2 or X.shape[1] != self.n_features_in_:
             raise ValidationError([f"expected {self.n_features_in_} input columns, got shape {X.shape}"])
         with single_threaded():  # the columns' trees on PREDICT_THREADS (sklearn's tree predictor frees the GIL)
-            return np.column_stack(map_blocks(lambda c: c.predict(X), self.columns_))
+            # one OpenMP thread each, said explicitly: an OpenMP limit holds only on the thread that set it
+            return np.column_stack(map_blocks(lambda c: c.predict(X, n_threads=1), self.columns_))
 
     def _state(self) -> dict:
         return {"params": self.get_params(), "n_features_in_": self.n_features_in_,
@@ -448,10 +472,11 @@ class _TreeSum:
                    [t.binned_left_cat_bitsets for t in trees], [t.raw_left_cat_bitsets for t in trees],
                    known, f_idx_map)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, n_threads: int | None = None) -> np.ndarray:
+        """The sum of the trees for each row of ``X``; ``n_threads`` OpenMP threads (None: this thread's limit)."""
         from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
-        n_threads = _openmp_effective_n_threads(None)
+        n_threads = _openmp_effective_n_threads(n_threads)
         raw = np.zeros((X.shape[0], 1), dtype=self.baseline.dtype, order="F")
         raw += self.baseline
         for tree in self.trees:
