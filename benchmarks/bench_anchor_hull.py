@@ -30,18 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_measure_anchors import add_errors, generator_years  # noqa: E402
+from bench_local_weight import split_errors  # noqa: E402
 from results_io import save  # noqa: E402
 
 from simulator.surrogate.anchor import (  # noqa: E402
-    MIN_LOCAL,
     Anchor,
-    anchor_of_runs,
-    apply,
     local_weight,
     with_local,
 )
@@ -79,29 +75,13 @@ class Clipped:
 
 def family_errors(family: str, splits: int, rng: np.random.Generator) -> dict:
     """Archetype -> variant -> {"savings_pp": [...], "log_heating": [...]}."""
-    errs: dict = {}
     weight = local_weight()
-    for fam, model, reference, w, a_rows, labels, packages in generator_years(family):
-        names = list(fam.feature_names)
-        anc = anchor_of_runs(model, w, w.id, fam.base_archetype, labels, a_rows[names], a_rows, reference)
-        per = {arch: (t, model.predict(t[names], w)) for arch, t in packages.items()}
-        for _ in range(splits):
-            perm = {a: list(rng.permutation(np.arange(1, len(per[a][0])))) for a in fam.archetypes}
-            local: dict = {a: [] for a in fam.archetypes}
-            for k in range(MIN_LOCAL):
-                a = fam.archetypes[k % len(fam.archetypes)]
-                local[a].append(perm[a].pop())
-            pick = [(per[a][0].iloc[local[a]], per[a][1].iloc[local[a]]) for a in fam.archetypes]
-            tl = pd.concat([t for t, _ in pick], ignore_index=True)
-            pl = pd.concat([p for _, p in pick], ignore_index=True)
-            fit = with_local(anc, tl[names], tl, pl, weight)
-            fits = dict(zip(VARIANTS, (fit, Clipped(fit, True), Clipped(fit, False)), strict=True))
-            for arch in fam.archetypes:
-                t, p0 = per[arch]
-                test = [i for i in range(1, len(t)) if i not in local[arch]]
-                for name, a in fits.items():
-                    add_errors(errs.setdefault(arch, {}).setdefault(name, {}), t, apply(p0, a, t[names]), test)
-    return errs
+
+    def fits(anc, X, true, pred) -> dict:
+        fit = with_local(anc, X, true, pred, weight)
+        return dict(zip(VARIANTS, (fit, Clipped(fit, True), Clipped(fit, False)), strict=True))
+
+    return split_errors(family, splits, rng, fits)
 
 
 def main(argv=None) -> int:

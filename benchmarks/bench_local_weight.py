@@ -38,29 +38,49 @@ from simulator.surrogate.anchor import MIN_LOCAL, anchor_of_runs, apply, with_lo
 from simulator.surrogate.space import families  # noqa: E402
 
 
-def family_errors(family: str, weights: list[float], splits: int, rng: np.random.Generator) -> dict:
-    """Archetype -> weight (0: the measure anchors alone) -> {"savings_pp": [...], "log_heating": [...]}."""
+def local_split(archetypes, per: dict, rng: np.random.Generator) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """One random draw of the nine local packages (the family's archetypes in turn, as in use; row 0, the
+    archetype as is, never drawn): archetype -> their rows, and their EnergyPlus and surrogate rows.
+
+    ``per``: archetype -> (EnergyPlus targets, surrogate predictions) of the year's packages.
+    """
+    perm = {a: list(rng.permutation(np.arange(1, len(per[a][0])))) for a in archetypes}
+    local: dict = {a: [] for a in archetypes}
+    for k in range(MIN_LOCAL):
+        a = archetypes[k % len(archetypes)]
+        local[a].append(perm[a].pop())
+    pick = [(per[a][0].iloc[local[a]], per[a][1].iloc[local[a]]) for a in archetypes]
+    return (local, pd.concat([t for t, _ in pick], ignore_index=True),
+            pd.concat([p for _, p in pick], ignore_index=True))
+
+
+def split_errors(family: str, splits: int, rng: np.random.Generator, fits_of) -> dict:
+    """Archetype -> fit name -> {"savings_pp": [...], "log_heating": [...]} over the generator years and splits.
+
+    ``fits_of(anchor, X, true, pred)``: the anchors to score, by name, from the year's anchor and one
+    draw's nine local packages (features, EnergyPlus targets, surrogate predictions); the other
+    packages are scored.
+    """
     errs: dict = {}
     for fam, model, reference, w, a_rows, labels, packages in generator_years(family):
         names = list(fam.feature_names)
         anc = anchor_of_runs(model, w, w.id, fam.base_archetype, labels, a_rows[names], a_rows, reference)
         per = {arch: (t, model.predict(t[names], w)) for arch, t in packages.items()}
         for _ in range(splits):
-            perm = {a: list(rng.permutation(np.arange(1, len(per[a][0])))) for a in fam.archetypes}
-            local: dict = {a: [] for a in fam.archetypes}
-            for k in range(MIN_LOCAL):
-                a = fam.archetypes[k % len(fam.archetypes)]
-                local[a].append(perm[a].pop())
-            pick = [(per[a][0].iloc[local[a]], per[a][1].iloc[local[a]]) for a in fam.archetypes]
-            tl = pd.concat([t for t, _ in pick], ignore_index=True)
-            pl = pd.concat([p for _, p in pick], ignore_index=True)
-            fits = {wt: with_local(anc, tl[names], tl, pl, wt) for wt in [0.0, *weights]}
+            local, tl, pl = local_split(fam.archetypes, per, rng)
+            fits = fits_of(anc, tl[names], tl, pl)
             for arch in fam.archetypes:
                 t, p0 = per[arch]
                 test = [i for i in range(1, len(t)) if i not in local[arch]]
-                for wt, a in fits.items():
-                    add_errors(errs.setdefault(arch, {}).setdefault(wt, {}), t, apply(p0, a, t[names]), test)
+                for name, a in fits.items():
+                    add_errors(errs.setdefault(arch, {}).setdefault(name, {}), t, apply(p0, a, t[names]), test)
     return errs
+
+
+def family_errors(family: str, weights: list[float], splits: int, rng: np.random.Generator) -> dict:
+    """Archetype -> weight (0: the measure anchors alone) -> {"savings_pp": [...], "log_heating": [...]}."""
+    return split_errors(family, splits, rng,
+                        lambda anc, X, t, p: {wt: with_local(anc, X, t, p, wt) for wt in [0.0, *weights]})
 
 
 def main(argv=None) -> int:
