@@ -25,7 +25,7 @@ from simulator.exceptions import UnknownNameError, ValidationError
 #: Regressor kinds (:func:`make_regressor`).
 KINDS = ("gp", "hgb", "mlp")
 #: Rows per block of GP prediction [-]: 64 rows by ~1,500 training points (0.75 MB) stay in cache
-#: (10,000 walk-up packages on one thread, 2-core machine: 2.64 s at 64 rows, 4.13 s at 256;
+#: (10,000 walk-up packages on one thread, 2-core machine: 2.77 s at 64 rows, 3.99 s at 256;
 #: ``benchmarks/bench_predict_blocks.py``).
 PREDICT_CHUNK = 64
 
