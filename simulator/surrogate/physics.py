@@ -47,6 +47,7 @@ import pandas as pd
 from buildings import ventilation as V
 from simulator.sourced_data import load_data
 from simulator.surrogate import hourly as H
+from simulator.surrogate.regressors import map_blocks
 from simulator.surrogate.space import Family, base_building, get_family, trv_night_hours
 from simulator.units import (  # noqa: F401 (AIR_WH_M3K: public name)
     AIR_WH_M3K,
@@ -292,8 +293,6 @@ def estimate(X: pd.DataFrame, clim: Climate, residential: bool) -> pd.DataFrame:
         is cooler on balance) [kWh/m2]; ``phys_design_heating_w_m2``: steady-state loss at the
         99.6 % design dry bulb, no gains [W/m2].
     """
-    from simulator.surrogate.regressors import map_blocks
-
     parts = map_blocks(lambda i: _estimate(X.iloc[i:i + CHUNK_ROWS], clim, residential), range(0, len(X), CHUNK_ROWS))
     if not parts:
         return _estimate(X, clim, residential)

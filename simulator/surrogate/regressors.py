@@ -60,6 +60,8 @@ def map_blocks(fn, items) -> list:
         with ThreadPoolExecutor(min(PREDICT_THREADS, len(items)), thread_name_prefix="surrogate-predict") as pool:
             return list(pool.map(fn, items))
     return [fn(x) for x in items]
+
+
 #: Training points the GP's predictive spread is conditioned on (a fixed random subset when there are
 #: more): the spread of a GP posterior on fewer points is wider, never narrower, and the conformal
 #: calibration (:mod:`simulator.surrogate.intervals`) scales it to the measured errors; 256 points
